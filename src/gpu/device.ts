@@ -1,0 +1,112 @@
+/**
+ * The one place dlnsim gets a GPUDevice, in the browser (navigator.gpu) and in Node (Dawn via the
+ * npm package `webgpu`, falling back to Debian's SwiftShader when no hardware adapter exists).
+ *
+ * Device loss and uncaptured errors become typed errors (DeviceLostError, GpuError) that the
+ * engine checks after each submit, so a broken device fails a run instead of hanging it.
+ */
+import { DeviceLostError, GpuError, NoAdapterError } from '../errors.js';
+
+export interface AdapterReport {
+  /** Human-readable adapter name: vendor, architecture, device, description, whatever is known. */
+  name: string;
+  /** True for software adapters (SwiftShader): expect ~100× less throughput than a GPU. */
+  isFallbackAdapter: boolean;
+  /** 'browser' or 'node'. */
+  host: 'browser' | 'node';
+}
+
+export interface GpuContext {
+  device: GPUDevice;
+  adapter: AdapterReport;
+  /** Resolves (never rejects) when the device is lost. */
+  lost: Promise<DeviceLostError>;
+  /** Throws the first device loss or uncaptured WebGPU error seen so far, if any. */
+  throwIfFailed(): void;
+  /** Destroys the device; afterwards the Node process can exit. */
+  destroy(): void;
+}
+
+export interface AcquireOptions {
+  powerPreference?: GPUPowerPreference;
+}
+
+/** Limits we ask for up to the adapter's maximum: big batches need big storage buffers. */
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupsPerDimension',
+] as const;
+
+export async function acquireDevice(options: AcquireOptions = {}): Promise<GpuContext> {
+  const navigatorGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  let adapter: GPUAdapter | null;
+  let host: AdapterReport['host'];
+  if (navigatorGpu) {
+    host = 'browser';
+    adapter = await navigatorGpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+    if (!adapter) {
+      throw new NoAdapterError(
+        'navigator.gpu gave no adapter. Enable WebGPU (Chrome/Edge 113+, or chrome://flags/#enable-unsafe-webgpu on Linux) and hardware acceleration.',
+      );
+    }
+  } else if (typeof process !== 'undefined' && process.versions?.node) {
+    host = 'node';
+    const { requestNodeAdapter } = await import('./node-gpu.js');
+    adapter = (await requestNodeAdapter(options.powerPreference)).adapter;
+  } else {
+    throw new NoAdapterError('This environment has no WebGPU (navigator.gpu is missing). Use a browser with WebGPU or Node 20+.');
+  }
+
+  const requiredLimits: Record<string, number> = {};
+  for (const key of RAISED_LIMITS) {
+    const value = adapter.limits[key];
+    if (typeof value === 'number') requiredLimits[key] = value;
+  }
+  const device = await adapter.requestDevice({ requiredLimits });
+  return wrapDevice(device, describeAdapter(adapter, host));
+}
+
+function describeAdapter(adapter: GPUAdapter, host: AdapterReport['host']): AdapterReport {
+  const info = adapter.info;
+  const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((p): p is string => !!p);
+  const unique = [...new Set(parts)];
+  const legacyFallback = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  const infoFallback = (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter;
+  const software = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(unique.join(' '));
+  return {
+    name: unique.join(' ') || 'unknown adapter',
+    isFallbackAdapter: Boolean(infoFallback ?? legacyFallback) || software,
+    host,
+  };
+}
+
+function wrapDevice(device: GPUDevice, adapter: AdapterReport): GpuContext {
+  let failure: Error | null = null;
+  let destroyed = false;
+  const lost = device.lost.then((info) => {
+    const error = new DeviceLostError(info.reason ?? 'unknown', info.message);
+    if (!destroyed) failure ??= error;
+    return error;
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    const gpuError = (event as GPUUncapturedErrorEvent).error;
+    failure ??= new GpuError(`WebGPU error: ${gpuError.message}`);
+  });
+  return {
+    device,
+    adapter,
+    lost,
+    throwIfFailed() {
+      if (failure) throw failure;
+    },
+    destroy() {
+      destroyed = true;
+      device.destroy();
+    },
+  };
+}
