@@ -12,6 +12,8 @@
 //   1: the fused layer update of SPEC §3, C ← (1 − lr_b·wd_b) C − lr_b · P, per-network lr and
 //      weight decay from `nets`, skipped for networks frozen after divergence. Every layer's
 //      update reads P built from the previous iterate, so layers never see each other's update.
+//      Frozen networks keep their weights (they would otherwise turn NaN and stay so anyway, but
+//      freezing keeps the last finite iterate for inspection).
 //   2: C = P − ALPHA_MINUS (the task residual for regression: W Σxx − Σyx, D = Σyx)
 // B_IDENTITY replaces op(B) with the K×K identity (N must equal K), so W₁'s update (P_{<1} = I)
 // needs no product.
@@ -26,6 +28,8 @@ override B_IDENTITY: bool = false;
 override A_STRIDE: u32;
 override B_STRIDE: u32;
 override C_STRIDE: u32;
+// Offset of C_0 in `c`: lets a product write straight into a record slot.
+override C_OFFSET: u32 = 0;
 override D_STRIDE: u32 = 0;
 override EPILOGUE: u32 = 0;
 override ALPHA: f32 = 1.0;
@@ -37,8 +41,9 @@ const WG: u32 = 64u;
 struct Net {
   lr: f32,
   weight_decay: f32,
-  // Step at which the network was frozen after diverging, or -1 while it trains.
-  frozen_at: i32,
+  // 1 once the loss kernel has seen the network diverge; its weights then stay as they are.
+  frozen: u32,
+  // Loss at the first check (the divergence bound is relative to it); negative until then.
   initial_loss: f32,
 }
 
@@ -70,7 +75,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let row0 = (tile / tiles_n) * TILE;
   let col0 = (tile % tiles_n) * TILE;
 
-  if (EPILOGUE == 1u && nets[net].frozen_at >= 0) { return; }
+  if (EPILOGUE == 1u && nets[net].frozen != 0u) { return; }
 
   let a_base = net * A_STRIDE;
   let b_base = net * B_STRIDE;
@@ -99,7 +104,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
   }
 
-  let c_base = net * C_STRIDE;
+  let c_base = C_OFFSET + net * C_STRIDE;
   var keep = 1.0;
   var scale = ALPHA;
   if (EPILOGUE == 1u) {

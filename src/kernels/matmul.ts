@@ -34,6 +34,8 @@ export interface MatmulSpec {
   aStride?: number;
   bStride?: number;
   cStride?: number;
+  /** Floats before C_0 in `c` (e.g. a record slot). */
+  cOffset?: number;
   epilogue?: MatmulEpilogue;
   label?: string;
 }
@@ -58,6 +60,7 @@ export class BatchedMatmul {
       A_STRIDE: spec.aStride ?? spec.m * spec.k,
       B_STRIDE: spec.bStride ?? spec.k * spec.n,
       C_STRIDE: spec.cStride ?? spec.m * spec.n,
+      C_OFFSET: spec.cOffset ?? 0,
       D_STRIDE: epilogue.kind === 'subtract' ? epilogue.dStride : 0,
       EPILOGUE: { store: 0, 'layer-update': 1, subtract: 2 }[epilogue.kind],
       ALPHA: epilogue.kind === 'layer-update' ? 1 : (epilogue.alpha ?? 1),

@@ -1,0 +1,96 @@
+// The task family: the end-to-end gradient G = ∇_W C of SPEC §2 for the elementwise tasks, and
+// every network's loss with the divergence check. (Regression and sensing residuals are products
+// and run on the matmul kernel; their loss is computed here.)
+
+struct Net {
+  lr: f32,
+  weight_decay: f32,
+  frozen: u32,
+  initial_loss: f32,
+}
+
+// ---- residual: G = SCALE · M ∘ (E − Y), one invocation per entry ----
+override ROWS: u32;
+override COLS: u32;
+override BATCH: u32;
+// 0 when every network shares one target (the usual case).
+override TARGET_STRIDE: u32 = 0;
+override MASKED: bool = false;
+// loss.scale for factorization, loss.scale / |Ω| for completion.
+override SCALE: f32 = 1.0;
+
+@group(0) @binding(0) var<storage, read> e: array<f32>;
+@group(0) @binding(1) var<storage, read> target: array<f32>;
+@group(0) @binding(2) var<storage, read> mask: array<f32>;
+@group(0) @binding(3) var<storage, read_write> g: array<f32>;
+
+@compute @workgroup_size(64)
+fn residual(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let id = gid.x + gid.y * groups.x * 64u;
+  let size = ROWS * COLS;
+  if (id >= BATCH * size) { return; }
+  let i = id % size;
+  var r = e[id] - target[(id / size) * TARGET_STRIDE + i];
+  if (MASKED) { r *= mask[i]; }
+  g[id] = SCALE * r;
+}
+
+// ---- loss: one workgroup per network, a fixed-order tree sum (reproducible, no atomics) ----
+// MODE 0: loss = COEF · Σ x² over COUNT entries (factorization, completion: x = G; sensing: x = r).
+// MODE 1: loss = ½ Σ e·(x − d) + OFFSET (regression: x = G, d = s·Σyx, OFFSET = s·‖Y_data‖²/2m).
+override MODE: u32 = 0u;
+override COUNT: u32;
+override COEF: f32 = 0.5;
+override OFFSET: f32 = 0.0;
+// Diverged: non-finite, or above DIVERGENCE_FACTOR · max(initial loss, 1).
+override DIVERGENCE_FACTOR: f32 = 1e6;
+// Where this record slot starts in `records`: BATCH losses, then BATCH frozen flags (0 or 1).
+override OUT_OFFSET: u32 = 0u;
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> ee: array<f32>;
+@group(0) @binding(2) var<storage, read> d: array<f32>;
+@group(0) @binding(3) var<storage, read_write> nets: array<Net>;
+@group(0) @binding(4) var<storage, read_write> records: array<f32>;
+
+var<workgroup> partial: array<f32, 64>;
+
+fn is_finite(v: f32) -> bool {
+  // WGSL lets compilers assume finite math, so test the exponent bits instead of v != v.
+  return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
+}
+
+@compute @workgroup_size(64)
+fn loss(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let net = wid.x + wid.y * groups.x;
+  let active = net < BATCH;
+  var sum = 0.0;
+  if (active) {
+    let base = net * COUNT;
+    for (var i = lid; i < COUNT; i += 64u) {
+      let v = x[base + i];
+      if (MODE == 1u) {
+        sum += ee[base + i] * (v - d[i]);
+      } else {
+        sum += v * v;
+      }
+    }
+  }
+  partial[lid] = sum;
+  workgroupBarrier();
+  for (var half = 32u; half > 0u; half >>= 1u) {
+    if (lid < half) { partial[lid] += partial[lid + half]; }
+    workgroupBarrier();
+  }
+  if (lid != 0u || !active) { return; }
+  var value = COEF * partial[0];
+  if (MODE == 1u) { value = 0.5 * partial[0] + OFFSET; }
+  var state = nets[net];
+  if (state.frozen == 0u) {
+    if (state.initial_loss < 0.0 && is_finite(value)) { state.initial_loss = value; }
+    if (!is_finite(value) || value > DIVERGENCE_FACTOR * max(state.initial_loss, 1.0)) { state.frozen = 1u; }
+    nets[net] = state;
+  }
+  records[OUT_OFFSET + net] = value;
+  records[OUT_OFFSET + BATCH + net] = f32(state.frozen);
+}

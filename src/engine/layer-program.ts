@@ -1,0 +1,241 @@
+/**
+ * The GPU side of one batch of layerwise-trained networks (SPEC §3): its buffers and the kernels
+ * of one gradient step, specialised to the batch's shapes once, so encoding a step is a fixed
+ * list of dispatches with no allocation.
+ *
+ * Buffers (one per layer, so no dispatch reads and writes the same buffer):
+ *   W_k            weights, batch × n_k × n_{k−1}, updated in place
+ *   P_{<k}         prefix products W_{k−1}⋯W_1 for k ≥ 3 (P_{<2} is W_1 itself, P_{<1} = I)
+ *   E = P_{<N+1}   the end-to-end matrix (W_1 itself when N = 1)
+ *   Q_k            backward products, Q_N = G, Q_{k−1} = W_kᵀ Q_k
+ * A step: forward prefix products, the task residual G, [record], backward, then the fused update
+ * W_k ← (1 − η_bλ_b) W_k − η_b Q_k P_{<k}ᵀ of every layer, all from the same iterate.
+ */
+import type { TaskData } from '../problem/types.js';
+import type { Matrix } from '../linalg/matrix.js';
+import { storageBuffer } from '../gpu/buffers.js';
+import { BatchedMatmul } from '../kernels/matmul.js';
+import { LossKernel, type LossForm, ResidualKernel } from '../kernels/residual.js';
+import { BatchedSvd } from '../kernels/svd.js';
+import type { RecordLayout } from './records.js';
+
+export interface NetworkHyper {
+  lr: number;
+  weightDecay: number;
+}
+
+export interface LayerBatchSpec {
+  widths: number[];
+  task: TaskData;
+  /** Initial layers of every network: layers[b][k] is W_{k+1} of network b. */
+  layers: Matrix[][];
+  hyper: NetworkHyper[];
+  divergenceFactor: number;
+  layout: RecordLayout;
+  /** Record slots per records buffer (one readback per chunk of steps). */
+  slots: number;
+}
+
+interface Encodable {
+  encode(pass: GPUComputePassEncoder): void;
+}
+
+export class LayerProgram {
+  readonly batch: number;
+  readonly depth: number;
+  readonly weights: GPUBuffer[];
+  readonly endToEnd: GPUBuffer;
+  readonly records: GPUBuffer;
+  /** Multiply-adds ×2 of one step, for throughput reports. */
+  readonly flopsPerStep: number;
+  readonly dispatchesPerStep: number;
+  private readonly forward: Encodable[];
+  private readonly residual: Encodable[];
+  private readonly backward: Encodable[];
+  private readonly update: Encodable[];
+  private readonly recorders: Encodable[][];
+  private readonly owned: GPUBuffer[] = [];
+
+  constructor(
+    private readonly device: GPUDevice,
+    spec: LayerBatchSpec,
+  ) {
+    const { widths } = spec;
+    const batch = (this.batch = spec.layers.length);
+    const depth = (this.depth = widths.length - 1);
+    const rows = widths[depth]!;
+    const cols = widths[0]!;
+    const buffer = (label: string, floats: number, data?: ArrayLike<number>) => {
+      const b = storageBuffer(device, label, floats, data);
+      this.owned.push(b);
+      return b;
+    };
+    const size = (k: number) => widths[k]! * widths[k - 1]!; // W_k's entries
+
+    this.weights = widths.slice(1).map((_, i) => {
+      const k = i + 1;
+      const data = new Float32Array(batch * size(k));
+      spec.layers.forEach((layers, b) => data.set(layers[i]!.data, b * size(k)));
+      return buffer(`W_${k}`, data.length, data);
+    });
+    const nets = buffer(
+      'nets',
+      4 * batch,
+      new Float32Array(batch * 4).map((_, i) => {
+        const h = spec.hyper[Math.floor(i / 4)]!;
+        return [h.lr, h.weightDecay, 0, -1][i % 4]!;
+      }),
+    );
+
+    // prefix[k] = P_{<k} for k = 2..N+1 (index k), prefix[2] = W_1.
+    const prefix: GPUBuffer[] = [];
+    prefix[2] = this.weights[0]!;
+    this.forward = [];
+    for (let k = 2; k <= depth; k++) {
+      prefix[k + 1] = buffer(`P<${k + 1}`, batch * widths[k]! * cols);
+      this.forward.push(
+        new BatchedMatmul(device, { batch, m: widths[k]!, n: cols, k: widths[k - 1]!, a: this.weights[k - 1]!, b: prefix[k]!, c: prefix[k + 1]!, label: `forward ${k}` }),
+      );
+    }
+    this.endToEnd = prefix[depth + 1]!;
+
+    // backward[k] = Q_k, backward[N] = G.
+    const backward: GPUBuffer[] = [];
+    backward[depth] = buffer('G', batch * rows * cols);
+    this.backward = [];
+    for (let k = depth; k >= 2; k--) {
+      backward[k - 1] = buffer(`Q_${k - 1}`, batch * widths[k - 1]! * cols);
+      this.backward.push(
+        new BatchedMatmul(device, { batch, m: widths[k - 1]!, n: cols, k: widths[k]!, transA: true, a: this.weights[k - 1]!, b: backward[k]!, c: backward[k - 1]!, label: `backward ${k}` }),
+      );
+    }
+
+    const { residual, lossForm } = this.taskKernels(spec, backward[depth]!, buffer);
+    this.residual = residual;
+
+    this.update = [];
+    for (let k = 1; k <= depth; k++) {
+      this.update.push(
+        new BatchedMatmul(device, {
+          batch,
+          m: widths[k]!,
+          n: widths[k - 1]!,
+          k: cols,
+          transB: true,
+          bIdentity: k === 1,
+          a: backward[k]!,
+          b: k === 1 ? undefined : prefix[k]!,
+          c: this.weights[k - 1]!,
+          epilogue: { kind: 'layer-update', nets },
+          label: `update ${k}`,
+        }),
+      );
+    }
+
+    this.records = buffer('records', spec.slots * spec.layout.slotFloats);
+    this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets));
+
+    const products = [...this.forward, ...this.backward, ...this.update, ...this.residual].filter((k): k is BatchedMatmul => k instanceof BatchedMatmul);
+    this.flopsPerStep = products.reduce((sum, k) => sum + k.flops, 0);
+    this.dispatchesPerStep = this.forward.length + this.residual.length + this.backward.length + this.update.length;
+  }
+
+  /** Encodes one step; with `slot`, records the state before the update into that slot. */
+  encodeStep(pass: GPUComputePassEncoder, slot?: number): void {
+    for (const k of this.forward) k.encode(pass);
+    for (const k of this.residual) k.encode(pass);
+    if (slot !== undefined) for (const k of this.recorders[slot]!) k.encode(pass);
+    for (const k of this.backward) k.encode(pass);
+    for (const k of this.update) k.encode(pass);
+  }
+
+  /** Encodes only the forward pass and a record (the final state, after the last update). */
+  encodeRecordOnly(pass: GPUComputePassEncoder, slot: number): void {
+    for (const k of this.forward) k.encode(pass);
+    for (const k of this.residual) k.encode(pass);
+    for (const k of this.recorders[slot]!) k.encode(pass);
+  }
+
+  destroy(): void {
+    for (const b of this.owned) b.destroy();
+  }
+
+  private taskKernels(spec: LayerBatchSpec, g: GPUBuffer, buffer: (label: string, floats: number, data?: ArrayLike<number>) => GPUBuffer) {
+    const { task, widths } = spec;
+    const device = this.device;
+    const batch = this.batch;
+    const rows = widths[widths.length - 1]!;
+    const cols = widths[0]!;
+    const s = task.lossScale;
+    const e = this.endToEnd;
+    const count = rows * cols;
+    const target = buffer('target', count, task.target.data);
+    switch (task.kind) {
+      case 'factorization':
+        return {
+          residual: [new ResidualKernel(device, { batch, rows, cols, e, target, scale: s, g })],
+          lossForm: { kind: 'squares', x: g, count, coef: 0.5 / s } satisfies LossForm,
+        };
+      case 'completion': {
+        const omega = task.observedCount!;
+        const mask = buffer('mask', count, task.mask!.data);
+        return {
+          residual: [new ResidualKernel(device, { batch, rows, cols, e, target, mask, scale: s / omega, g })],
+          lossForm: { kind: 'squares', x: g, count, coef: omega / (2 * s) } satisfies LossForm,
+        };
+      }
+      case 'regression': {
+        const sxx = buffer('Σxx', cols * cols, task.sxx!.data);
+        const d = buffer('s·Σyx', count, task.syx!.data.map((v) => s * v));
+        return {
+          residual: [
+            new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, a: e, b: sxx, bStride: 0, c: g, epilogue: { kind: 'subtract', d, dStride: 0, alpha: s }, label: 'regression residual' }),
+          ],
+          lossForm: { kind: 'regression', x: g, e, d, count, offset: s * task.lossOffset! } satisfies LossForm,
+        };
+      }
+      case 'sensing': {
+        const { a, y } = task.sensing!;
+        const m = y.length;
+        const aBuffer = buffer('A', m * count, a.data);
+        const yBuffer = buffer('y', m, y);
+        const r = buffer('r', batch * m);
+        return {
+          residual: [
+            // r_b = A vec(E_b) − y: E_b as a 1 × n² row times Aᵀ.
+            new BatchedMatmul(device, { batch, m: 1, n: m, k: count, transB: true, a: e, b: aBuffer, bStride: 0, c: r, epilogue: { kind: 'subtract', d: yBuffer, dStride: 0 }, label: 'sensing r' }),
+            // G_b = (s/m) Σ_i r_i A_i: r_b (1 × m) times A (m × n²).
+            new BatchedMatmul(device, { batch, m: 1, n: count, k: m, a: r, b: aBuffer, bStride: 0, c: g, epilogue: { kind: 'store', alpha: s / m }, label: 'sensing G' }),
+          ],
+          lossForm: { kind: 'squares', x: r, count: m, coef: s / (2 * m) } satisfies LossForm,
+        };
+      }
+    }
+  }
+
+  private slotRecorders(spec: LayerBatchSpec, slot: number, lossForm: LossForm, nets: GPUBuffer): Encodable[] {
+    const { layout, widths } = spec;
+    const device = this.device;
+    const batch = this.batch;
+    const base = slot * layout.slotFloats;
+    const rows = widths[this.depth]!;
+    const cols = widths[0]!;
+    const recorders: Encodable[] = [
+      new LossKernel(device, { batch, form: lossForm, nets, divergenceFactor: spec.divergenceFactor, records: this.records, recordOffset: base + layout.lossOffset }),
+    ];
+    if (layout.rank > 0) {
+      recorders.push(new BatchedSvd(device, { batch, rows, cols, input: this.endToEnd, values: this.records, valuesOffset: base + layout.svOffset, label: 'end-to-end spectra' }));
+    }
+    if (layout.matrixFloats > 0) {
+      recorders.push(
+        new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, bIdentity: true, a: this.endToEnd, c: this.records, cOffset: base + layout.matrixOffset, label: 'record matrices' }),
+      );
+    }
+    layout.layerRanks.forEach((_, i) => {
+      recorders.push(
+        new BatchedSvd(device, { batch, rows: widths[i + 1]!, cols: widths[i]!, input: this.weights[i]!, values: this.records, valuesOffset: base + layout.layerOffsets[i]!, label: `layer ${i + 1} spectra` }),
+      );
+    });
+    return recorders;
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Simulator: trains one batch of deep linear networks of one shape on the GPU (each network with
+ * its own seed, init scale, learning rate and weight decay), many steps per command buffer, and
+ * streams records back without ever waiting on a readback inside the step loop.
+ *
+ *   const sim = await Simulator.create(gpu, config);
+ *   const result = await sim.run({ onRecord, onProgress, signal });
+ */
+import type { Config, Run } from '../config/types.js';
+import { expandRuns, groupBatches } from '../config/index.js';
+import { AbortError, ConfigError } from '../errors.js';
+import type { GpuContext } from '../gpu/device.js';
+import { readFloats } from '../gpu/buffers.js';
+import { fromArray, type Matrix } from '../linalg/matrix.js';
+import { singularValues } from '../linalg/decompositions.js';
+import { buildTask } from '../problem/task.js';
+import { initialLayers } from '../problem/init.js';
+import type { TaskData } from '../problem/types.js';
+import { LayerProgram } from './layer-program.js';
+import { ReadbackPool } from './readback.js';
+import { type BatchRecord, decodeSlot, recordLayout, type RecordLayout } from './records.js';
+import { planChunks } from './schedule.js';
+import { Trace } from './trace.js';
+
+export interface Progress {
+  step: number;
+  totalSteps: number;
+  elapsedSeconds: number;
+  stepsPerSecond: number;
+  networkStepsPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface RunOptions {
+  /** Steps to train in this call; default: the config's train.steps minus steps already done. */
+  steps?: number;
+  onRecord?: (record: BatchRecord) => void;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export type Divergence = false | { step: number; reason: string };
+
+export interface RunResult {
+  /** Steps done in total (over all run() calls). */
+  step: number;
+  seconds: number;
+  networkStepsPerSecond: number;
+  aborted: boolean;
+  /** Per network: false, or the first recorded step where it was found diverged and frozen. */
+  diverged: Divergence[];
+}
+
+export interface SimulatorOptions {
+  /** Dispatches encoded per command buffer (default 1024): fewer submits, coarser progress. */
+  dispatchesPerSubmit?: number;
+}
+
+/** Command buffers allowed in flight before the loop waits for the oldest (bounded queue). */
+const IN_FLIGHT = 3;
+const MAX_SLOTS = 16;
+
+export class Simulator {
+  readonly trace: Trace;
+  readonly diverged: Divergence[];
+  /** Steps done so far. */
+  step = 0;
+  private recordedStep = -1;
+  private readonly pool: ReadbackPool;
+
+  private constructor(
+    private readonly gpu: GpuContext,
+    readonly runs: Run[],
+    readonly task: TaskData,
+    readonly program: LayerProgram,
+    readonly layout: RecordLayout,
+    private readonly slots: number,
+    private readonly stepsPerChunk: number,
+  ) {
+    this.trace = new Trace(runs.length);
+    this.diverged = runs.map(() => false);
+    this.pool = new ReadbackPool(gpu.device, slots * layout.slotFloats * 4);
+  }
+
+  /** Builds the batch: a config (its sweep must keep one shape) or runs from expandRuns. */
+  static async create(gpu: GpuContext, input: Config | Run[], options: SimulatorOptions = {}): Promise<Simulator> {
+    const runs = Array.isArray(input) ? input : expandRuns(input);
+    const batches = groupBatches(runs);
+    if (batches.length !== 1) {
+      throw new ConfigError(
+        'sweep',
+        Object.keys(runs[0]?.overrides ?? {}),
+        `this sweep needs ${batches.length} separate GPU batches (it changes the shape or the task); a Simulator trains one batch — use runExperiment() or the CLI, which run one batch per shape`,
+      );
+    }
+    const first = runs[0]!.config;
+    if (first.train.method !== 'layers') {
+      throw new ConfigError('train.method', first.train.method, 'the Simulator trains layerwise networks ("layers"); the end-to-end flow runs through FlowSimulator');
+    }
+    const task = buildTask(first);
+    const layers = runs.map((run) => initialLayers(run.config, task));
+    const every = first.record.every;
+    const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
+    const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers);
+    // Estimate the step's dispatch count from the depth before building: 3N + task kernels.
+    const depth = first.widths.length - 1;
+    const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / (3 * depth + 1))));
+    const slots = Math.min(MAX_SLOTS, Math.ceil(stepsPerChunk / every) + 1);
+    const program = new LayerProgram(gpu.device, {
+      widths: first.widths,
+      task,
+      layers,
+      hyper: runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay })),
+      divergenceFactor: first.train.divergenceFactor,
+      layout,
+      slots,
+    });
+    await gpu.device.queue.onSubmittedWorkDone();
+    gpu.throwIfFailed();
+    return new Simulator(gpu, runs, task, program, layout, slots, stepsPerChunk);
+  }
+
+  get batch(): number {
+    return this.runs.length;
+  }
+
+  async run(options: RunOptions = {}): Promise<RunResult> {
+    const config = this.runs[0]!.config;
+    const from = this.step;
+    const to = from + (options.steps ?? Math.max(0, config.train.steps - from));
+    const device = this.gpu.device;
+    const started = performance.now();
+    const chunks = planChunks(from, to, config.record.every, this.stepsPerChunk, this.slots, this.recordedStep < from);
+    const inFlight: { settled: Promise<void>; end: number }[] = [];
+    let delivered: Promise<void> = Promise.resolve();
+    let aborted = false;
+    const failure = this.gpu.lost.then((error) => {
+      throw error;
+    });
+    failure.catch(() => undefined);
+    const wait = (p: Promise<void>) => Promise.race([p, failure]);
+
+    for (const chunk of chunks) {
+      if (options.signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      this.gpu.throwIfFailed();
+      const encoder = device.createCommandEncoder({ label: `steps ${chunk.start}–${chunk.end}` });
+      const pass = encoder.beginComputePass();
+      for (let t = chunk.start; t < chunk.end; t++) {
+        const slot = chunk.recordSteps.indexOf(t);
+        this.program.encodeStep(pass, slot >= 0 ? slot : undefined);
+      }
+      if (chunk.finalRecord) this.program.encodeRecordOnly(pass, chunk.recordSteps.length - 1);
+      pass.end();
+      const done = this.finishChunk(encoder, chunk.recordSteps);
+      delivered = delivered.then(() => done).then((records) => records.forEach((r) => this.deliver(r, options.onRecord)));
+      inFlight.push({ settled: delivered, end: chunk.end });
+      this.step = chunk.end;
+      if (inFlight.length >= IN_FLIGHT) {
+        const oldest = inFlight.shift()!;
+        await wait(oldest.settled);
+        this.report(options.onProgress, from, to, started, oldest.end);
+      }
+    }
+    if (aborted && this.recordedStep < this.step) {
+      // Keep the state reached: record it before returning.
+      const encoder = device.createCommandEncoder({ label: 'final record after abort' });
+      const pass = encoder.beginComputePass();
+      this.program.encodeRecordOnly(pass, 0);
+      pass.end();
+      const done = this.finishChunk(encoder, [this.step]);
+      delivered = delivered.then(() => done).then((records) => records.forEach((r) => this.deliver(r, options.onRecord)));
+    }
+    await wait(delivered);
+    this.gpu.throwIfFailed();
+    const seconds = (performance.now() - started) / 1000;
+    this.report(options.onProgress, from, to, started, this.step);
+    return {
+      step: this.step,
+      seconds,
+      networkStepsPerSecond: seconds > 0 ? ((this.step - from) * this.batch) / seconds : 0,
+      aborted,
+      diverged: [...this.diverged],
+    };
+  }
+
+  /** Throws an AbortError if the signal fired; for callers that prefer exceptions. */
+  static throwIfAborted(result: RunResult): void {
+    if (result.aborted) throw new AbortError(`run cancelled at step ${result.step}; records up to then are kept`);
+  }
+
+  /** Current weights of every network: layers[b][k] is W_{k+1}. */
+  async readLayers(): Promise<Matrix[][]> {
+    const widths = this.runs[0]!.config.widths;
+    const perLayer = await Promise.all(
+      this.program.weights.map((buffer, i) => readFloats(this.gpu.device, buffer, this.batch * widths[i + 1]! * widths[i]!)),
+    );
+    return this.runs.map((_, b) =>
+      perLayer.map((values, i) => {
+        const size = widths[i + 1]! * widths[i]!;
+        return fromArray(widths[i + 1]!, widths[i]!, values, b * size);
+      }),
+    );
+  }
+
+  destroy(): void {
+    this.program.destroy();
+    this.pool.destroy();
+  }
+
+  private finishChunk(encoder: GPUCommandEncoder, recordSteps: number[]): Promise<BatchRecord[]> {
+    const device = this.gpu.device;
+    if (recordSteps.length === 0) {
+      device.queue.submit([encoder.finish()]);
+      return device.queue.onSubmittedWorkDone().then(() => []);
+    }
+    const floats = recordSteps.length * this.layout.slotFloats;
+    const staging = this.pool.acquire();
+    encoder.copyBufferToBuffer(this.program.records, 0, staging, 0, floats * 4);
+    device.queue.submit([encoder.finish()]);
+    this.recordedStep = recordSteps[recordSteps.length - 1]!;
+    return this.pool.read(staging, floats).then((values) => recordSteps.map((step, slot) => decodeSlot(this.layout, values, slot, step)));
+  }
+
+  private deliver(record: BatchRecord, onRecord?: (record: BatchRecord) => void): void {
+    const config = this.runs[0]!.config;
+    if (config.record.spectra === 'exact' && record.matrices) {
+      const rows = config.widths[config.widths.length - 1]!;
+      const cols = config.widths[0]!;
+      const rank = Math.min(rows, cols);
+      const values = new Float64Array(this.batch * rank);
+      for (let b = 0; b < this.batch; b++) values.set(singularValues(fromArray(rows, cols, record.matrices, b * rows * cols)), b * rank);
+      record.singularValues = values;
+      record.rank = rank;
+      if (!config.record.matrices) delete record.matrices;
+    }
+    record.frozen.forEach((frozen, b) => {
+      if (frozen && !this.diverged[b]) {
+        const loss = record.losses[b]!;
+        this.diverged[b] = {
+          step: record.step,
+          reason: Number.isFinite(loss) ? `loss ${loss.toExponential(3)} above ${config.train.divergenceFactor} × max(initial loss, 1)` : `loss became ${loss}`,
+        };
+      }
+    });
+    this.trace.push(record);
+    onRecord?.(record);
+  }
+
+  private report(onProgress: RunOptions['onProgress'], from: number, to: number, started: number, reached: number): void {
+    if (!onProgress) return;
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const done = reached - from;
+    const stepsPerSecond = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
+    onProgress({
+      step: reached,
+      totalSteps: to,
+      elapsedSeconds,
+      stepsPerSecond,
+      networkStepsPerSecond: stepsPerSecond * this.batch,
+      etaSeconds: stepsPerSecond > 0 ? (to - reached) / stepsPerSecond : Infinity,
+    });
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The in-memory trace of a batch: every delivered record, in step order, kept as the typed arrays
+ * the GPU produced (a few floats per network per record), with per-network views.
+ */
+import type { BatchRecord } from './records.js';
+
+export class Trace {
+  readonly records: BatchRecord[] = [];
+
+  constructor(readonly batch: number) {}
+
+  push(record: BatchRecord): void {
+    this.records.push(record);
+  }
+
+  get steps(): number[] {
+    return this.records.map((r) => r.step);
+  }
+
+  /** Network b's loss at every recorded step. */
+  losses(b: number): number[] {
+    return this.records.map((r) => r.losses[b]!);
+  }
+
+  /** Network b's end-to-end singular values at every recorded step (empty without spectra). */
+  singularValues(b: number): number[][] {
+    return this.records.map((r) => (r.singularValues ? Array.from(r.singularValues.subarray(b * r.rank, (b + 1) * r.rank)) : []));
+  }
+
+  last(): BatchRecord | undefined {
+    return this.records[this.records.length - 1];
+  }
+}
