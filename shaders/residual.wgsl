@@ -20,7 +20,7 @@ override MASKED: bool = false;
 override SCALE: f32 = 1.0;
 
 @group(0) @binding(0) var<storage, read> e: array<f32>;
-@group(0) @binding(1) var<storage, read> target: array<f32>;
+@group(0) @binding(1) var<storage, read> target_y: array<f32>;
 @group(0) @binding(2) var<storage, read> mask: array<f32>;
 @group(0) @binding(3) var<storage, read_write> g: array<f32>;
 
@@ -30,7 +30,7 @@ fn residual(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let size = ROWS * COLS;
   if (id >= BATCH * size) { return; }
   let i = id % size;
-  var r = e[id] - target[(id / size) * TARGET_STRIDE + i];
+  var r = e[id] - target_y[(id / size) * TARGET_STRIDE + i];
   if (MASKED) { r *= mask[i]; }
   g[id] = SCALE * r;
 }
@@ -63,9 +63,9 @@ fn is_finite(v: f32) -> bool {
 @compute @workgroup_size(64)
 fn loss(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let net = wid.x + wid.y * groups.x;
-  let active = net < BATCH;
+  let in_batch = net < BATCH;
   var sum = 0.0;
-  if (active) {
+  if (in_batch) {
     let base = net * COUNT;
     for (var i = lid; i < COUNT; i += 64u) {
       let v = x[base + i];
@@ -82,7 +82,7 @@ fn loss(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
     if (lid < half) { partial[lid] += partial[lid + half]; }
     workgroupBarrier();
   }
-  if (lid != 0u || !active) { return; }
+  if (lid != 0u || !in_batch) { return; }
   var value = COEF * partial[0];
   if (MODE == 1u) { value = 0.5 * partial[0] + OFFSET; }
   var state = nets[net];

@@ -113,8 +113,9 @@ export class LayerProgram {
     const { residual, lossForm } = this.taskKernels(spec, backward[depth]!, buffer);
     this.residual = residual;
 
+    // Descending k: W_2's update reads P_{<2}, which is W_1's own buffer, so W_1 must change last.
     this.update = [];
-    for (let k = 1; k <= depth; k++) {
+    for (let k = depth; k >= 1; k--) {
       this.update.push(
         new BatchedMatmul(device, {
           batch,

@@ -2,16 +2,18 @@
  * The GPU engine against the Float64 reference (same seeds, same algorithm): every task, every
  * init kind, depths 1–5, rectangular widths, weight decay on and off, heterogeneous batches.
  *
- * Tolerance: after T steps the f32 iterate drifts from the f64 one by roughly T·ε_f32·κ, where κ
- * is the conditioning of the dynamics; for these small, well-conditioned problems and ≤ 300 steps
- * we allow 2e-4 relative error on every end-to-end matrix and 1e-3 on recorded losses.
+ * The reference starts from exactly the GPU's inputs (initial weights read back, task data and
+ * hyperparameters rounded to f32), so the only difference is f32 arithmetic. Tolerance: after T
+ * steps the f32 iterate drifts from the f64 one by roughly T·ε_f32·κ, where κ is the conditioning
+ * of the dynamics; for these small problems and ≤ 300 steps we allow 1e-4 relative error on every
+ * end-to-end matrix and 1e-4 on recorded losses (relative, or absolute below loss 1e-2).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import { expandRuns } from '../../src/config/index.js';
 import { Simulator } from '../../src/engine/simulator.js';
 import { buildTask } from '../../src/problem/task.js';
-import { initialLayers } from '../../src/problem/init.js';
+import type { TaskData } from '../../src/problem/types.js';
 import { ReferenceTrainer } from '../../src/reference/layers.js';
 import { endToEnd } from '../../src/reference/loss.js';
 import { combine, frobenius, matmul, type Matrix } from '../../src/linalg/matrix.js';
@@ -21,18 +23,33 @@ const gpu = await testGpu();
 afterAll(() => gpu?.destroy());
 
 const relative = (a: Matrix, b: Matrix) => frobenius(combine(1, a, -1, b)) / Math.max(frobenius(b), 1e-30);
+const f32 = (m: Matrix): Matrix => ({ ...m, data: m.data.map(Math.fround) });
+
+/** The task as the GPU sees it: every number rounded to f32. */
+function f32Task(task: TaskData): TaskData {
+  return {
+    ...task,
+    target: f32(task.target),
+    ...(task.mask && { mask: f32(task.mask) }),
+    ...(task.sxx && { sxx: f32(task.sxx) }),
+    ...(task.syx && { syx: f32(task.syx) }),
+    ...(task.sensing && { sensing: { a: f32(task.sensing.a), y: task.sensing.y.map(Math.fround) } }),
+  };
+}
 
 /** Trains `config` on the GPU and on the reference; returns the worst relative errors. */
 async function compare(config: Config) {
   const sim = await Simulator.create(gpu!, config);
+  const initial = await sim.readLayers();
   const result = await sim.run();
   const gpuLayers = await sim.readLayers();
   const runs = expandRuns(config);
-  const task = buildTask(runs[0]!.config);
+  const task = f32Task(buildTask(runs[0]!.config));
   let worstMatrix = 0;
   let worstLoss = 0;
   runs.forEach((run, b) => {
-    const reference = new ReferenceTrainer(task, initialLayers(run.config, task), { lr: run.config.train.lr, weightDecay: run.config.train.weightDecay });
+    const hyper = { lr: Math.fround(run.config.train.lr), weightDecay: Math.fround(run.config.train.weightDecay) };
+    const reference = new ReferenceTrainer(task, initial[b]!, hyper);
     const losses = new Map<number, number>();
     for (let t = 0; t <= run.config.train.steps; t++) {
       if (t % run.config.record.every === 0 || t === run.config.train.steps) losses.set(t, reference.loss());
@@ -41,7 +58,7 @@ async function compare(config: Config) {
     worstMatrix = Math.max(worstMatrix, relative(endToEnd(gpuLayers[b]!), reference.endToEnd()));
     for (const record of sim.trace.records) {
       const expected = losses.get(record.step)!;
-      worstLoss = Math.max(worstLoss, Math.abs(record.losses[b]! - expected) / Math.max(Math.abs(expected), 1e-6));
+      worstLoss = Math.max(worstLoss, Math.abs(record.losses[b]! - expected) / Math.max(Math.abs(expected), 1e-2));
     }
   });
   sim.destroy();
@@ -122,8 +139,8 @@ describe.skipIf(!gpu)('GPU layerwise training vs Float64 reference', () => {
       const { worstMatrix, worstLoss, result, records } = await compare(config);
       expect(result.diverged.every((d) => d === false)).toBe(true);
       expect(records).toBe(config.train.steps / config.record.every + 1);
-      expect(worstMatrix).toBeLessThan(2e-4);
-      expect(worstLoss).toBeLessThan(1e-3);
+      expect(worstMatrix).toBeLessThan(1e-4);
+      expect(worstLoss).toBeLessThan(1e-4);
     });
   }
 });
@@ -182,7 +199,7 @@ describe.skipIf(!gpu)('GPU step invariants and run control', () => {
     const divergence = result.diverged[1] as { step: number; reason: string };
     expect(divergence.step % 10).toBe(0);
     expect(divergence.reason).toMatch(/loss/);
-    expect(worstMatrix).toBeLessThan(2e-4);
+    expect(worstMatrix).toBeLessThan(1e-4);
   });
 
   it('reports progress and stops cleanly on abort, keeping what was recorded', async () => {
@@ -221,12 +238,18 @@ describe.skipIf(!gpu)('GPU step invariants and run control', () => {
 
 async function compareDiverging(config: Config) {
   const sim = await Simulator.create(gpu!, config);
+  const initial = await sim.readLayers();
   const result = await sim.run();
   const layers = await sim.readLayers();
   const run = expandRuns(config)[0]!;
-  const task = buildTask(run.config);
-  const reference = new ReferenceTrainer(task, initialLayers(run.config, task), { lr: run.config.train.lr, weightDecay: 0 });
+  const task = f32Task(buildTask(run.config));
+  const reference = new ReferenceTrainer(task, initial[0]!, { lr: Math.fround(run.config.train.lr), weightDecay: 0 });
   reference.steps(run.config.train.steps);
+  // Training on: the frozen network keeps its last iterate bit for bit, the other one moves.
+  await sim.run({ steps: 10 });
+  const later = await sim.readLayers();
+  expect(later[1]!.map((w) => Array.from(w.data))).toEqual(layers[1]!.map((w) => Array.from(w.data)));
+  expect(relative(later[0]![0]!, layers[0]![0]!)).toBeGreaterThan(0);
   sim.destroy();
   return { result, worstMatrix: relative(endToEnd(layers[0]!), reference.endToEnd()) };
 }
