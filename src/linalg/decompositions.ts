@@ -162,3 +162,60 @@ export function orthonormalColumns(a: Matrix): Matrix {
   for (let j = 0; j < n; j++) if (signs[j]! < 0) for (let i = 0; i < m; i++) q.data[i * n + j] = -q.data[i * n + j]!;
   return q;
 }
+
+/** Full SVD: U (rows × rows) and V (cols × cols) orthogonal, s the r = min(rows, cols) singular values. */
+export interface FullSvd {
+  /** rows × rows; the first r columns are the thin SVD's U. */
+  u: Matrix;
+  /** r singular values, descending; σ_i = 0 for the padded indices i ≥ r. */
+  s: Float64Array;
+  /** cols × cols; the first r columns are the thin SVD's V. */
+  v: Matrix;
+}
+
+/**
+ * A = U diag(s, padded with zeros) Vᵀ with square orthogonal U and V: the thin SVD with both
+ * factors completed to orthonormal bases. Operators that act on the whole space (SPEC §6's A_N,
+ * whose padded rows and columns carry σ = 0 multipliers) need the complement explicitly.
+ */
+export function fullSvd(a: Matrix): FullSvd {
+  const { u, s, v } = svd(a);
+  return { u: completeToBasis(u), s, v: completeToBasis(v) };
+}
+
+/**
+ * Extends orthonormal columns Q (m × r) to an orthogonal m × m matrix. Each new column starts
+ * from the unit vector e_i least covered by the columns so far (largest 1 − Σ_c Q_ic², at least
+ * (m − c)/m), so the Gram–Schmidt step never divides by a small norm; projecting twice
+ * ("twice is enough") keeps the result orthogonal to working precision.
+ */
+function completeToBasis(q: Matrix): Matrix {
+  const { rows: m, cols: r } = q;
+  if (r === m) return q;
+  const out = zeros(m, m);
+  for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) out.data[i * m + c] = q.data[i * r + c]!;
+  for (let col = r; col < m; col++) {
+    let best = 0;
+    let bestUncovered = -1;
+    for (let i = 0; i < m; i++) {
+      let covered = 0;
+      for (let c = 0; c < col; c++) covered += out.data[i * m + c]! ** 2;
+      if (1 - covered > bestUncovered) {
+        bestUncovered = 1 - covered;
+        best = i;
+      }
+    }
+    const x = new Float64Array(m);
+    x[best] = 1;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let c = 0; c < col; c++) {
+        let d = 0;
+        for (let i = 0; i < m; i++) d += out.data[i * m + c]! * x[i]!;
+        for (let i = 0; i < m; i++) x[i] = x[i]! - d * out.data[i * m + c]!;
+      }
+    }
+    const norm = Math.hypot(...x);
+    for (let i = 0; i < m; i++) out.data[i * m + col] = x[i]! / norm;
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * Log-density of the volume form of the depth-normalised metric (SPEC §8, Cohen–Menon–Veraszto
+ * Theorem 1.1) in SVD coordinates, for a full-rank d × d W with distinct singular values:
+ *
+ *   N finite: (d(d−1)/2) ln N + ((1−N)/(2N)) Σ_i ln σ_i² + Σ_{i<j} ln|σ_i^{2/N} − σ_j^{2/N}|
+ *   N = ∞:    −Σ_i ln σ_i + Σ_{i<j} ln|ln σ_i² − ln σ_j²|
+ *
+ * It equals −½ Σ_{i,j} ln(K_ij/N) + Σ_{i<j} ln|σ_i² − σ_j²|: the metric's density det(A_N/N)^{−1/2}
+ * times the Jacobian of the SVD coordinates. The finite-N value tends to the N = ∞ one as written
+ * (the ln N term is what makes the limit finite), with difference (d/(2N)) Σ ln σ_i² + O(1/N²).
+ *
+ * Outside the formula's domain: −Infinity when two σ coincide (the density vanishes there), NaN
+ * when some σ is 0 and N ≥ 2 or ∞ (SVD coordinates break down and the density diverges). For
+ * N = 1 (the Euclidean metric) a zero σ is fine.
+ */
+import type { FlowDepth } from '../config/types.js';
+import { assertFlowDepth } from './multipliers.js';
+
+export function logVolumeDensity(singularValues: ArrayLike<number>, depth: FlowDepth): number {
+  assertFlowDepth(depth);
+  const sigma = Array.from(singularValues);
+  if (sigma.some((s) => !(s >= 0))) throw new Error(`logVolumeDensity: singular values must be ≥ 0, got ${sigma.join(', ')}`);
+  if (depth !== 1 && sigma.includes(0)) return NaN;
+  const d = sigma.length;
+  let total = 0;
+  if (depth === 'infinity') {
+    for (const s of sigma) total -= Math.log(s);
+    forEachPair(sigma, (hi, lo) => (total += Math.log(2 * Math.log1p((hi - lo) / lo))));
+  } else {
+    const p = 2 / depth;
+    total += ((d * (d - 1)) / 2) * Math.log(depth);
+    // (1−N)/(2N) vanishes at N = 1; skipping it there avoids 0 · ln 0 for a zero σ.
+    if (depth > 1) for (const s of sigma) total += ((1 - depth) / (2 * depth)) * 2 * Math.log(s);
+    forEachPair(sigma, (hi, lo) => (total += logPowerGap(hi, lo, p)));
+  }
+  return total;
+}
+
+/**
+ * ln(hi^p − lo^p) for hi ≥ lo ≥ 0 as p ln hi + ln(1 − (lo/hi)^p): at large N both powers are
+ * close to 1 and their plain difference loses log₁₀(N) digits; −Infinity when hi = lo.
+ */
+function logPowerGap(hi: number, lo: number, p: number): number {
+  if (hi === lo) return -Infinity;
+  return p * Math.log(hi) + Math.log(-Math.expm1(-p * Math.log1p((hi - lo) / lo)));
+}
+
+function forEachPair(sigma: number[], visit: (hi: number, lo: number) => void): void {
+  for (let i = 0; i < sigma.length; i++) {
+    for (let j = i + 1; j < sigma.length; j++) visit(Math.max(sigma[i]!, sigma[j]!), Math.min(sigma[i]!, sigma[j]!));
+  }
+}
