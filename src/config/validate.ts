@@ -1,0 +1,341 @@
+/**
+ * Config validation (parseConfig) and default filling (resolveConfig). Every rule lives here and
+ * throws a ConfigError naming the field's dotted path and the fix; docs/config.md describes the
+ * same rules for users. Keys are checked against schema.ts, numbers through checks.ts.
+ */
+import { ConfigError } from '../errors.js';
+import { checkMatrix, checkNumber, checkNumbers, type NumberRule, Section } from './checks.js';
+import { DEFAULTS } from './defaults.js';
+import { checkKeys, checkPath, isPlainObject, withValue } from './schema.js';
+import type { Config, InitKind, NetworkConfig, ResolvedConfig, Sweep, TargetSpec, TaskKind } from './types.js';
+
+type Json = Record<string, unknown>;
+interface Shape {
+  rows: number;
+  cols: number;
+}
+
+const TASK_KINDS: readonly TaskKind[] = ['factorization', 'completion', 'regression', 'sensing'];
+const INIT_KINDS: readonly InitKind[] = ['gaussian', 'orthogonal', 'balanced'];
+/** The task fields that only one task kind reads; on any other kind they would be silently ignored. */
+const TASK_KIND_FIELDS: Record<string, TaskKind> = {
+  observed: 'completion',
+  mask: 'completion',
+  samples: 'regression',
+  noise: 'regression',
+  measurements: 'sensing',
+};
+/** The init fields that only some init kinds read. */
+const INIT_KIND_FIELDS: Record<string, readonly InitKind[]> = {
+  std: ['gaussian'],
+  gain: ['gaussian'],
+  scale: ['orthogonal', 'balanced'],
+  aligned: ['balanced'],
+};
+
+const SEED: NumberRule = { integer: true, min: 0, example: 0 };
+const WIDTH: NumberRule = { integer: true, min: 1, example: 16 };
+
+/** Checks a plain object (e.g. JSON.parse output), every sweep combination included; returns it typed. */
+export function parseConfig(input: unknown): Config {
+  sweepPoints(input);
+  return input as Config;
+}
+
+/** Checks a config without sweep or seed replication and fills every default: what one network trains with. */
+export function resolveConfig(config: Config): ResolvedConfig {
+  parseConfig(config);
+  if (config.sweep !== undefined) {
+    throw new ConfigError('sweep', config.sweep, 'resolveConfig builds one network; expand the sweep with expandRuns(config), which resolves every run');
+  }
+  if (config.seeds !== undefined && config.seeds > 1) {
+    throw new ConfigError('seeds', config.seeds, 'resolveConfig builds one network; replicate seeds with expandRuns(config), which resolves every run');
+  }
+  return fillDefaults(config);
+}
+
+/** One combination of a sweep: the values it set and the config they make (sweep removed). */
+export interface SweepPoint {
+  overrides: Record<string, unknown>;
+  config: Config;
+}
+
+/**
+ * Every config a sweep produces, each validated, in run order: the Cartesian product of the sweep's
+ * value lists in the order its keys are written, the last key varying fastest. A config without a
+ * sweep is one point with no overrides. Errors inside a combination name it.
+ */
+export function sweepPoints(input: unknown): SweepPoint[] {
+  if (!isPlainObject(input)) throw new ConfigError('config', input, 'must be an object with task, network, init, train and record sections');
+  const sweep = checkSweep(input.sweep);
+  const base = withValue(input, 'sweep', undefined);
+  return combinations(sweep).map((overrides) => {
+    const config = Object.entries(overrides).reduce((point, [path, value]) => withValue(point, path, value), base);
+    try {
+      checkConfig(config);
+    } catch (error) {
+      throw inCombination(error, overrides);
+    }
+    return { overrides, config: config as unknown as Config };
+  });
+}
+
+/** Defaults for a config that already passed validation (resolveConfig and expandRuns check first). */
+export function fillDefaults(config: Config): ResolvedConfig {
+  const { task, init, train, record, loss } = config;
+  const widths = networkWidths(config.network, targetShape(task.target));
+  return {
+    name: config.name ?? DEFAULTS.name,
+    task: {
+      ...task,
+      seed: task.seed ?? DEFAULTS.task.seed,
+      ...(task.kind === 'regression' && { noise: task.noise ?? DEFAULTS.task.noise }),
+    },
+    widths,
+    init: {
+      ...init,
+      seed: init.seed ?? DEFAULTS.init.seed,
+      ...(init.kind === 'orthogonal' && { scale: init.scale ?? DEFAULTS.init.orthogonalScale }),
+    },
+    train: {
+      lr: train.lr,
+      steps: train.steps,
+      weightDecay: train.weightDecay ?? DEFAULTS.train.weightDecay,
+      method: train.method ?? DEFAULTS.train.method,
+      // The flow's default depth is the network's, so "layers" and "flow" runs of one config compare.
+      flowDepth: train.flowDepth ?? widths.length - 1,
+      integrator: train.integrator ?? DEFAULTS.train.integrator,
+      divergenceFactor: train.divergenceFactor ?? DEFAULTS.train.divergenceFactor,
+    },
+    record: {
+      every: record.every,
+      spectra: record.spectra ?? DEFAULTS.record.spectra,
+      layers: record.layers ?? DEFAULTS.record.layers,
+      matrices: record.matrices ?? DEFAULTS.record.matrices,
+      rankTolerance: record.rankTolerance ?? DEFAULTS.record.rankTolerance,
+    },
+    loss: { scale: loss?.scale ?? DEFAULTS.loss.scale },
+  };
+}
+
+/** n_0 … n_N. `{depth, width}` means input = target cols, output = target rows, every hidden layer `width` wide. */
+function networkWidths(network: NetworkConfig, target: Shape): number[] {
+  if ('widths' in network) return network.widths;
+  return [target.cols, ...Array<number>(network.depth - 1).fill(network.width), target.rows];
+}
+
+function targetShape(target: TargetSpec): Shape {
+  return 'matrix' in target ? { rows: target.matrix.length, cols: target.matrix[0]!.length } : { rows: target.rows, cols: target.cols };
+}
+
+/** Validates one config without a sweep; sections are checked in the order users read them. */
+function checkConfig(config: Json): void {
+  checkKeys(config, '');
+  if (config.name !== undefined && (typeof config.name !== 'string' || config.name === '')) {
+    throw new ConfigError('name', config.name, 'must be a non-empty string, e.g. "depth-sweep"');
+  }
+  const target = checkTask(config.task);
+  checkInit(config.init, checkNetwork(config.network, target));
+  checkTrain(config.train);
+  checkRecord(config.record);
+  if (config.loss !== undefined) new Section(config.loss, 'loss', '{"scale": 1}').optionalNumber('scale', { above: 0, example: 2 });
+  if (config.seeds !== undefined) checkNumber(config.seeds, 'seeds', { integer: true, min: 1, example: 3 });
+}
+
+function checkTask(value: unknown): Shape {
+  const task = new Section(value, 'task', '{"kind": "factorization", "target": {"rows": 4, "cols": 4, "singularValues": [3, 2, 1]}}');
+  const kind = task.choice('kind', TASK_KINDS);
+  const target = checkTarget(task.values.target);
+  for (const [key, owner] of Object.entries(TASK_KIND_FIELDS)) {
+    if (owner !== kind) task.forbid(key, `only ${owner} tasks use \`${key}\`; remove it from this ${kind} task`);
+  }
+  task.optionalNumber('seed', SEED);
+  switch (kind) {
+    case 'factorization':
+      break;
+    case 'completion':
+      checkCompletion(task, target);
+      break;
+    case 'regression':
+      task.number('samples', { integer: true, min: 1, example: 100 });
+      task.optionalNumber('noise', { min: 0, example: 0.1 });
+      break;
+    case 'sensing':
+      task.number('measurements', { integer: true, min: 1, example: 200 });
+      break;
+  }
+  return target;
+}
+
+function checkTarget(value: unknown): Shape {
+  const target = new Section(value, 'task.target', '{"rows": 4, "cols": 4, "singularValues": [3, 2, 1]}');
+  if (target.has('matrix')) {
+    for (const key of ['rows', 'cols', 'singularValues', 'seed', 'aligned']) {
+      target.forbid(key, 'an explicit `matrix` target takes no other fields (its shape is the matrix\'s); remove it');
+    }
+    checkMatrix(target.values.matrix, 'task.target.matrix', (entry, field) => checkNumber(entry, field, { example: 1 }));
+  } else {
+    const rows = target.number('rows', WIDTH);
+    const cols = target.number('cols', WIDTH);
+    const values = checkNumbers(target.values.singularValues, 'task.target.singularValues', { min: 0, example: 1 });
+    const most = Math.min(rows, cols);
+    if (values.length > most) {
+      throw new ConfigError('task.target.singularValues', values, `has ${values.length} values but a ${rows}×${cols} target has at most min(rows, cols) = ${most}; remove ${values.length - most}`);
+    }
+    if (target.has('aligned')) {
+      if (target.values.aligned !== true) {
+        throw new ConfigError('task.target.aligned', target.values.aligned, 'must be true (a diagonal target, U = V = I); remove it for a Haar-random target');
+      }
+      target.forbid('seed', 'an aligned target is diagonal and draws nothing at random; remove `seed`');
+    }
+    target.optionalNumber('seed', SEED);
+  }
+  return targetShape(target.values as unknown as TargetSpec);
+}
+
+function checkCompletion(task: Section, target: Shape): void {
+  const either = 'exactly one of `observed` (the fraction of entries a random mask reveals, e.g. 0.5) or `mask` (a 0/1 matrix of the target\'s shape)';
+  if (task.has('observed') && task.has('mask')) throw new ConfigError('task.mask', task.values.mask, `give ${either}; remove one`);
+  if (!task.has('mask')) {
+    if (!task.has('observed')) throw new ConfigError('task.observed', undefined, `missing; a completion task needs ${either}`);
+    task.number('observed', { above: 0, max: 1, example: 0.5 });
+    return;
+  }
+  const mask = checkMatrix(task.values.mask, 'task.mask', (entry, field) => {
+    if (entry !== 0 && entry !== 1) throw new ConfigError(field, entry, 'must be 0 (hidden) or 1 (observed)');
+  });
+  if (mask.rows !== target.rows || mask.cols !== target.cols) {
+    throw new ConfigError('task.mask', `${mask.rows}×${mask.cols}`, `must have the target's shape ${target.rows}×${target.cols}`);
+  }
+  if (!(task.values.mask as number[][]).some((row) => row.includes(1))) {
+    throw new ConfigError('task.mask', task.values.mask, 'observes no entry; set at least one entry to 1');
+  }
+}
+
+/** The network's widths, and the field a user edits to change hidden width i (for errors about it). */
+interface CheckedNetwork {
+  widths: number[];
+  hiddenField: (i: number) => string;
+}
+
+function checkNetwork(value: unknown, target: Shape): CheckedNetwork {
+  const network = new Section(value, 'network', '{"depth": 3, "width": 16}');
+  if (network.has('widths')) {
+    for (const key of ['depth', 'width']) network.forbid(key, 'give either `widths` or `depth` and `width`, not both; remove one');
+    const widths = checkNumbers(network.values.widths, 'network.widths', WIDTH);
+    const last = widths.length - 1;
+    if (last < 1) throw new ConfigError('network.widths', widths, 'needs at least 2 entries [n_0, …, n_N] (depth N = length − 1), e.g. [4, 16, 4]');
+    if (widths[0] !== target.cols) {
+      throw new ConfigError('network.widths[0]', widths[0], `the input width n_0 must equal the target's column count ${target.cols}; set it to ${target.cols}`);
+    }
+    if (widths[last] !== target.rows) {
+      throw new ConfigError(`network.widths[${last}]`, widths[last], `the output width n_N must equal the target's row count ${target.rows}; set it to ${target.rows}`);
+    }
+    return { widths, hiddenField: (i) => `network.widths[${i}]` };
+  }
+  if (!network.has('depth') && !network.has('width')) {
+    throw new ConfigError('network', value, 'give {"depth": N, "width": n} (n_0 and n_N follow the target) or {"widths": [n_0, …, n_N]}');
+  }
+  const depth = network.number('depth', { integer: true, min: 1, example: 3 });
+  const width = network.number('width', WIDTH);
+  return { widths: networkWidths({ depth, width }, target), hiddenField: () => 'network.width' };
+}
+
+function checkInit(value: unknown, network: CheckedNetwork): void {
+  const init = new Section(value, 'init', '{"kind": "gaussian", "std": 0.1}');
+  const kind = init.choice('kind', INIT_KINDS);
+  for (const [key, owners] of Object.entries(INIT_KIND_FIELDS)) {
+    if (!owners.includes(kind)) init.forbid(key, `${kind} init does not use \`${key}\` (only ${owners.join(' and ')} init does); remove it`);
+  }
+  init.optionalNumber('seed', SEED);
+  switch (kind) {
+    case 'gaussian': {
+      const either = 'give exactly one of `std` (the entries\' std, e.g. 0.1) or `gain` (std = gain/√fan-in, e.g. 1)';
+      if (init.has('std') && init.has('gain')) throw new ConfigError('init.gain', init.values.gain, `${either}; remove one`);
+      if (!init.has('std') && !init.has('gain')) throw new ConfigError('init.std', undefined, `missing; ${either}`);
+      init.optionalNumber('std', { above: 0, example: 0.1 });
+      init.optionalNumber('gain', { above: 0, example: 1 });
+      break;
+    }
+    case 'orthogonal':
+      init.optionalNumber('scale', { above: 0, example: 1 });
+      break;
+    case 'balanced':
+      init.number('scale', { above: 0, example: 0.1 });
+      init.optionalBoolean('aligned');
+      checkBalancedWidths(network);
+      break;
+  }
+}
+
+/** SPEC §5: a balanced factorisation of W(0) passes every hidden layer, so each must be ≥ its rank. */
+function checkBalancedWidths({ widths, hiddenField }: CheckedNetwork): void {
+  const needed = Math.min(widths[0]!, widths[widths.length - 1]!);
+  for (let i = 1; i < widths.length - 1; i++) {
+    if (widths[i]! < needed) {
+      throw new ConfigError(
+        hiddenField(i),
+        widths[i],
+        `balanced init needs every hidden width ≥ min(n_0, n_N) = ${needed} (SPEC §5); widen it to at least ${needed} or use another init kind`,
+      );
+    }
+  }
+}
+
+function checkTrain(value: unknown): void {
+  const train = new Section(value, 'train', '{"lr": 0.01, "steps": 1000}');
+  train.number('lr', { above: 0, example: 0.01 });
+  train.number('steps', { integer: true, min: 0, example: 1000 });
+  train.optionalNumber('weightDecay', { min: 0, example: 0.001 });
+  const method = train.optionalChoice('method', ['layers', 'flow'] as const) ?? DEFAULTS.train.method;
+  if (method === 'flow') {
+    const flowDepth = train.values.flowDepth;
+    if (flowDepth !== undefined && flowDepth !== 'infinity' && !(Number.isSafeInteger(flowDepth) && (flowDepth as number) >= 1)) {
+      throw new ConfigError('train.flowDepth', flowDepth, 'must be an integer ≥ 1 or "infinity" (the depth-normalised N → ∞ limit, SPEC §6), e.g. 3');
+    }
+  } else {
+    train.forbid('flowDepth', 'only train.method "flow" uses `flowDepth`; remove it or set train.method to "flow"');
+  }
+  train.optionalChoice('integrator', ['euler', 'rk4'] as const);
+  train.optionalNumber('divergenceFactor', { above: 1, example: 1e6 });
+}
+
+function checkRecord(value: unknown): void {
+  const record = new Section(value, 'record', '{"every": 10}');
+  record.number('every', { integer: true, min: 1, example: 10 });
+  record.optionalChoice('spectra', ['gpu', 'exact', 'none'] as const);
+  record.optionalBoolean('layers');
+  record.optionalBoolean('matrices');
+  record.optionalNumber('rankTolerance', { above: 0, below: 1, example: 0.001 });
+}
+
+function checkSweep(value: unknown): Sweep {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) throw new ConfigError('sweep', value, 'must be an object from config paths to lists of values, e.g. {"train.lr": [0.01, 0.1]}');
+  for (const [path, values] of Object.entries(value)) {
+    const field = `sweep["${path}"]`;
+    checkPath(path, field, true);
+    if (!Array.isArray(values) || values.length === 0) throw new ConfigError(field, values, 'must be a non-empty array of the values to try, e.g. [0.01, 0.1]');
+  }
+  return value as Sweep;
+}
+
+/** The sweep's Cartesian product as path → value records, the last key varying fastest. */
+function combinations(sweep: Sweep): Record<string, unknown>[] {
+  let points: Record<string, unknown>[] = [{}];
+  for (const [path, values] of Object.entries(sweep)) {
+    points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
+  }
+  return points;
+}
+
+/**
+ * Re-points an error inside a sweep combination at the sweep entry to edit when the bad field is a
+ * swept one (`sweep["train.lr"]`), and names the combination either way.
+ */
+function inCombination(error: unknown, overrides: Record<string, unknown>): unknown {
+  if (!(error instanceof ConfigError) || Object.keys(overrides).length === 0) return error;
+  const swept = Object.keys(overrides).find((path) => error.field === path || error.field.startsWith(`${path}[`));
+  const field = swept === undefined ? error.field : `sweep["${swept}"]${error.field.slice(swept.length)}`;
+  return new ConfigError(field, error.value, `${error.fix} (in the sweep combination ${JSON.stringify(overrides)})`);
+}
