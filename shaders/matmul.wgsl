@@ -1,8 +1,15 @@
 // Batched matrix product C_b = op(A_b) · op(B_b), b = 0..BATCH-1, all row-major f32.
 //
-// Each invocation owns a TILE×TILE block of one C_b and keeps it in registers (register
-// blocking): every loaded element of A feeds TILE products, every element of B too. No
-// workgroup memory and no barriers, which software adapters (SwiftShader) make expensive.
+// Each invocation owns a 4×4 block of one C_b and keeps it in registers (register blocking):
+// every loaded element feeds 4 products. No workgroup memory and no barriers, which software
+// adapters (SwiftShader) make expensive. Blocks are held in mat4x4 values, never in arrays
+// indexed by loop variables: compilers without aggressive unrolling (SwiftShader's Subzero)
+// would spill such arrays to memory.
+//
+// Two entry points share the bindings:
+//   main_vec4  when M, N, K, the strides and offsets are multiples of 4: 16-byte loads and
+//              stores, a 4×4×4 block product per iteration.
+//   main       any shape: scalar loads with bounds checks.
 //
 // op(A) is M×K: A is stored M×K, or K×M when TRANS_A (then op(A) = Aᵀ). Likewise op(B) is K×N.
 // A batch stride of 0 broadcasts one matrix to every network (e.g. a shared data covariance).
@@ -12,9 +19,8 @@
 //   1: the fused layer update of SPEC §3, C ← (1 − lr_b·wd_b) C − lr_b · P, per-network lr and
 //      weight decay from `nets`, skipped for networks frozen after divergence. Every layer's
 //      update reads P built from the previous iterate, so layers never see each other's update.
-//      Frozen networks keep their weights (they would otherwise turn NaN and stay so anyway, but
-//      freezing keeps the last finite iterate for inspection).
-//   2: C = P − ALPHA_MINUS (the task residual for regression: W Σxx − Σyx, D = Σyx)
+//      Frozen networks keep their last iterate for inspection.
+//   2: C = ALPHA · P − D_b (the task residual for regression: W Σxx − Σyx)
 // B_IDENTITY replaces op(B) with the K×K identity (N must equal K), so W₁'s update (P_{<1} = I)
 // needs no product.
 
@@ -34,7 +40,6 @@ override D_STRIDE: u32 = 0;
 override EPILOGUE: u32 = 0;
 override ALPHA: f32 = 1.0;
 
-const TILE: u32 = 4u;
 const WG: u32 = 64u;
 
 // Per-network hyperparameters and state (layout shared with residual.wgsl and the host).
@@ -47,82 +52,166 @@ struct Net {
   initial_loss: f32,
 }
 
+@group(0) @binding(3) var<storage, read> nets: array<Net>;
+
+// ---- shared: which block an invocation owns, and the epilogue's coefficients ----
+
+struct Block {
+  valid: bool,
+  net: u32,
+  row0: u32,
+  col0: u32,
+}
+
+fn block_of(gid: vec3<u32>, groups: vec3<u32>) -> Block {
+  let tiles_m = (M + 3u) / 4u;
+  let tiles_n = (N + 3u) / 4u;
+  let id = gid.x + gid.y * groups.x * WG;
+  let tiles = tiles_m * tiles_n;
+  let net = id / tiles;
+  let tile = id % tiles;
+  var valid = id < BATCH * tiles;
+  if (valid && EPILOGUE == 1u) { valid = nets[net].frozen == 0u; }
+  return Block(valid, net, (tile / tiles_n) * 4u, (tile % tiles_n) * 4u);
+}
+
+// (keep, scale): C ← keep·C + scale·P for the update, C ← scale·P (− D) otherwise.
+fn epilogue_coefficients(net: u32) -> vec2<f32> {
+  if (EPILOGUE == 1u) {
+    let lr = nets[net].lr;
+    return vec2<f32>(1.0 - lr * nets[net].weight_decay, -lr);
+  }
+  return vec2<f32>(0.0, ALPHA);
+}
+
+// ---- main_vec4: every dimension a multiple of 4 ----
+
+@group(0) @binding(0) var<storage, read> a4: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> b4: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> c4: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> d4: array<vec4<f32>>;
+
+// The 4×4 block of op(A) at (row0, k0) as a matrix whose column i is row row0+i.
+fn a_block(base: u32, row0: u32, k0: u32) -> mat4x4<f32> {
+  if (TRANS_A) {
+    // Stored K×M: row k0+j of storage holds op(A)'s column k0+j.
+    let at = (base + k0 * M + row0) / 4u;
+    let s = M / 4u;
+    return transpose(mat4x4<f32>(a4[at], a4[at + s], a4[at + 2u * s], a4[at + 3u * s]));
+  }
+  let at = (base + row0 * K + k0) / 4u;
+  let s = K / 4u;
+  return mat4x4<f32>(a4[at], a4[at + s], a4[at + 2u * s], a4[at + 3u * s]);
+}
+
+// The 4×4 block of op(B) at (k0, col0) as a matrix whose column j is row k0+j.
+fn b_block(base: u32, k0: u32, col0: u32) -> mat4x4<f32> {
+  if (TRANS_B) {
+    let at = (base + col0 * K + k0) / 4u;
+    let s = K / 4u;
+    return transpose(mat4x4<f32>(b4[at], b4[at + s], b4[at + 2u * s], b4[at + 3u * s]));
+  }
+  let at = (base + k0 * N + col0) / 4u;
+  let s = N / 4u;
+  return mat4x4<f32>(b4[at], b4[at + s], b4[at + 2u * s], b4[at + 3u * s]);
+}
+
+fn store_row4(at: u32, d_at: u32, value: vec4<f32>, coef: vec2<f32>) {
+  switch EPILOGUE {
+    case 1u: { c4[at] = coef.x * c4[at] + coef.y * value; }
+    case 2u: { c4[at] = coef.y * value - d4[d_at]; }
+    default: { c4[at] = coef.y * value; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let blk = block_of(gid, groups);
+  if (!blk.valid) { return; }
+  let a_base = blk.net * A_STRIDE;
+  var acc: mat4x4<f32>;
+  if (B_IDENTITY) {
+    acc = a_block(a_base, blk.row0, blk.col0);
+  } else {
+    let b_base = blk.net * B_STRIDE;
+    for (var k0 = 0u; k0 < K; k0 += 4u) {
+      // Column i of the product block is Σ_j A[i][j]·(row j of B) = Bblk · (column i of Ablk).
+      acc += b_block(b_base, k0, blk.col0) * a_block(a_base, blk.row0, k0);
+    }
+  }
+  let coef = epilogue_coefficients(blk.net);
+  let at = (C_OFFSET + blk.net * C_STRIDE + blk.row0 * N + blk.col0) / 4u;
+  let d_at = (blk.net * D_STRIDE + blk.row0 * N + blk.col0) / 4u;
+  let s = N / 4u;
+  store_row4(at, d_at, acc[0], coef);
+  store_row4(at + s, d_at + s, acc[1], coef);
+  store_row4(at + 2u * s, d_at + 2u * s, acc[2], coef);
+  store_row4(at + 3u * s, d_at + 3u * s, acc[3], coef);
+}
+
+// ---- main: any shape ----
+
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
-@group(0) @binding(3) var<storage, read> nets: array<Net>;
 @group(0) @binding(4) var<storage, read> d: array<f32>;
 
 fn load_a(base: u32, row: u32, col: u32) -> f32 {
+  if (row >= M || col >= K) { return 0.0; }
   if (TRANS_A) { return a[base + col * M + row]; }
   return a[base + row * K + col];
 }
 
 fn load_b(base: u32, row: u32, col: u32) -> f32 {
+  if (row >= K || col >= N) { return 0.0; }
   if (B_IDENTITY) { return select(0.0, 1.0, row == col); }
   if (TRANS_B) { return b[base + col * K + row]; }
   return b[base + row * N + col];
 }
 
+fn store(net: u32, row: u32, col: u32, value: f32, coef: vec2<f32>) {
+  if (row >= M || col >= N) { return; }
+  let at = C_OFFSET + net * C_STRIDE + row * N + col;
+  switch EPILOGUE {
+    case 1u: { c[at] = coef.x * c[at] + coef.y * value; }
+    case 2u: { c[at] = coef.y * value - d[net * D_STRIDE + row * N + col]; }
+    default: { c[at] = coef.y * value; }
+  }
+}
+
+fn store_row(net: u32, row: u32, col0: u32, value: vec4<f32>, coef: vec2<f32>) {
+  store(net, row, col0, value.x, coef);
+  store(net, row, col0 + 1u, value.y, coef);
+  store(net, row, col0 + 2u, value.z, coef);
+  store(net, row, col0 + 3u, value.w, coef);
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let tiles_m = (M + TILE - 1u) / TILE;
-  let tiles_n = (N + TILE - 1u) / TILE;
-  let id = gid.x + gid.y * groups.x * WG;
-  if (id >= BATCH * tiles_m * tiles_n) { return; }
-  let net = id / (tiles_m * tiles_n);
-  let tile = id % (tiles_m * tiles_n);
-  let row0 = (tile / tiles_n) * TILE;
-  let col0 = (tile % tiles_n) * TILE;
-
-  if (EPILOGUE == 1u && nets[net].frozen != 0u) { return; }
-
-  let a_base = net * A_STRIDE;
-  let b_base = net * B_STRIDE;
-  var acc: array<array<f32, TILE>, TILE>;
+  let blk = block_of(gid, groups);
+  if (!blk.valid) { return; }
+  let a_base = blk.net * A_STRIDE;
+  let b_base = blk.net * B_STRIDE;
+  let r = blk.row0;
+  let q = blk.col0;
+  var acc: mat4x4<f32>;
   if (B_IDENTITY) {
-    for (var i = 0u; i < TILE; i++) {
-      for (var j = 0u; j < TILE; j++) {
-        let row = row0 + i;
-        let col = col0 + j;
-        if (row < M && col < N) { acc[i][j] = load_a(a_base, row, col); }
-      }
-    }
+    acc = mat4x4<f32>(
+      vec4<f32>(load_a(a_base, r, q), load_a(a_base, r, q + 1u), load_a(a_base, r, q + 2u), load_a(a_base, r, q + 3u)),
+      vec4<f32>(load_a(a_base, r + 1u, q), load_a(a_base, r + 1u, q + 1u), load_a(a_base, r + 1u, q + 2u), load_a(a_base, r + 1u, q + 3u)),
+      vec4<f32>(load_a(a_base, r + 2u, q), load_a(a_base, r + 2u, q + 1u), load_a(a_base, r + 2u, q + 2u), load_a(a_base, r + 2u, q + 3u)),
+      vec4<f32>(load_a(a_base, r + 3u, q), load_a(a_base, r + 3u, q + 1u), load_a(a_base, r + 3u, q + 2u), load_a(a_base, r + 3u, q + 3u)));
   } else {
     for (var k = 0u; k < K; k++) {
-      var av: array<f32, TILE>;
-      var bv: array<f32, TILE>;
-      for (var i = 0u; i < TILE; i++) {
-        av[i] = select(0.0, load_a(a_base, row0 + i, k), row0 + i < M);
-        bv[i] = select(0.0, load_b(b_base, k, col0 + i), col0 + i < N);
-      }
-      for (var i = 0u; i < TILE; i++) {
-        for (var j = 0u; j < TILE; j++) {
-          acc[i][j] = fma(av[i], bv[j], acc[i][j]);
-        }
-      }
+      // Outer product of op(A)'s column k (rows r..r+3) with op(B)'s row k (cols q..q+3).
+      let av = vec4<f32>(load_a(a_base, r, k), load_a(a_base, r + 1u, k), load_a(a_base, r + 2u, k), load_a(a_base, r + 3u, k));
+      let bv = vec4<f32>(load_b(b_base, k, q), load_b(b_base, k, q + 1u), load_b(b_base, k, q + 2u), load_b(b_base, k, q + 3u));
+      acc += mat4x4<f32>(av.x * bv, av.y * bv, av.z * bv, av.w * bv);
     }
   }
-
-  let c_base = C_OFFSET + net * C_STRIDE;
-  var keep = 1.0;
-  var scale = ALPHA;
-  if (EPILOGUE == 1u) {
-    keep = 1.0 - nets[net].lr * nets[net].weight_decay;
-    scale = -nets[net].lr;
-  }
-  for (var i = 0u; i < TILE; i++) {
-    for (var j = 0u; j < TILE; j++) {
-      let row = row0 + i;
-      let col = col0 + j;
-      if (row < M && col < N) {
-        let at = c_base + row * N + col;
-        switch EPILOGUE {
-          case 1u: { c[at] = keep * c[at] + scale * acc[i][j]; }
-          case 2u: { c[at] = scale * acc[i][j] - d[net * D_STRIDE + row * N + col]; }
-          default: { c[at] = scale * acc[i][j]; }
-        }
-      }
-    }
-  }
+  let coef = epilogue_coefficients(blk.net);
+  store_row(blk.net, r, q, acc[0], coef);
+  store_row(blk.net, r + 1u, q, acc[1], coef);
+  store_row(blk.net, r + 2u, q, acc[2], coef);
+  store_row(blk.net, r + 3u, q, acc[3], coef);
 }

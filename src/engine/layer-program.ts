@@ -17,6 +17,7 @@ import { storageBuffer } from '../gpu/buffers.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm, ResidualKernel } from '../kernels/residual.js';
 import { BatchedSvd } from '../kernels/svd.js';
+import type { BatchProgram, StateMatrix } from './program.js';
 import type { RecordLayout } from './records.js';
 
 export interface NetworkHyper {
@@ -40,10 +41,11 @@ interface Encodable {
   encode(pass: GPUComputePassEncoder): void;
 }
 
-export class LayerProgram {
+export class LayerProgram implements BatchProgram {
   readonly batch: number;
   readonly depth: number;
   readonly weights: GPUBuffer[];
+  readonly state: StateMatrix[];
   readonly endToEnd: GPUBuffer;
   readonly records: GPUBuffer;
   /** Multiply-adds ×2 of one step, for throughput reports. */
@@ -78,6 +80,7 @@ export class LayerProgram {
       spec.layers.forEach((layers, b) => data.set(layers[i]!.data, b * size(k)));
       return buffer(`W_${k}`, data.length, data);
     });
+    this.state = this.weights.map((b, i) => ({ buffer: b, rows: widths[i + 1]!, cols: widths[i]! }));
     const nets = buffer(
       'nets',
       4 * batch,

@@ -14,9 +14,9 @@ import { readFloats } from '../gpu/buffers.js';
 import { fromArray, type Matrix } from '../linalg/matrix.js';
 import { singularValues } from '../linalg/decompositions.js';
 import { buildTask } from '../problem/task.js';
-import { initialLayers } from '../problem/init.js';
 import type { TaskData } from '../problem/types.js';
-import { LayerProgram } from './layer-program.js';
+import { PROGRAMS } from './programs.js';
+import type { BatchProgram } from './program.js';
 import { ReadbackPool } from './readback.js';
 import { type BatchRecord, decodeSlot, recordLayout, type RecordLayout } from './records.js';
 import { planChunks } from './schedule.js';
@@ -72,7 +72,7 @@ export class Simulator {
     private readonly gpu: GpuContext,
     readonly runs: Run[],
     readonly task: TaskData,
-    readonly program: LayerProgram,
+    readonly program: BatchProgram,
     readonly layout: RecordLayout,
     private readonly slots: number,
     private readonly stepsPerChunk: number,
@@ -94,27 +94,14 @@ export class Simulator {
       );
     }
     const first = runs[0]!.config;
-    if (first.train.method !== 'layers') {
-      throw new ConfigError('train.method', first.train.method, 'the Simulator trains layerwise networks ("layers"); the end-to-end flow runs through FlowSimulator');
-    }
+    const factory = PROGRAMS[first.train.method];
+    if (!factory) throw new ConfigError('train.method', first.train.method, `use one of: ${Object.keys(PROGRAMS).join(', ')}`);
     const task = buildTask(first);
-    const layers = runs.map((run) => initialLayers(run.config, task));
-    const every = first.record.every;
-    const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
     const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers);
-    // Estimate the step's dispatch count from the depth before building: 3N + task kernels.
-    const depth = first.widths.length - 1;
-    const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / (3 * depth + 1))));
-    const slots = Math.min(MAX_SLOTS, Math.ceil(stepsPerChunk / every) + 1);
-    const program = new LayerProgram(gpu.device, {
-      widths: first.widths,
-      task,
-      layers,
-      hyper: runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay })),
-      divergenceFactor: first.train.divergenceFactor,
-      layout,
-      slots,
-    });
+    const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
+    const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / factory.dispatchesPerStep(first))));
+    const slots = Math.min(MAX_SLOTS, Math.ceil(stepsPerChunk / first.record.every) + 1);
+    const program = factory.build(gpu.device, { runs, task, layout, slots });
     await gpu.device.queue.onSubmittedWorkDone();
     gpu.throwIfFailed();
     return new Simulator(gpu, runs, task, program, layout, slots, stepsPerChunk);
@@ -191,18 +178,11 @@ export class Simulator {
     if (result.aborted) throw new AbortError(`run cancelled at step ${result.step}; records up to then are kept`);
   }
 
-  /** Current weights of every network: layers[b][k] is W_{k+1}. */
+  /** Current state of every network: layers[b][k] is W_{k+1} (for the flow, [W]). */
   async readLayers(): Promise<Matrix[][]> {
-    const widths = this.runs[0]!.config.widths;
-    const perLayer = await Promise.all(
-      this.program.weights.map((buffer, i) => readFloats(this.gpu.device, buffer, this.batch * widths[i + 1]! * widths[i]!)),
-    );
-    return this.runs.map((_, b) =>
-      perLayer.map((values, i) => {
-        const size = widths[i + 1]! * widths[i]!;
-        return fromArray(widths[i + 1]!, widths[i]!, values, b * size);
-      }),
-    );
+    const state = this.program.state;
+    const perMatrix = await Promise.all(state.map((m) => readFloats(this.gpu.device, m.buffer, this.batch * m.rows * m.cols)));
+    return this.runs.map((_, b) => perMatrix.map((values, i) => fromArray(state[i]!.rows, state[i]!.cols, values, b * state[i]!.rows * state[i]!.cols)));
   }
 
   destroy(): void {

@@ -65,7 +65,9 @@ export class BatchedMatmul {
       EPILOGUE: { store: 0, 'layer-update': 1, subtract: 2 }[epilogue.kind],
       ALPHA: epilogue.kind === 'layer-update' ? 1 : (epilogue.alpha ?? 1),
     };
-    this.pipeline = computePipeline(device, 'matmul', source, constants);
+    // 16-byte loads need every row and every matrix to start on a multiple of 4 floats.
+    const vec4 = [constants.M, constants.N, constants.K, constants.A_STRIDE, constants.B_STRIDE, constants.C_STRIDE, constants.C_OFFSET, constants.D_STRIDE].every((v) => v % 4 === 0);
+    this.pipeline = computePipeline(device, 'matmul', source, constants, vec4 ? 'main_vec4' : 'main');
     const placeholder = spec.a;
     const nets = epilogue.kind === 'layer-update' ? epilogue.nets : placeholderNets(device);
     const d = epilogue.kind === 'subtract' ? epilogue.d : placeholder;

@@ -35,6 +35,10 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
     { m: 9, n: 6, k: 11, batch: 4, transA: false, transB: true },
     { m: 3, n: 10, k: 8, batch: 2, transA: true, transB: true },
     { m: 32, n: 32, k: 32, batch: 2, transA: false, transB: false },
+    // Multiples of 4 take the vec4 entry point; every transpose combination.
+    { m: 8, n: 12, k: 16, batch: 3, transA: true, transB: false },
+    { m: 12, n: 8, k: 4, batch: 2, transA: false, transB: true },
+    { m: 16, n: 8, k: 12, batch: 2, transA: true, transB: true },
   ];
   for (const c of cases) {
     it(`${c.batch}× (${c.m}×${c.k})·(${c.k}×${c.n}) transA=${c.transA} transB=${c.transB}`, async () => {

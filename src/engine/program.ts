@@ -1,0 +1,26 @@
+/**
+ * What the Simulator's step loop needs from the GPU side of a batch, whatever it trains:
+ * layerwise networks (LayerProgram, SPEC §3) or the end-to-end flow (SPEC §6).
+ */
+export interface StateMatrix {
+  /** Batch-major buffer: network b's matrix at offset b·rows·cols. */
+  buffer: GPUBuffer;
+  rows: number;
+  cols: number;
+}
+
+export interface BatchProgram {
+  /** Record slots, laid out by records.ts's RecordLayout. */
+  readonly records: GPUBuffer;
+  /** The trained state: W_1..W_N for layers, the single end-to-end W for the flow. */
+  readonly state: StateMatrix[];
+  /** Floating-point operations of one step (2 per multiply-add), for throughput reports. */
+  readonly flopsPerStep: number;
+  /** Dispatches one step encodes; sets how many steps go into one command buffer. */
+  readonly dispatchesPerStep: number;
+  /** One step from W(t) to W(t+1); with `slot`, records W(t) into that slot first. */
+  encodeStep(pass: GPUComputePassEncoder, slot?: number): void;
+  /** Records the current state into `slot` without stepping (the final state). */
+  encodeRecordOnly(pass: GPUComputePassEncoder, slot: number): void;
+  destroy(): void;
+}
