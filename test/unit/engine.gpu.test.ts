@@ -253,3 +253,37 @@ async function compareDiverging(config: Config) {
   sim.destroy();
   return { result, worstMatrix: relative(endToEnd(layers[0]!), reference.endToEnd()) };
 }
+
+describe.skipIf(!gpu)('recorded spectra', () => {
+  const base: Config = {
+    task: { kind: 'factorization', target: target(6, 5, [3, 2, 1]) },
+    network: { widths: [5, 7, 6] },
+    init: { kind: 'gaussian', std: 0.2, seed: 14 },
+    train: { lr: 0.05, steps: 60 },
+    record: { every: 20, spectra: 'gpu', layers: true },
+    seeds: 2,
+  };
+  it('gpu, exact and layer spectra agree with a Float64 SVD of the weights', async () => {
+    const { singularValues } = await import('../../src/linalg/decompositions.js');
+    for (const spectra of ['gpu', 'exact'] as const) {
+      const sim = await Simulator.create(gpu!, { ...base, record: { ...base.record, spectra } });
+      await sim.run();
+      const layers = await sim.readLayers();
+      const last = sim.trace.last()!;
+      expect(last.rank).toBe(5);
+      for (let b = 0; b < 2; b++) {
+        const expected = singularValues(endToEnd(layers[b]!));
+        const got = last.singularValues!.subarray(b * 5, b * 5 + 5);
+        // f32 Jacobi: ~1e-6·σ₁ absolute; exact mode: f64 SVD of the f32 matrix.
+        expected.forEach((s, i) => expect(Math.abs(got[i]! - s)).toBeLessThan(2e-5 * expected[0]!));
+        layers[b]!.forEach((w, k) => {
+          const r = Math.min(w.rows, w.cols);
+          const layerValues = last.layerSingularValues![k]!.subarray(b * r, (b + 1) * r);
+          singularValues(w).forEach((s, i) => expect(Math.abs(layerValues[i]! - s)).toBeLessThan(2e-5 * Math.max(1, s)));
+        });
+      }
+      expect(sim.trace.records.map((r) => r.step)).toEqual([0, 20, 40, 60]);
+      sim.destroy();
+    }
+  });
+});
