@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 import { resolve } from 'node:path';
 
 /**
@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
  * - `vite build --mode node`: the Node library and CLI (dist/node), WGSL inlined by `?raw`.
  * - `vite build --mode lib`: the browser library and the <dln-sim> element (dist/lib, ESM).
  */
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'node') {
     return {
       build: {
@@ -17,17 +17,39 @@ export default defineConfig(({ mode }) => {
         outDir: 'dist/node',
         emptyOutDir: true,
         rollupOptions: {
-          input: { cli: resolve(import.meta.dirname, 'src/cli/main.ts'), index: resolve(import.meta.dirname, 'src/index.ts') },
+          input: { cli: resolve(import.meta.dirname, 'src/cli/main.ts'), index: resolve(import.meta.dirname, 'src/index.ts'), bench: resolve(import.meta.dirname, 'bench/main.ts') },
           output: { format: 'es', entryFileNames: '[name].js' },
         },
       },
     };
   }
+  // The simulation worker is its own bundle: ES format (device.ts's Node branch is a dynamic
+  // import, so the worker splits), with Dawn left out as in the page bundles.
+  const worker = { format: 'es' as const, rollupOptions: { external: ['webgpu'] } };
+  if (mode === 'lib') {
+    return {
+      worker,
+      build: {
+        target: 'es2022',
+        outDir: 'dist/lib',
+        emptyOutDir: true,
+        lib: {
+          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), element: resolve(import.meta.dirname, 'src/element/index.ts') },
+          formats: ['es'],
+        },
+        rollupOptions: { external: ['webgpu'] },
+      },
+    };
+  }
   return {
     server: { host: '127.0.0.1' },
+    worker,
     build: {
       outDir: 'dist/demo',
-      rollupOptions: { external: ['webgpu'] },
+      rollupOptions: {
+        external: ['webgpu'],
+        input: { demo: resolve(import.meta.dirname, 'demo/index.html'), element: resolve(import.meta.dirname, 'demo/element.html') },
+      },
     },
     test: {
       include: ['test/unit/**/*.test.ts'],

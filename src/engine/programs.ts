@@ -5,6 +5,8 @@
 import type { ResolvedConfig, Run } from '../config/types.js';
 import { initialLayers } from '../problem/init.js';
 import type { TaskData } from '../problem/types.js';
+import { endToEnd } from '../reference/loss.js';
+import { FlowProgram, flowDispatchesPerStep } from './flow-program.js';
 import { LayerProgram } from './layer-program.js';
 import type { BatchProgram } from './program.js';
 import type { RecordLayout } from './records.js';
@@ -38,4 +40,22 @@ const layers: ProgramFactory = {
   },
 };
 
-export const PROGRAMS: Partial<Record<ResolvedConfig['train']['method'], ProgramFactory>> = { layers };
+const flow: ProgramFactory = {
+  dispatchesPerStep: (config) => flowDispatchesPerStep(config.task.kind, config.train.flowDepth, config.train.integrator),
+  build(device, { runs, task, layout, slots }) {
+    const first = runs[0]!.config;
+    return new FlowProgram(device, {
+      task,
+      // W(0) = W_N(0)⋯W_1(0) of the configured init (balanced for the flow to describe layer training).
+      initial: runs.map((run) => endToEnd(initialLayers(run.config, task))),
+      hyper: runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay })),
+      depth: first.train.flowDepth,
+      integrator: first.train.integrator,
+      divergenceFactor: first.train.divergenceFactor,
+      layout,
+      slots,
+    });
+  },
+};
+
+export const PROGRAMS: Partial<Record<ResolvedConfig['train']['method'], ProgramFactory>> = { layers, flow };

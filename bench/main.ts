@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: the throughput benchmark in Node (Dawn; SwiftShader when there is no GPU).
+ * Prints a Markdown table and writes bench/results.json; exits 1 if any baseline's losses
+ * disagree with the engine's.
+ *
+ *   npm run bench -- [--quick] [--only ensemble,mid] [--baselines reference,float32,tfjs] [--budget 30] [--repeat 1] [--out bench/results.json]
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { acquireDevice } from '../src/gpu/device.js';
+import { requestNodeAdapter } from '../src/gpu/node-gpu.js';
+import { benchPlan, runBench } from './plan.js';
+import { disagreements, formatTable } from './report.js';
+import { loadTfjs } from './tfjs-runner.js';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    baselines: { type: 'string' },
+    budget: { type: 'string' },
+    repeat: { type: 'string' },
+    out: { type: 'string', default: 'bench/results.json' },
+  },
+});
+const plan = benchPlan(args);
+
+const gpu = await acquireDevice();
+// TF.js gets its own Dawn instance on the same adapter: its backend makes its own device.
+const tf = plan.baselines.includes('tfjs') ? await loadTfjs((await requestNodeAdapter()).gpu) : undefined;
+const report = await runBench(gpu, plan, tf, { log: (line) => console.error(line), loadAverage: loadavg, cpus: cpus().length });
+gpu.destroy();
+
+writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+console.log(formatTable(report));
+console.log(`\nwrote ${args.out}`);
+const failures = disagreements(report);
+for (const failure of failures) console.error(`LOSS MISMATCH ${failure}`);
+process.exit(failures.length ? 1 : 0);

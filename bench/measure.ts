@@ -1,0 +1,193 @@
+/**
+ * Measures one workload, the same way in Node and in the browser: the engine with spectra
+ * recorded and without (their time difference is the cost of recording), then each baseline on
+ * the same inputs, whose throughput is given relative to the engine's and whose losses must agree
+ * with the engine's at the same step.
+ */
+import { Simulator } from '../src/engine/simulator.js';
+import type { SpectraMode } from '../src/config/types.js';
+import type { GpuContext } from '../src/gpu/device.js';
+import type { Trace } from '../src/engine/trace.js';
+import { ReferenceTrainer } from '../src/reference/layers.js';
+import { type Measured, type Plan, runSequential } from './budget.js';
+import { Float32Trainer } from './cpu-f32.js';
+import { runTfjs, type Tf } from './tfjs-runner.js';
+import { type Workload, type WorkloadInputs, workloadConfig, workloadInputs } from './workloads.js';
+
+/**
+ * The f32 runs (engine, CPU loop, TF.js) differ from each other and from Float64 by rounding only:
+ * on these workloads the mean losses agree to 1e-7–1e-5 relative (worst seen: 3e-6, Float64 vs
+ * engine after 2000 ensemble steps at loss 1e-3). 1e-3 leaves room for other adapters' summation
+ * orders while catching any algorithmic slip (a wrong sign, order or scale shows at 1e-1 or more).
+ */
+export const LOSS_TOLERANCE = 1e-3;
+
+export const BASELINES = ['reference', 'float32', 'tfjs'] as const;
+export type BaselineName = (typeof BASELINES)[number];
+
+export const BASELINE_LABELS: Record<BaselineName, string> = {
+  reference: 'Float64 CPU reference',
+  float32: 'Float32Array CPU loop',
+  tfjs: 'TensorFlow.js webgpu',
+};
+
+export interface EngineRun {
+  spectra: SpectraMode;
+  seconds: number;
+  networkStepsPerSecond: number;
+  gflops: number;
+}
+
+export interface BaselineResult {
+  name: BaselineName;
+  networks: number;
+  steps: number;
+  seconds: number;
+  /** True when it trained fewer network-steps than the workload (time budget) and was scaled up. */
+  extrapolated: boolean;
+  networkStepsPerSecond: number;
+  gflops: number;
+  /** Engine throughput (spectra on) divided by this one. */
+  engineSpeedup: number;
+  /** Its mean loss over its networks at its last step, and the engine's for the same networks and step. */
+  meanLoss: number;
+  engineMeanLoss: number;
+  relativeDifference: number;
+  agrees: boolean;
+}
+
+export interface WorkloadResult {
+  workload: Workload;
+  steps: number;
+  /** n×n×n products per network per step (2n³ flops each). */
+  productsPerStep: number;
+  flopsPerNetworkStep: number;
+  /** The standard run (spectra on the GPU) and the same without spectra. */
+  engine: EngineRun;
+  engineNoSpectra: EngineRun;
+  /** (t_spectra − t_none) / t_spectra. */
+  recordingShare: number;
+  /** (t_spectra − t_none) per record step: what one batched SVD of the end-to-end matrices costs. */
+  recordMilliseconds: number;
+  /** Mean loss over all networks at the last step. */
+  finalMeanLoss: number;
+  baselines: BaselineResult[];
+}
+
+export interface MeasureOptions {
+  quick: boolean;
+  /** Seconds each baseline may train before its throughput is extrapolated. */
+  budgetSeconds: number;
+  baselines: readonly BaselineName[];
+  /** Engine runs per spectra mode; the fastest counts. */
+  repeat: number;
+  /** Needed when baselines include 'tfjs'. */
+  tf?: Tf;
+  log?: (line: string) => void;
+}
+
+export async function measureWorkload(gpu: GpuContext, workload: Workload, options: MeasureOptions): Promise<WorkloadResult> {
+  const log = options.log ?? (() => undefined);
+  const steps = options.quick ? workload.quickSteps : workload.steps;
+  const n = workload.width;
+
+  // Alternating the two runs and keeping each one's fastest makes their difference (the cost of
+  // spectra) robust against other processes competing for the CPUs SwiftShader runs on.
+  let none: EngineMeasurement | undefined;
+  let spectra: EngineMeasurement | undefined;
+  for (let r = 1; r <= options.repeat; r++) {
+    log(`${workload.name}: engine, spectra none (${r}/${options.repeat})`);
+    none = fastest(none, await runEngine(gpu, workload, steps, 'none'));
+    log(`${workload.name}: engine, spectra gpu (${r}/${options.repeat})`);
+    spectra = fastest(spectra, await runEngine(gpu, workload, steps, 'gpu'));
+  }
+  if (!none || !spectra) throw new RangeError(`repeat must be at least 1, got ${options.repeat}`);
+  const flopsPerNetworkStep = spectra.flopsPerStep / workload.batch;
+  const engineRun = (run: EngineMeasurement): EngineRun => ({
+    spectra: run.spectra,
+    seconds: run.seconds,
+    networkStepsPerSecond: (steps * workload.batch) / run.seconds,
+    gflops: (steps * spectra.flopsPerStep) / run.seconds / 1e9,
+  });
+  const engine = engineRun(spectra);
+  const engineLoss = (step: number, networks: number) => {
+    const record = spectra.trace.records.find((r) => r.step === step);
+    if (!record) throw new Error(`${workload.name}: the engine recorded no step ${step}`);
+    return mean(Array.from(record.losses.subarray(0, networks)));
+  };
+
+  const inputs = workloadInputs(workloadConfig(workload, steps, 'none'));
+  const plan: Plan = { steps, every: workload.every, budgetSeconds: options.budgetSeconds };
+  const baselines: BaselineResult[] = [];
+  for (const name of options.baselines) {
+    log(`${workload.name}: ${BASELINE_LABELS[name]}`);
+    const measured = await runBaseline(name, inputs, plan, options.tf);
+    const networkStepsPerSecond = (measured.networks * measured.steps) / measured.seconds;
+    const meanLoss = mean(measured.losses);
+    const engineMeanLoss = engineLoss(measured.steps, measured.networks);
+    const relativeDifference = Math.abs(meanLoss - engineMeanLoss) / Math.abs(engineMeanLoss);
+    baselines.push({
+      name,
+      networks: measured.networks,
+      steps: measured.steps,
+      seconds: measured.seconds,
+      extrapolated: measured.networks * measured.steps < workload.batch * steps,
+      networkStepsPerSecond,
+      gflops: (networkStepsPerSecond * flopsPerNetworkStep) / 1e9,
+      engineSpeedup: engine.networkStepsPerSecond / networkStepsPerSecond,
+      meanLoss,
+      engineMeanLoss,
+      relativeDifference,
+      agrees: relativeDifference <= LOSS_TOLERANCE,
+    });
+  }
+
+  return {
+    workload,
+    steps,
+    productsPerStep: flopsPerNetworkStep / (2 * n ** 3),
+    flopsPerNetworkStep,
+    engine,
+    engineNoSpectra: engineRun(none),
+    recordingShare: (spectra.seconds - none.seconds) / spectra.seconds,
+    recordMilliseconds: (1000 * (spectra.seconds - none.seconds)) / spectra.trace.records.length,
+    finalMeanLoss: engineLoss(steps, workload.batch),
+    baselines,
+  };
+}
+
+interface EngineMeasurement {
+  spectra: SpectraMode;
+  seconds: number;
+  flopsPerStep: number;
+  trace: Trace;
+}
+
+const fastest = (a: EngineMeasurement | undefined, b: EngineMeasurement) => (a && a.seconds <= b.seconds ? a : b);
+
+async function runEngine(gpu: GpuContext, workload: Workload, steps: number, spectra: SpectraMode): Promise<EngineMeasurement> {
+  const sim = await Simulator.create(gpu, workloadConfig(workload, steps, spectra));
+  try {
+    const result = await sim.run();
+    return { spectra, seconds: result.seconds, flopsPerStep: sim.program.flopsPerStep, trace: sim.trace };
+  } finally {
+    sim.destroy();
+  }
+}
+
+function runBaseline(name: BaselineName, inputs: WorkloadInputs, plan: Plan, tf?: Tf): Promise<Measured> {
+  const { widths, task, layers, lr, weightDecay } = inputs;
+  switch (name) {
+    case 'reference':
+      return runSequential(layers.length, plan, (b) => new ReferenceTrainer(task, layers[b]!, { lr: lr[b]!, weightDecay: weightDecay[b]! }));
+    case 'float32':
+      return runSequential(layers.length, plan, (b) => new Float32Trainer(widths, task.target, layers[b]!, lr[b]!, weightDecay[b]!, task.lossScale));
+    case 'tfjs':
+      if (!tf) throw new Error('the tfjs baseline needs TensorFlow.js loaded (loadTfjs)');
+      return runTfjs(tf, inputs, plan);
+  }
+}
+
+function mean(values: number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}

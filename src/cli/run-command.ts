@@ -1,0 +1,53 @@
+/**
+ * `dlnsim run`: load and validate the experiment, train it (optionally one shard), write the
+ * results files, print the overview and, for a complete preset run, its verdict.
+ */
+import { expandRuns } from '../config/index.js';
+import { bindingLimit, parseShard, planBatches, runExperiment, shardRuns } from '../experiment/index.js';
+import { writeResults } from '../results/index.js';
+import type { Command } from './args.js';
+import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { defaultOutDir, loadExperiment } from './load-config.js';
+import { progressReporter } from './progress.js';
+import { resultOverview, verdictText } from './result-text.js';
+import { withGpu } from './with-gpu.js';
+
+export async function runCommand(command: Extract<Command, { kind: 'run' }>, io: CliIo): Promise<number> {
+  const { config, preset, name } = await loadExperiment(command.source, command.sets);
+  const shard = command.shard === undefined ? undefined : parseShard(command.shard);
+  const out = command.out ?? defaultOutDir(shard ? `${name}-shard${shard.index}of${shard.count}` : name);
+  const all = expandRuns(config);
+  const runs = shard ? shardRuns(all, shard) : all;
+  const progress = progressReporter(io.stderr, command.quiet);
+  const note = (text: string) => {
+    if (!command.quiet) io.stderr.write(`${text}\n`);
+  };
+
+  return withGpu(io, async (gpu) => {
+    const batches = planBatches(runs, bindingLimit(gpu.device)).length;
+    note(
+      `dlnsim: ${preset ? `preset ${preset.name}` : name}: ${runs.length} run${runs.length === 1 ? '' : 's'}` +
+        `${shard ? ` (shard ${shard.index}/${shard.count} of ${all.length})` : ''} in ${batches} batch${batches === 1 ? '' : 'es'} on ${gpu.adapter.name}` +
+        (gpu.adapter.isFallbackAdapter ? ' — software fallback, expect ~100× less speed than a GPU' : ''),
+    );
+    const result = await runExperiment(gpu, config, {
+      shard,
+      signal: io.signal,
+      measure: preset?.measure,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.clear();
+    const complete = !result.aborted && !shard;
+    const verdict = preset && complete ? preset.verdict(result) : null;
+    const paths = await writeResults(out, result, { preset: preset?.name ?? null, verdict });
+
+    const lines = ['', ...resultOverview(result)];
+    if (verdict) lines.push('', ...verdictText(preset!.name, verdict));
+    else if (preset && shard && !result.aborted) lines.push('', `verdict: after all ${shard.count} shards are done, dlnsim merge computes it`);
+    if (result.aborted) lines.push('', 'interrupted: the results hold what was recorded up to the interruption');
+    lines.push('', `results: ${paths.summary}`, `         ${paths.trace}`, `         ${paths.report}`);
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return result.aborted ? EXIT_INTERRUPTED : EXIT_OK;
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * Splitting a GPU batch that would not fit the device: every per-network buffer of a batch grows
+ * linearly with its network count, and WebGPU binds at most maxStorageBufferBindingSize bytes of a
+ * storage buffer, so a sweep of many networks of one shape is trained as several batches of at most
+ * `networksPerBatch` networks instead of failing with a DeviceLimitError.
+ */
+import type { ResolvedConfig, Run } from '../config/types.js';
+import { recordLayout } from '../engine/records.js';
+
+/** Record slots the Simulator allocates at most per records buffer (its MAX_SLOTS). */
+const MAX_RECORD_SLOTS = 16;
+
+/**
+ * An upper bound on the bytes one network adds to the largest buffer of its batch. Matrices: the
+ * layers, prefix and backward products and the SVD's work space are all at most two n_i × n_j
+ * blocks for some widths n_i, n_j. Records: every slot holds the network's loss, flag, spectra and
+ * any matrices it records.
+ */
+export function bytesPerNetwork(config: ResolvedConfig): number {
+  const widths = config.widths;
+  const widest = Math.max(...widths);
+  const matrixFloats = 2 * widest * widest;
+  const { spectra, matrices, layers } = config.record;
+  const slotFloats = recordLayout(1, widths, spectra, matrices, layers).slotFloats;
+  return 4 * Math.max(matrixFloats, MAX_RECORD_SLOTS * slotFloats);
+}
+
+/** The most networks of this config one batch may hold under a binding limit of `maxBytes`. */
+export function networksPerBatch(config: ResolvedConfig, maxBytes: number): number {
+  // Buffers are rounded up to 16 bytes.
+  return Math.max(1, Math.floor((maxBytes - 16) / bytesPerNetwork(config)));
+}
+
+/**
+ * A batch (runs that groupBatches put together) cut into the fewest parts that fit, of equal
+ * sizes (±1), run order kept. A single network that does not fit is left for the Simulator to
+ * reject with its DeviceLimitError, which names the buffer.
+ */
+export function splitBatch(runs: Run[], maxBytes: number): Run[][] {
+  if (runs.length === 0) return [];
+  const most = networksPerBatch(runs[0]!.config, maxBytes);
+  const parts = Math.ceil(runs.length / most);
+  const out: Run[][] = [];
+  for (let p = 0; p < parts; p++) out.push(runs.slice(Math.floor((p * runs.length) / parts), Math.floor(((p + 1) * runs.length) / parts)));
+  return out;
+}
+
+/** The binding limit a batch must respect on this device (the smaller of the two buffer limits). */
+export function bindingLimit(device: GPUDevice): number {
+  return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+}

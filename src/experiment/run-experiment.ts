@@ -1,0 +1,96 @@
+/**
+ * runExperiment: a whole experiment on one device. The config's runs (sweep × seeds, optionally
+ * one shard of them) are grouped into GPU batches of one shape (groupBatches), batches too large
+ * for the device are split, and the batches train one after another; each run's records become
+ * its ExperimentRun. A Simulator trains one batch; this is the loop around it that the CLI uses.
+ */
+import { expandRuns, groupBatches } from '../config/index.js';
+import type { Config, Run } from '../config/types.js';
+import { type Progress, Simulator, type SimulatorOptions } from '../engine/simulator.js';
+import type { GpuContext } from '../gpu/device.js';
+import type { Matrix } from '../linalg/matrix.js';
+import type { TaskData } from '../problem/types.js';
+import { bindingLimit, splitBatch } from './batch-size.js';
+import { batchExperimentRuns } from './experiment-run.js';
+import { shardRuns } from './shard.js';
+import type { ExperimentResult, ExperimentRun, Shard, Timing } from './types.js';
+
+export interface ExperimentProgress extends Progress {
+  /** 1-based index of the batch training now, and the number of batches. */
+  batch: number;
+  batches: number;
+  /** Networks in this batch. */
+  networks: number;
+}
+
+/** A measurement of one trained network from its final layers (W_1 … W_N; [W] for the flow). */
+export type RunMeasure = (run: Run, layers: Matrix[], task: TaskData) => Record<string, number>;
+
+export interface ExperimentOptions {
+  /** Train only shard i of n (round-robin by run id, see shard.ts). */
+  shard?: Shard;
+  /** Cancels the experiment: the batch in training stops and records its state, later batches are skipped. */
+  signal?: AbortSignal;
+  onProgress?: (progress: ExperimentProgress) => void;
+  /** Called when a batch is about to be built (1-based index). */
+  onBatchStart?: (batch: number, batches: number, runs: Run[]) => void;
+  /** Reads every batch's final layers back and stores the measurement as each run's metrics. */
+  measure?: RunMeasure;
+  /** Caps the bytes of any one batch buffer below the device's limit (to leave memory for other work, or to test splitting). */
+  maxBindingBytes?: number;
+  simulator?: SimulatorOptions;
+}
+
+/** The batches an experiment trains on `gpu`, in order. */
+export function planBatches(runs: Run[], maxBindingBytes: number): Run[][] {
+  return groupBatches(runs).flatMap((batch) => splitBatch(batch, maxBindingBytes));
+}
+
+export async function runExperiment(gpu: GpuContext, config: Config, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+  const all = expandRuns(config);
+  const runs = options.shard ? shardRuns(all, options.shard) : all;
+  const batches = planBatches(runs, Math.min(bindingLimit(gpu.device), options.maxBindingBytes ?? Infinity));
+  const timing: Timing = { seconds: 0, steps: 0, networkSteps: 0, networkStepsPerSecond: 0 };
+  const results: ExperimentRun[] = [];
+  let aborted = false;
+
+  for (const [i, batch] of batches.entries()) {
+    if (options.signal?.aborted) {
+      aborted = true;
+      break;
+    }
+    options.onBatchStart?.(i + 1, batches.length, batch);
+    const sim = await Simulator.create(gpu, batch, options.simulator);
+    try {
+      const outcome = await sim.run({
+        signal: options.signal,
+        onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, batch: i + 1, batches: batches.length, networks: batch.length })),
+      });
+      let metrics: Record<string, number>[] = [];
+      if (options.measure) {
+        const layers = await sim.readLayers();
+        metrics = batch.map((run, b) => options.measure!(run, layers[b]!, sim.task));
+      }
+      results.push(...batchExperimentRuns(batch, sim.trace, outcome.diverged, metrics));
+      timing.seconds += outcome.seconds;
+      timing.steps += outcome.step;
+      timing.networkSteps += outcome.step * batch.length;
+      if (outcome.aborted) {
+        aborted = true;
+        break;
+      }
+    } finally {
+      sim.destroy();
+    }
+  }
+  timing.networkStepsPerSecond = timing.seconds > 0 ? timing.networkSteps / timing.seconds : 0;
+  results.sort((a, b) => a.id - b.id);
+  return {
+    config,
+    device: { adapter: gpu.adapter.name, fallback: gpu.adapter.isFallbackAdapter },
+    timing,
+    shard: options.shard ?? null,
+    aborted,
+    runs: results,
+  };
+}

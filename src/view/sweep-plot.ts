@@ -1,0 +1,93 @@
+/**
+ * The view across a sweep: each network's latest loss or numerical rank against the value of one
+ * swept parameter. Networks that differ only in that parameter form one line (so replicate seeds,
+ * or a second swept parameter, give several lines). Numeric values spanning a decade or more get a
+ * log axis; non-numeric ones (e.g. init kinds) sit at equal spacing.
+ */
+import uPlot from 'uplot';
+import { axis, fitToContainer } from './plot-style.js';
+import { formatOverrides } from './format.js';
+import { runColour } from './palette.js';
+import type { History, RunHistory } from './history.js';
+
+export type SweepMetric = 'loss' | 'rank';
+
+/** The config's swept parameters that take more than one value (replicate seeds are not a sweep). */
+export function sweptPaths(history: History): string[] {
+  return Object.entries(history.info.config.sweep ?? {})
+    .filter(([, values]) => new Set(values.map((v) => JSON.stringify(v))).size > 1)
+    .map(([path]) => path);
+}
+
+export class SweepPlot {
+  readonly plot: uPlot;
+  private readonly observer: ResizeObserver;
+  private readonly xs: unknown[];
+  private readonly lines: RunHistory[][];
+  private drawnVersion = -1;
+
+  constructor(
+    container: HTMLElement,
+    private readonly history: History,
+    readonly path: string,
+    readonly metric: SweepMetric,
+  ) {
+    const raw = [...new Set(history.runs.map((r) => JSON.stringify(r.run.overrides[path])))].map((text) => JSON.parse(text) as unknown);
+    const numeric = raw.every((v) => typeof v === 'number');
+    this.xs = numeric ? (raw as number[]).sort((a, b) => a - b) : raw;
+    const positive = numeric && (this.xs as number[]).every((v) => v > 0);
+    const logX = positive && Math.max(...(this.xs as number[])) / Math.min(...(this.xs as number[])) >= 10;
+    const groups = new Map<string, RunHistory[]>();
+    for (const run of history.runs) {
+      const { [path]: _swept, ...rest } = run.run.overrides;
+      const key = formatOverrides(rest);
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key)!.push(run);
+    }
+    this.lines = [...groups.values()];
+    const xAxis = axis(path, logX, 'x');
+    if (!numeric) xAxis.values = (_u, splits) => splits.map((i) => (Number.isInteger(i) && this.xs[i] !== undefined ? String(this.xs[i]) : ''));
+    const options: uPlot.Options = {
+      width: Math.max(120, container.clientWidth),
+      height: Math.max(100, container.clientHeight),
+      legend: { show: false },
+      scales: {
+        x: numeric ? (logX ? { time: false, distr: 3, log: 10 } : { time: false }) : { time: false, range: [-0.5, this.xs.length - 0.5] },
+        y: metric === 'loss' ? { distr: 3, log: 10 } : { range: (_u, _min, max) => [0, Math.max(1, max) + 0.5] },
+      },
+      axes: [xAxis, axis(metric === 'loss' ? 'latest loss' : 'latest numerical rank', metric === 'loss', 'y')],
+      series: [
+        {},
+        ...this.lines.map((_, i) => ({
+          label: `line ${i}`,
+          stroke: runColour(i),
+          width: 1.4,
+          spanGaps: true,
+          points: { show: true, size: 7, fill: runColour(i) },
+        })),
+      ],
+    };
+    this.plot = new uPlot(options, [[], ...this.lines.map(() => [])], container);
+    this.observer = fitToContainer(this.plot, container);
+  }
+
+  refresh(): void {
+    if (this.drawnVersion === this.history.version) return;
+    this.drawnVersion = this.history.version;
+    const x = this.xs.map((v, i) => (typeof v === 'number' ? v : i));
+    const ys = this.lines.map((line) =>
+      this.xs.map((value) => {
+        const run = line.find((r) => JSON.stringify(r.run.overrides[this.path]) === JSON.stringify(value));
+        if (!run || run.last < 0) return null;
+        const v = this.metric === 'loss' ? run.losses[run.last]! : (run.ranks[run.ranks.length - 1] ?? NaN);
+        return Number.isFinite(v) && (this.metric === 'rank' || v > 0) ? v : null;
+      }),
+    );
+    this.plot.setData([x, ...ys] as uPlot.AlignedData);
+  }
+
+  destroy(): void {
+    this.observer.disconnect();
+    this.plot.destroy();
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * <dln-sim> in headless Chromium: configured by attributes, it trains and sends its events with
+ * typed details (and the numbers of a Float64 Node run); a bad attribute gives an `error` event;
+ * autoplay waits until the element is on screen; removing it releases its worker and GPU.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { Config } from '../../src/config/types.js';
+import { LOSS_TOLERANCE, SMALL_CONFIG, referenceRun } from './reference-run.js';
+
+interface LoggedEvent {
+  id: string;
+  type: string;
+  detail: Record<string, unknown> & { runIds?: number[]; step?: number; losses?: number[]; field?: string; steps?: number[] };
+}
+
+const CONFIG: Config = { ...SMALL_CONFIG, train: { ...SMALL_CONFIG.train, steps: 200 }, record: { every: 20 }, seeds: 2 };
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/test/browser/pages/element.html');
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+}
+
+/** Adds a <dln-sim> with `attributes` (after `spacer` pixels of page, to place it off screen). */
+async function addElement(page: Page, id: string, attributes: Record<string, string>, spacer = 0): Promise<void> {
+  await page.evaluate(
+    ({ id, attributes, spacer }) => {
+      if (spacer) {
+        const gap = document.createElement('div');
+        gap.style.height = `${spacer}px`;
+        document.body.append(gap);
+      }
+      const element = document.createElement('dln-sim');
+      element.id = id;
+      for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+      document.body.append(element);
+    },
+    { id, attributes, spacer },
+  );
+}
+
+const events = (page: Page, id: string) => page.evaluate((id) => (window as unknown as { events: LoggedEvent[] }).events.filter((e) => e.id === id), id);
+
+test('trains from its attributes and emits ready, record, progress and done', async ({ page }) => {
+  await open(page);
+  await addElement(page, 'sim', { config: JSON.stringify(CONFIG), depth: '2', autoplay: '' });
+  await expect(page.locator('#sim')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+
+  const log = await events(page, 'sim');
+  const types = log.map((e) => e.type);
+  expect(types[0]).toBe('ready');
+  expect(types[types.length - 1]).toBe('done');
+  expect(types).toContain('progress');
+  const records = log.filter((e) => e.type === 'record');
+  expect(records.map((r) => r.detail.step)).toEqual([0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200]);
+  expect(records[0]!.detail.runIds).toEqual([0, 1]);
+  expect(log.find((e) => e.type === 'done')!.detail.steps).toEqual([200]);
+
+  // The depth attribute overrides the config; the losses are those of the same config in Node.
+  const config: Config = { ...CONFIG, network: { depth: 2, width: 8 } };
+  const reference = referenceRun(config, 200);
+  records[records.length - 1]!.detail.losses!.forEach((loss, b) => expect(Math.abs(loss - reference[b]!.loss) / reference[b]!.loss).toBeLessThan(LOSS_TOLERANCE));
+
+  // The shadow root shows the step reached and both plots.
+  await expect(page.locator('#sim .step')).toHaveText('200');
+  await expect(page.locator('#sim .plot canvas')).toHaveCount(2);
+});
+
+test('a bad attribute gives an error event naming the field', async ({ page }) => {
+  await open(page);
+  await addElement(page, 'bad', { config: JSON.stringify(CONFIG), lr: '-0.1' });
+  await expect(page.locator('#bad')).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+  const [error] = (await events(page, 'bad')).filter((e) => e.type === 'error');
+  expect(error!.detail.field).toBe('train.lr');
+  await expect(page.locator('#bad .message')).toContainText('train.lr');
+
+  // Fixing the attribute rebuilds the networks.
+  await page.locator('#bad').evaluate((element) => element.setAttribute('lr', '0.05'));
+  await expect(page.locator('#bad')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+});
+
+test('autoplay waits until the element is on screen', async ({ page }) => {
+  await open(page);
+  await addElement(page, 'below', { config: JSON.stringify(CONFIG), autoplay: '' }, 4000);
+  await expect(page.locator('#below')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await page.waitForTimeout(500);
+  expect((await events(page, 'below')).some((e) => e.type === 'record')).toBe(false);
+
+  await page.locator('#below').scrollIntoViewIfNeeded();
+  await expect(page.locator('#below')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+});
+
+test('removing the element releases its worker and GPU', async ({ page }) => {
+  await open(page);
+  await addElement(page, 'gone', { config: JSON.stringify(CONFIG) });
+  await expect(page.locator('#gone')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  const workers = page.workers().length;
+  expect(workers).toBeGreaterThan(0);
+  const terminated = new Promise<void>((resolve) => page.workers().at(-1)!.once('close', () => resolve()));
+  await page.locator('#gone').evaluate((element) => element.remove());
+  await terminated;
+  expect(await page.locator('#gone').count()).toBe(0);
+  expect(page.workers().length).toBe(workers - 1);
+});

@@ -1,0 +1,296 @@
+/**
+ * The results writers and readers on hand-made results (no GPU): atomic writes, trace.csv,
+ * summary.json, the round trip through both that `dlnsim merge` relies on, merging shards, the
+ * report page, batch splitting and sharding.
+ */
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expandRuns } from '../../src/config/index.js';
+import type { Config } from '../../src/config/types.js';
+import { experimentRun } from '../../src/experiment/experiment-run.js';
+import { bytesPerNetwork, networksPerBatch, parseShard, shardRuns, splitBatch } from '../../src/experiment/index.js';
+import type { ExperimentResult, Shard } from '../../src/experiment/types.js';
+import { ConfigError } from '../../src/errors.js';
+import { PRESETS } from '../../src/presets/index.js';
+import {
+  mergeShards,
+  parseSummary,
+  parseTraceCsv,
+  readResults,
+  reportHtml,
+  ResultsError,
+  restoreResult,
+  summaryJson,
+  traceCsv,
+  writeFileAtomic,
+  writeResults,
+} from '../../src/results/index.js';
+import { formatExact } from '../../src/results/numbers.js';
+import { plotFigure } from '../../src/results/svg-plot.js';
+
+const scratch = await mkdtemp(join(tmpdir(), 'dlnsim-results-'));
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+const config: Config = {
+  name: 'hand-made',
+  task: { kind: 'factorization', target: { rows: 3, cols: 3, singularValues: [2, 1], seed: 1 } },
+  network: { depth: 2, width: 3 },
+  init: { kind: 'gaussian', std: 0.01, seed: 0 },
+  train: { lr: 0.1, steps: 30 },
+  record: { every: 10 },
+  sweep: { 'train.lr': [0.1, 0.2] },
+  seeds: 2,
+};
+
+/** A result with made-up traces: run r's loss at record i is 1/(1 + i + r), its spectrum [2, 1, 0.5]/(1 + r). */
+function handMade(shard: Shard | null = null, overrides: Partial<ExperimentResult> = {}): ExperimentResult {
+  const all = expandRuns(config);
+  const runs = shard ? shardRuns(all, shard) : all;
+  return {
+    config,
+    device: { adapter: 'test adapter', fallback: true },
+    timing: { seconds: 2, steps: 60, networkSteps: 240, networkStepsPerSecond: 120 },
+    shard,
+    aborted: false,
+    runs: runs.map((run) => {
+      const steps = [0, 10, 20, 30];
+      const trace = {
+        steps,
+        times: steps.map((s) => run.config.train.lr * s),
+        losses: steps.map((_, i) => Math.fround(1 / (1 + i + run.id))),
+        singularValues: steps.map(() => [2, 1, 0.5].map((v) => Math.fround(v / (1 + run.id)))),
+      };
+      return experimentRun(run, trace, run.id === 3 ? { step: 20, reason: 'loss became NaN' } : false, run.id === 1 ? { ratio: 1.5, missing: NaN } : {});
+    }),
+    ...overrides,
+  };
+}
+
+describe('writeFileAtomic', () => {
+  it('writes strings and chunked content', async () => {
+    const path = join(scratch, 'atomic.txt');
+    await writeFileAtomic(path, 'first');
+    expect(await readFile(path, 'utf8')).toBe('first');
+    await writeFileAtomic(path, ['a', 'b', 'c']);
+    expect(await readFile(path, 'utf8')).toBe('abc');
+  });
+
+  it('leaves no partial file and keeps the old one when producing the content fails', async () => {
+    const dir = join(scratch, 'failing');
+    await mkdir(dir);
+    const path = join(dir, 'out.csv');
+    await writeFile(path, 'old complete content');
+    function* failing() {
+      yield 'half of the new ';
+      throw new Error('disk full (simulated)');
+    }
+    await expect(writeFileAtomic(path, failing())).rejects.toThrow('disk full');
+    expect(await readFile(path, 'utf8')).toBe('old complete content');
+    expect(await readdir(dir)).toEqual(['out.csv']);
+  });
+
+  it('removes its temporary file when the rename fails', async () => {
+    const dir = join(scratch, 'rename');
+    await mkdir(join(dir, 'target'), { recursive: true });
+    await expect(writeFileAtomic(join(dir, 'target'), 'x')).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['target']);
+  });
+
+  it('fails cleanly when the directory does not exist', async () => {
+    await expect(writeFileAtomic(join(scratch, 'missing', 'x.txt'), 'x')).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('trace.csv', () => {
+  it('has the header run,step,time,loss,sv1..svR and one row per run per record', () => {
+    const text = traceCsv(handMade());
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toBe('run,step,time,loss,sv1,sv2,sv3');
+    expect(lines).toHaveLength(1 + 4 * 4);
+    // time = lr·step without binary noise; f32 values as their shortest round-trip decimal.
+    expect(lines[1]).toBe('0,0,0,1,2,1,0.5');
+    expect(lines[2]).toBe('0,10,1,0.5,2,1,0.5');
+    expect(lines.find((l) => l.startsWith('2,30,'))).toBe('2,30,6,0.16666667,0.6666667,0.33333334,0.16666667');
+  });
+
+  it('leaves cells empty past a run’s rank', () => {
+    const result = handMade();
+    result.runs[0]!.trace.singularValues = result.runs[0]!.trace.singularValues.map(() => []);
+    expect(traceCsv(result).split('\n')[1]).toBe('0,0,0,1,,,');
+  });
+
+  it('parses back to the same traces (f32 values once rounded to f32)', () => {
+    const result = handMade();
+    const parsed = parseTraceCsv(traceCsv(result));
+    for (const run of result.runs) {
+      const trace = parsed.get(run.id)!;
+      expect(trace.steps).toEqual(run.trace.steps);
+      expect(trace.losses.map(Math.fround)).toEqual(run.trace.losses);
+      expect(trace.singularValues.map((s) => s.map(Math.fround))).toEqual(run.trace.singularValues);
+      trace.times.forEach((t, i) => expect(t).toBeCloseTo(run.trace.times[i]!, 12));
+    }
+  });
+
+  it('rejects a file that is not a trace', () => {
+    expect(() => parseTraceCsv('a,b\n1,2\n')).toThrow(ResultsError);
+    expect(() => parseTraceCsv('run,step,time,loss\n0,1\n', 'x.csv')).toThrow(/x\.csv line 2/);
+  });
+
+  it('prints f32 values exactly and doubles in full', () => {
+    for (const value of [0.1, 1 / 3, 1e-30, 12345.678, 3e38]) expect(Math.fround(Number(formatExact(Math.fround(value))))).toBe(Math.fround(value));
+    expect(formatExact(Math.fround(0.1))).toBe('0.1');
+    expect(formatExact(1 / 3)).toBe(String(1 / 3));
+    expect(formatExact(NaN)).toBe('NaN');
+  });
+});
+
+describe('summary.json', () => {
+  it('has every documented field', () => {
+    const summary = JSON.parse(summaryJson(handMade(), { preset: 'p', verdict: { claim: 'c', measured: ['m'], pass: true, summary: 'PASS' } }));
+    expect(Object.keys(summary)).toEqual(['version', 'preset', 'config', 'device', 'timing', 'shard', 'aborted', 'runs', 'verdict']);
+    expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
+    expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond']);
+    expect(Object.keys(summary.runs[0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'metrics']);
+    expect(summary.runs[2].overrides).toEqual({ 'train.lr': 0.2, 'init.seed': 0 });
+    expect(summary.runs[0]).toMatchObject({ id: 0, finalStep: 30, finalLoss: 0.25, rank: 3, diverged: false });
+    expect(summary.runs[3].diverged).toEqual({ step: 20, reason: 'loss became NaN' });
+    expect(summary.runs[1].metrics).toEqual({ ratio: 1.5, missing: null });
+    expect(summary.verdict.pass).toBe(true);
+  });
+
+  it('writes non-finite numbers as null and reads them back as NaN', () => {
+    const result = handMade();
+    result.runs[0]!.finalLoss = NaN;
+    const summary = parseSummary(summaryJson(result), 'summary.json');
+    expect(summary.runs[0]!.finalLoss).toBeNull();
+    expect(restoreResult(summary, new Map()).runs[0]!.finalLoss).toBeNaN();
+  });
+
+  it('rejects other JSON and other versions', () => {
+    expect(() => parseSummary('{', 's.json')).toThrow(/s\.json is not valid JSON/);
+    expect(() => parseSummary('{"a":1}', 's.json')).toThrow(/not a dlnsim summary/);
+    const other = JSON.parse(summaryJson(handMade()));
+    other.version = 99;
+    expect(() => parseSummary(JSON.stringify(other), 's.json')).toThrow(/version 99/);
+  });
+
+  it('round-trips through a results directory', async () => {
+    const result = handMade();
+    const dir = join(scratch, 'roundtrip');
+    const paths = await writeResults(dir, result, { preset: null });
+    expect((await readdir(dir)).sort()).toEqual(['report.html', 'summary.json', 'trace.csv']);
+    expect(paths.summary).toBe(join(dir, 'summary.json'));
+    const back = await readResults(dir);
+    expect(back.preset).toBeNull();
+    expect(back.result.runs.map((r) => r.id)).toEqual(result.runs.map((r) => r.id));
+    back.result.runs.forEach((run, i) => {
+      const original = result.runs[i]!;
+      expect(run.finalLoss).toBe(original.finalLoss);
+      expect(run.singularValues).toEqual(original.singularValues);
+      expect(run.trace.losses).toEqual(original.trace.losses);
+      expect(run.plateaus).toEqual(original.plateaus);
+      expect(run.config).toEqual(original.config);
+    });
+  });
+
+  it('names a missing file when reading a directory that is not a results directory', async () => {
+    await expect(readResults(join(scratch, 'nowhere'))).rejects.toThrow(/summary\.json does not exist/);
+  });
+});
+
+describe('mergeShards', () => {
+  const part = (index: number, count: number, result = handMade({ index, count })) => ({ source: `shard-${index}`, preset: null, result });
+
+  it('joins shards into the unsharded result, runs sorted by id', () => {
+    const { result } = mergeShards([part(2, 3), part(1, 3), part(3, 3)]);
+    const whole = handMade();
+    expect(result.runs.map((r) => r.id)).toEqual(whole.runs.map((r) => r.id));
+    expect(result.runs.map((r) => r.finalLoss)).toEqual(whole.runs.map((r) => r.finalLoss));
+    expect(result.shard).toBeNull();
+    expect(result.timing.seconds).toBe(6);
+    expect(result.timing.networkSteps).toBe(720);
+  });
+
+  it('rejects missing, repeated, foreign and unsharded parts', () => {
+    expect(() => mergeShards([part(1, 3), part(3, 3)])).toThrow(/shard 2\/3 missing/);
+    expect(() => mergeShards([part(1, 2), part(1, 2), part(2, 2)])).toThrow(/given twice/);
+    expect(() => mergeShards([part(1, 2), part(2, 3)])).toThrow(/one of 2/);
+    const other = handMade({ index: 2, count: 2 }, { config: { ...config, name: 'other' } });
+    expect(() => mergeShards([part(1, 2), part(2, 2, other)])).toThrow(/different config/);
+    expect(() => mergeShards([{ source: 'whole', preset: null, result: handMade() }])).toThrow(/not a shard/);
+    expect(() => mergeShards([part(1, 2), { ...part(2, 2), preset: 'saddle-to-saddle' }])).toThrow(/preset/);
+  });
+});
+
+describe('report.html', () => {
+  const html = reportHtml(handMade(), { preset: 'demo <preset>', verdict: { claim: 'a claim', measured: ['x = 1'], pass: false, summary: 'FAIL: because' } });
+
+  it('is one self-contained page: no scripts, no external resources', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(http|src=|href=/i);
+  });
+
+  it('has the loss, spectra, rank and sweep plots, the verdict and the runs', () => {
+    for (const heading of ['Loss over time', 'Singular values of the end-to-end matrix', 'Numerical rank over time', 'Final numerical rank vs train.lr', 'Final loss vs train.lr']) {
+      expect(html).toContain(heading);
+    }
+    expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(5);
+    expect(html).toContain('FAIL: because');
+    expect(html).toContain('demo &lt;preset&gt;');
+    expect(html).toContain('loss became NaN');
+  });
+
+  it('draws log axes on powers of ten and says when there is nothing to plot', () => {
+    const svg = plotFigure({ title: 't', xLabel: 'x', yLabel: 'y', x: 'log', y: 'log', series: [{ label: 'a', colour: '#fff', points: [[0.01, 1e-5], [100, 10]] }] });
+    for (const tick of ['0.01', '0.1', '10', '100', '10⁻⁵', '10⁻³']) expect(svg).toContain(`>${tick}</text>`);
+    const empty = plotFigure({ title: 't', xLabel: 'x', yLabel: 'y', x: 'log', y: 'log', series: [{ label: 'a', colour: '#fff', points: [[0, -1]] }] });
+    expect(empty).toContain('no data to plot');
+  });
+});
+
+describe('batch splitting and sharding', () => {
+  const runs = expandRuns({ ...config, seeds: 5 });
+
+  it('splits an oversized batch into the fewest equal parts, order kept', () => {
+    const perNetwork = bytesPerNetwork(runs[0]!.config);
+    expect(networksPerBatch(runs[0]!.config, 3 * perNetwork + 16)).toBe(3);
+    const parts = splitBatch(runs, 3 * perNetwork + 16);
+    expect(parts.map((p) => p.length)).toEqual([2, 3, 2, 3]);
+    expect(parts.flat()).toEqual(runs);
+    expect(splitBatch(runs, 1e12)).toEqual([runs]);
+    // A network too large for any batch is left for the Simulator's DeviceLimitError.
+    expect(splitBatch(runs.slice(0, 2), 1).map((p) => p.length)).toEqual([1, 1]);
+  });
+
+  it('shards round-robin by run id, disjoint and complete', () => {
+    const shards = [1, 2, 3].map((index) => shardRuns(runs, { index, count: 3 }));
+    expect(shards[0]!.map((r) => r.id)).toEqual([0, 3, 6, 9]);
+    expect(shards.flat().map((r) => r.id).sort((a, b) => a - b)).toEqual(runs.map((r) => r.id));
+  });
+
+  it('parses i/n and rejects anything else with a ConfigError', () => {
+    expect(parseShard('2/8')).toEqual({ index: 2, count: 8 });
+    for (const bad of ['0/2', '3/2', '1/0', '1', 'a/b', '1/2/3']) expect(() => parseShard(bad)).toThrow(ConfigError);
+  });
+});
+
+describe('presets', () => {
+  it('have unique names, one-line descriptions and configs that validate', () => {
+    expect(new Set(PRESETS.map((p) => p.name)).size).toBe(PRESETS.length);
+    expect(PRESETS[0]!.name).toBe('saddle-to-saddle');
+    for (const preset of PRESETS) {
+      expect(preset.description).not.toContain('\n');
+      expect(expandRuns(preset.config).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('give a FAIL verdict, not an exception, on results they cannot judge', () => {
+    for (const preset of PRESETS) {
+      const verdict = preset.verdict(handMade());
+      expect(verdict.pass).toBe(false);
+      expect(verdict.summary).toMatch(/^FAIL/);
+    }
+  });
+});
