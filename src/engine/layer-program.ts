@@ -12,10 +12,11 @@
  * W_k ← (1 − η_bλ_b) W_k − η_b Q_k P_{<k}ᵀ of every layer, all from the same iterate.
  */
 import type { TaskData } from '../problem/types.js';
+import { type Encodable, taskKernels } from './task-kernels.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { storageBuffer } from '../gpu/buffers.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
-import { LossKernel, type LossForm, ResidualKernel } from '../kernels/residual.js';
+import { LossKernel, type LossForm } from '../kernels/residual.js';
 import { BatchedSvd } from '../kernels/svd.js';
 import type { BatchProgram, StateMatrix } from './program.js';
 import type { RecordLayout } from './records.js';
@@ -35,10 +36,6 @@ export interface LayerBatchSpec {
   layout: RecordLayout;
   /** Record slots per records buffer (one readback per chunk of steps). */
   slots: number;
-}
-
-interface Encodable {
-  encode(pass: GPUComputePassEncoder): void;
 }
 
 export class LayerProgram implements BatchProgram {
@@ -113,7 +110,7 @@ export class LayerProgram implements BatchProgram {
       );
     }
 
-    const { residual, lossForm } = this.taskKernels(spec, backward[depth]!, buffer);
+    const { residual, lossForm } = taskKernels(device, { batch, rows, cols, task: spec.task, e: this.endToEnd, g: backward[depth]!, buffer });
     this.residual = residual;
 
     // Descending k: W_2's update reads P_{<2}, which is W_1's own buffer, so W_1 must change last.
@@ -162,59 +159,6 @@ export class LayerProgram implements BatchProgram {
 
   destroy(): void {
     for (const b of this.owned) b.destroy();
-  }
-
-  private taskKernels(spec: LayerBatchSpec, g: GPUBuffer, buffer: (label: string, floats: number, data?: ArrayLike<number>) => GPUBuffer) {
-    const { task, widths } = spec;
-    const device = this.device;
-    const batch = this.batch;
-    const rows = widths[widths.length - 1]!;
-    const cols = widths[0]!;
-    const s = task.lossScale;
-    const e = this.endToEnd;
-    const count = rows * cols;
-    const target = buffer('target', count, task.target.data);
-    switch (task.kind) {
-      case 'factorization':
-        return {
-          residual: [new ResidualKernel(device, { batch, rows, cols, e, target, scale: s, g })],
-          lossForm: { kind: 'squares', x: g, count, coef: 0.5 / s } satisfies LossForm,
-        };
-      case 'completion': {
-        const omega = task.observedCount!;
-        const mask = buffer('mask', count, task.mask!.data);
-        return {
-          residual: [new ResidualKernel(device, { batch, rows, cols, e, target, mask, scale: s / omega, g })],
-          lossForm: { kind: 'squares', x: g, count, coef: omega / (2 * s) } satisfies LossForm,
-        };
-      }
-      case 'regression': {
-        const sxx = buffer('Σxx', cols * cols, task.sxx!.data);
-        const d = buffer('s·Σyx', count, task.syx!.data.map((v) => s * v));
-        return {
-          residual: [
-            new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, a: e, b: sxx, bStride: 0, c: g, epilogue: { kind: 'subtract', d, dStride: 0, alpha: s }, label: 'regression residual' }),
-          ],
-          lossForm: { kind: 'regression', x: g, e, d, count, offset: s * task.lossOffset! } satisfies LossForm,
-        };
-      }
-      case 'sensing': {
-        const { a, y } = task.sensing!;
-        const m = y.length;
-        const aBuffer = buffer('A', m * count, a.data);
-        const yBuffer = buffer('y', m, y);
-        const r = buffer('r', batch * m);
-        return {
-          residual: [
-            // r_b = A vec(E_b) − y: E_b as a 1 × n² row times Aᵀ.
-            new BatchedMatmul(device, { batch, m: 1, n: m, k: count, transB: true, a: e, b: aBuffer, bStride: 0, c: r, epilogue: { kind: 'subtract', d: yBuffer, dStride: 0 }, label: 'sensing r' }),
-            // G_b = (s/m) Σ_i r_i A_i: r_b (1 × m) times A (m × n²).
-            new BatchedMatmul(device, { batch, m: 1, n: count, k: m, a: r, b: aBuffer, bStride: 0, c: g, epilogue: { kind: 'store', alpha: s / m }, label: 'sensing G' }),
-          ],
-          lossForm: { kind: 'squares', x: r, count: m, coef: s / (2 * m) } satisfies LossForm,
-        };
-      }
-    }
   }
 
   private slotRecorders(spec: LayerBatchSpec, slot: number, lossForm: LossForm, nets: GPUBuffer): Encodable[] {

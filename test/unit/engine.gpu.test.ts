@@ -13,29 +13,14 @@ import type { Config } from '../../src/config/types.js';
 import { expandRuns } from '../../src/config/index.js';
 import { Simulator } from '../../src/engine/simulator.js';
 import { buildTask } from '../../src/problem/task.js';
-import type { TaskData } from '../../src/problem/types.js';
 import { ReferenceTrainer } from '../../src/reference/layers.js';
 import { endToEnd } from '../../src/reference/loss.js';
 import { combine, frobenius, matmul, type Matrix } from '../../src/linalg/matrix.js';
 import { testGpu } from '../helpers/gpu.js';
+import { f32Task, relative } from '../helpers/f32.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.destroy());
-
-const relative = (a: Matrix, b: Matrix) => frobenius(combine(1, a, -1, b)) / Math.max(frobenius(b), 1e-30);
-const f32 = (m: Matrix): Matrix => ({ ...m, data: m.data.map(Math.fround) });
-
-/** The task as the GPU sees it: every number rounded to f32. */
-function f32Task(task: TaskData): TaskData {
-  return {
-    ...task,
-    target: f32(task.target),
-    ...(task.mask && { mask: f32(task.mask) }),
-    ...(task.sxx && { sxx: f32(task.sxx) }),
-    ...(task.syx && { syx: f32(task.syx) }),
-    ...(task.sensing && { sensing: { a: f32(task.sensing.a), y: task.sensing.y.map(Math.fround) } }),
-  };
-}
 
 /** Trains `config` on the GPU and on the reference; returns the worst relative errors. */
 async function compare(config: Config) {
