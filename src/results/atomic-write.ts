@@ -1,0 +1,27 @@
+/**
+ * Writes a file so that readers only ever see the old file or the complete new one: the content
+ * goes to a temporary file in the same directory (same filesystem, so the rename is atomic), is
+ * flushed to disk, and is renamed over the target. On any failure the temporary file is removed
+ * and the target is left as it was.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** `content`: a string, or chunks (written one by one, so a large file is never one string). */
+export async function writeFileAtomic(path: string, content: string | Iterable<string>): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(temporary, 'wx');
+    for (const chunk of typeof content === 'string' ? [content] : content) await handle.write(chunk);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, path);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * report.html: one self-contained page (inline CSS and SVG, no script, no network) with the
+ * experiment's verdict, loss and singular values over time on log axes, the numerical rank over
+ * time, the sweep views (final rank and loss against each swept parameter) and a table of runs.
+ */
+import { numericalRank, saddleLevels } from '../analysis/index.js';
+import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
+import { formatDuration, formatNumber, formatOverrides, formatRate } from '../view/format.js';
+import { runColour, singularColour } from '../view/palette.js';
+import type { SummaryExtras } from './summary.js';
+import { type GuideLine, PLOT_CSS, type PlotSeries, escapeXml, plotFigure } from './svg-plot.js';
+
+/** Lines per time plot and panels of singular values: beyond these a plot is unreadable anyway. */
+const MAX_LINES = 48;
+const MAX_PANELS = 9;
+const MAX_TABLE_ROWS = 500;
+
+export function reportHtml(result: ExperimentResult, extras: SummaryExtras = {}): string {
+  const title = extras.preset ?? result.config.name ?? 'experiment';
+  const groups = groupRuns(result.runs);
+  const sections = [
+    verdictSection(extras),
+    lossSection(result, groups),
+    spectraSection(result, groups),
+    rankSection(result, groups),
+    sweepSection(result),
+    runsSection(result),
+    `<section><details><summary>Config</summary><pre>${escapeXml(JSON.stringify(result.config, null, 2))}</pre></details></section>`,
+  ];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>dlnsim — ${escapeXml(title)}</title><style>${CSS}${PLOT_CSS}</style></head>
+<body><main>
+<header><h1>${escapeXml(title)}</h1><p class="meta">${escapeXml(metaLine(result))}</p>${banner(result)}</header>
+${sections.filter((s) => s !== '').join('\n')}
+<footer>Written by dlnsim on ${escapeXml(new Date().toISOString())}. Time t = lr · step; ranks count σᵢ > record.rankTolerance · σ₁.</footer>
+</main></body></html>
+`;
+}
+
+/** Runs that differ only in their init seed share a colour and a legend entry. */
+interface RunGroup {
+  label: string;
+  colour: string;
+  runs: ExperimentRun[];
+}
+
+function groupRuns(runs: ExperimentRun[]): RunGroup[] {
+  const groups = new Map<string, RunGroup>();
+  for (const run of runs) {
+    const { 'init.seed': _seed, ...point } = run.overrides;
+    const label = formatOverrides(point);
+    let group = groups.get(label);
+    if (!group) groups.set(label, (group = { label: label === '—' ? 'all runs' : label, colour: runColour(groups.size), runs: [] }));
+    group.runs.push(run);
+  }
+  return [...groups.values()];
+}
+
+/** Up to `most` runs, the first seed of every group first, so every sweep point is drawn. */
+function sampleRuns(groups: RunGroup[], most: number): { run: ExperimentRun; group: RunGroup }[] {
+  const out: { run: ExperimentRun; group: RunGroup }[] = [];
+  for (let i = 0; out.length < most; i++) {
+    const before = out.length;
+    for (const group of groups) if (group.runs[i] && out.length < most) out.push({ run: group.runs[i]!, group });
+    if (out.length === before) break;
+  }
+  return out;
+}
+
+function metaLine(result: ExperimentResult): string {
+  const parts = [
+    `${result.runs.length} run${result.runs.length === 1 ? '' : 's'}`,
+    `${result.device.adapter}${result.device.fallback ? ' (software fallback)' : ''}`,
+    `${formatDuration(result.timing.seconds)} of training`,
+    `${formatRate(result.timing.networkStepsPerSecond)} network-steps/s`,
+  ];
+  if (result.shard) parts.push(`shard ${result.shard.index}/${result.shard.count}`);
+  return parts.join(' · ');
+}
+
+function banner(result: ExperimentResult): string {
+  if (!result.aborted) return '';
+  return '<p class="banner">Interrupted: these results stop where training was cancelled; batches not started are missing.</p>';
+}
+
+function verdictSection({ verdict, preset }: SummaryExtras): string {
+  if (!verdict) return '';
+  const badge = verdict.pass ? '<span class="badge pass">PASS</span>' : '<span class="badge fail">FAIL</span>';
+  return `<section class="card verdict"><h2>${badge} ${escapeXml(preset ?? 'verdict')}</h2>
+<p>${escapeXml(verdict.claim)}</p><pre>${escapeXml(verdict.measured.join('\n'))}</pre><p><strong>${escapeXml(verdict.summary)}</strong></p></section>`;
+}
+
+const legendOf = (groups: RunGroup[]) => (groups.length > 1 && groups.length <= 16 ? groups.map((g) => ({ label: g.label, colour: g.colour })) : undefined);
+const shownNote = (shown: number, total: number, what: string) => (shown < total ? `showing ${shown} of ${total} ${what}` : undefined);
+
+function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
+  const shown = sampleRuns(groups, MAX_LINES);
+  const series: PlotSeries[] = shown.map(({ run, group }) => ({
+    label: `run ${run.id}: ${group.label}`,
+    colour: group.colour,
+    points: run.trace.times.map((t, i) => [t, run.trace.losses[i]!] as const),
+  }));
+  const levels = commonSaddleLevels(result.runs);
+  const guides: GuideLine[] = levels.slice(0, -1).map((level, k) => ({ value: level, label: `saddle ${k}: ${formatNumber(level, 3)}` }));
+  const plot = plotFigure({
+    id: 'loss',
+    title: 'Loss over time',
+    xLabel: 'time t = lr · step',
+    yLabel: 'loss',
+    x: 'log',
+    y: 'log',
+    series,
+    guides,
+    legend: legendOf(groups),
+    note: [shownNote(shown.length, result.runs.length, 'runs'), guides.length ? 'dashed: saddle levels ½ Σ_{i>k} sᵢ² (k modes learned)' : undefined]
+      .filter(Boolean)
+      .join(' · '),
+    width: 980,
+    height: 380,
+  });
+  return `<section class="card"><h2>Loss</h2>${plot}</section>`;
+}
+
+/** The factorization saddle levels (SPEC §9) when every run learns the same target, given by its singular values, without weight decay. */
+function commonSaddleLevels(runs: ExperimentRun[]): number[] {
+  const values = runs.map((run) =>
+    run.config.task.kind === 'factorization' && run.config.train.weightDecay === 0 && 'singularValues' in run.config.task.target ? run.config.task.target.singularValues : null,
+  );
+  const first = values[0];
+  if (!first || values.some((v) => !v || v.join() !== first.join())) return [];
+  return saddleLevels(first);
+}
+
+function targetValues(run: ExperimentRun): number[] {
+  const target = run.config.task.target;
+  return 'singularValues' in target ? target.singularValues.filter((s) => s > 0) : [];
+}
+
+function spectraSection(result: ExperimentResult, groups: RunGroup[]): string {
+  if (!result.runs.some((run) => run.singularValues.length > 0)) return '';
+  const panels = groups.slice(0, MAX_PANELS).map((group, g) => {
+    const run = group.runs[0]!;
+    const rank = run.trace.singularValues.reduce((most, s) => Math.max(most, s.length), 0);
+    // GPU (f32 Jacobi) values below ~1e-6·σ₁ of their record are round-off, not dynamics (src/kernels/svd.ts).
+    const floor = run.config.record.spectra === 'gpu' ? 1e-6 : 0;
+    const series: PlotSeries[] = Array.from({ length: rank }, (_, i) => ({
+      label: `σ${i + 1}`,
+      colour: singularColour(i),
+      points: run.trace.times.map((t, r) => {
+        const values = run.trace.singularValues[r]!;
+        const value = values[i] ?? NaN;
+        return [t, value >= floor * (values[0] ?? 0) ? value : NaN] as const;
+      }),
+    }));
+    const single = groups.length === 1;
+    return plotFigure({
+      id: `spectrum-${g}`,
+      title: groups.length > 1 ? `${group.label} (run ${run.id})` : `run ${run.id}`,
+      xLabel: 'time t',
+      yLabel: 'singular values of W',
+      x: 'log',
+      y: 'log',
+      series,
+      guides: targetValues(run).map((s, i) => ({ value: s, label: `s${i + 1} = ${formatNumber(s, 3)}` })),
+      width: single ? 980 : 480,
+      height: single ? 380 : 300,
+    });
+  });
+  const note = groups.length > MAX_PANELS ? `<p class="note">showing ${MAX_PANELS} of ${groups.length} sweep points</p>` : '';
+  return `<section class="card"><h2>Singular values of the end-to-end matrix</h2><p class="note">First seed of each sweep point; dashed: the target's singular values.</p><div class="${panels.length === 1 ? '' : 'panels'}">${panels.join('')}</div>${note}</section>`;
+}
+
+function rankSection(result: ExperimentResult, groups: RunGroup[]): string {
+  if (!result.runs.some((run) => run.singularValues.length > 0)) return '';
+  const shown = sampleRuns(groups, MAX_LINES);
+  const series: PlotSeries[] = shown.map(({ run, group }) => ({
+    label: `run ${run.id}: ${group.label}`,
+    colour: group.colour,
+    style: 'step',
+    points: run.trace.times.map((t, i) => [t, numericalRank(run.trace.singularValues[i]!, run.config.record.rankTolerance)] as const),
+  }));
+  const plot = plotFigure({
+    id: 'rank',
+    title: 'Numerical rank over time',
+    xLabel: 'time t = lr · step',
+    yLabel: 'rank',
+    x: 'log',
+    y: 'linear',
+    series,
+    legend: legendOf(groups),
+    note: shownNote(shown.length, result.runs.length, 'runs'),
+    width: 980,
+    height: 260,
+  });
+  return `<section class="card"><h2>Rank</h2>${plot}</section>`;
+}
+
+function sweepSection(result: ExperimentResult): string {
+  const keys = Object.keys(result.config.sweep ?? {});
+  if (keys.length === 0) return '';
+  const hasRank = result.runs.some((run) => run.rank !== null);
+  const figures = keys.flatMap((key, k) => {
+    const values = [...new Set(result.runs.map((run) => JSON.stringify(run.overrides[key])))].map((text) => JSON.parse(text) as unknown);
+    const numeric = values.every((v) => typeof v === 'number');
+    const numbers = values as number[];
+    const logX = numeric && numbers.every((v) => v > 0) && Math.max(...numbers) / Math.min(...numbers) >= 20;
+    const categories = numeric ? undefined : values.map((v) => JSON.stringify(v));
+    const xOf = (run: ExperimentRun) => (numeric ? (run.overrides[key] as number) : values.findIndex((v) => JSON.stringify(v) === JSON.stringify(run.overrides[key])));
+    const lines = new Map<string, ExperimentRun[]>();
+    for (const run of result.runs) {
+      const { [key]: _swept, 'init.seed': _seed, ...rest } = run.overrides;
+      const label = formatOverrides(rest);
+      if (!lines.has(label)) lines.set(label, []);
+      lines.get(label)!.push(run);
+    }
+    const plotOf = (metric: 'rank' | 'loss') => {
+      const y = (run: ExperimentRun) => (metric === 'rank' ? (run.rank ?? NaN) : run.finalLoss);
+      const series: PlotSeries[] = [...lines].flatMap(([label, runs], i) => {
+        const colour = runColour(i);
+        const byX = new Map<number, number[]>();
+        for (const run of runs) byX.set(xOf(run), [...(byX.get(xOf(run)) ?? []), y(run)]);
+        const means = [...byX].sort(([a], [b]) => a - b).map(([x, ys]) => [x, ys.reduce((s, v) => s + v, 0) / ys.length] as const);
+        const name = label === '—' ? key : label;
+        return [
+          { label: `${name} (mean)`, colour, points: means, style: 'line' as const },
+          { label: name, colour, points: runs.map((run) => [xOf(run), y(run)] as const), style: 'points' as const },
+        ];
+      });
+      return plotFigure({
+        id: `sweep-${k}-${metric}`,
+        title: `Final ${metric === 'rank' ? 'numerical rank' : 'loss'} vs ${key}`,
+        xLabel: key,
+        yLabel: metric === 'rank' ? 'final rank' : 'final loss',
+        x: logX ? 'log' : 'linear',
+        y: metric === 'rank' ? 'linear' : 'log',
+        series,
+        xCategories: categories,
+        legend: lines.size > 1 && lines.size <= 16 ? [...lines.keys()].map((label, i) => ({ label, colour: runColour(i) })) : undefined,
+        note: 'dots: runs; line: mean over seeds',
+        width: 480,
+        height: 300,
+      });
+    };
+    return hasRank ? [plotOf('rank'), plotOf('loss')] : [plotOf('loss')];
+  });
+  return `<section class="card"><h2>Sweep</h2><div class="panels">${figures.join('')}</div></section>`;
+}
+
+function runsSection(result: ExperimentResult): string {
+  const metricKeys = [...new Set(result.runs.flatMap((run) => Object.keys(run.metrics)))];
+  const head = ['run', 'sweep values', 'final step', 'final loss', 'rank', 'eff. rank', 'plateaus', 'diverged', ...metricKeys];
+  const rows = result.runs.slice(0, MAX_TABLE_ROWS).map((run) => {
+    const saddles = run.plateaus.filter((p) => !p.initial && !p.final).length;
+    const cells = [
+      String(run.id),
+      formatOverrides(run.overrides),
+      String(run.finalStep),
+      formatNumber(run.finalLoss),
+      run.rank === null ? '—' : String(run.rank),
+      run.effectiveRank === null ? '—' : formatNumber(run.effectiveRank, 3),
+      `${saddles} saddle${saddles === 1 ? '' : 's'} (${run.plateaus.length} in all)`,
+      run.diverged ? `step ${run.diverged.step}: ${run.diverged.reason}` : 'no',
+      ...metricKeys.map((key) => (key in run.metrics ? formatNumber(run.metrics[key]!) : '')),
+    ];
+    return `<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`;
+  });
+  const note = result.runs.length > MAX_TABLE_ROWS ? `<p class="note">first ${MAX_TABLE_ROWS} of ${result.runs.length} runs; all are in summary.json</p>` : '';
+  return `<section class="card"><h2>Runs</h2><div class="table"><table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}</section>`;
+}
+
+const CSS = `
+:root{color-scheme:dark}
+*{box-sizing:border-box}
+body{margin:0;background:#0b0e13;color:#dfe5ee;font:14px/1.5 'Inter','Segoe UI',system-ui,-apple-system,sans-serif;font-feature-settings:'tnum' 1}
+main{max-width:1040px;margin:0 auto;padding:28px 24px 48px}
+h1{margin:0 0 4px;font-size:24px;font-weight:650;letter-spacing:-.01em}
+h2{margin:0 0 12px;font-size:16px;font-weight:600}
+.meta,.note,footer{color:#8b95a7}
+.note{font-size:12.5px;margin:6px 0 0}
+.banner{background:#3a2a10;border:1px solid #ffb547;color:#ffd89a;padding:8px 12px;border-radius:8px}
+.card{background:#121720;border:1px solid #1e2632;border-radius:10px;padding:18px 20px;margin:18px 0}
+.verdict pre{background:#0b0e13;border:1px solid #1e2632;border-radius:8px;padding:10px 12px;overflow-x:auto}
+pre{font:12.5px/1.45 'JetBrains Mono','SFMono-Regular',ui-monospace,monospace;white-space:pre}
+.badge{display:inline-block;padding:1px 10px;border-radius:999px;font-size:13px;font-weight:700;margin-right:6px}
+.pass{background:#1d3b24;color:#7ee081;border:1px solid #7ee081}
+.fail{background:#3d1c1c;color:#ff6b6b;border:1px solid #ff6b6b}
+figure.plot{margin:0}
+figure.plot svg{width:100%;height:auto;display:block}
+.panels{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:14px}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12.5px;color:#c3cad6;margin-top:6px}
+.legend i{display:inline-block;width:14px;height:3px;border-radius:2px;margin-right:6px;vertical-align:middle}
+.table{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:12.5px}
+th,td{padding:5px 10px;border-bottom:1px solid #1e2632;text-align:left;white-space:nowrap}
+th{color:#8b95a7;font-weight:600}
+details summary{cursor:pointer;color:#8b95a7}
+footer{font-size:12px;margin-top:24px}
+`;

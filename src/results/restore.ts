@@ -1,0 +1,70 @@
+/**
+ * The inverse of the writers: an ExperimentResult rebuilt from summary.json and trace.csv, so that
+ * `dlnsim merge` can join shards and recompute a preset's verdict without the GPU. Resolved
+ * configs come from expanding the summary's config again (run ids are global and deterministic).
+ */
+import { expandRuns } from '../config/index.js';
+import type { ExperimentResult, RunTrace } from '../experiment/types.js';
+import { ResultsError } from './results-error.js';
+import { type Summary, SUMMARY_VERSION } from './summary.js';
+
+/** Parses summary.json's text; `source` names the file in errors. */
+export function parseSummary(text: string, source: string): Summary {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ResultsError(`${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const summary = data as Summary;
+  if (typeof data !== 'object' || data === null || !Array.isArray(summary.runs) || typeof summary.config !== 'object') {
+    throw new ResultsError(`${source} is not a dlnsim summary (no config or runs)`);
+  }
+  if (summary.version !== SUMMARY_VERSION) {
+    throw new ResultsError(`${source} has summary version ${String(summary.version)}; this dlnsim reads version ${SUMMARY_VERSION}`);
+  }
+  return summary;
+}
+
+const orNaN = (value: number | null): number => (value === null ? NaN : value);
+
+/**
+ * trace.csv prints f32 values (losses always, singular values from the GPU) as their shortest
+ * decimal; rounding them to f32 again restores the exact values the run produced.
+ */
+function f32Trace(trace: RunTrace, gpuSpectra: boolean): RunTrace {
+  return {
+    ...trace,
+    losses: trace.losses.map(Math.fround),
+    singularValues: gpuSpectra ? trace.singularValues.map((values) => values.map(Math.fround)) : trace.singularValues,
+  };
+}
+
+export function restoreResult(summary: Summary, traces: Map<number, RunTrace>): ExperimentResult {
+  const configs = new Map(expandRuns(summary.config).map((run) => [run.id, run.config]));
+  return {
+    config: summary.config,
+    device: summary.device,
+    timing: summary.timing,
+    shard: summary.shard,
+    aborted: summary.aborted,
+    runs: summary.runs.map((run) => {
+      const config = configs.get(run.id);
+      if (!config) throw new ResultsError(`summary run id ${run.id} is not a run of its config (which has ${configs.size} runs)`);
+      return {
+        id: run.id,
+        overrides: run.overrides,
+        config,
+        finalStep: run.finalStep,
+        finalLoss: orNaN(run.finalLoss),
+        diverged: run.diverged,
+        singularValues: run.singularValues.map(orNaN),
+        rank: run.rank,
+        effectiveRank: run.effectiveRank,
+        plateaus: run.plateaus,
+        metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
+        trace: f32Trace(traces.get(run.id) ?? { steps: [], times: [], losses: [], singularValues: [] }, config.record.spectra === 'gpu'),
+      };
+    }),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * summary.json: the experiment's config, device, timing and one entry per run with its final
+ * state and diagnostics (docs/cli.md lists every field). Pure: the CLI writes it to disk and the
+ * browser offers it as a download. readSummary is its inverse, for `dlnsim merge`.
+ */
+import type { Config } from '../config/types.js';
+import type { DeviceSummary, ExperimentResult, PlateauSummary, ExperimentRun, Shard, Timing } from '../experiment/types.js';
+import type { Divergence } from '../engine/simulator.js';
+import type { Verdict } from '../presets/types.js';
+import { finiteOrNull } from './numbers.js';
+
+/** Bumped whenever a field changes meaning or disappears. */
+export const SUMMARY_VERSION = 1;
+
+export interface SummaryRun {
+  id: number;
+  overrides: Record<string, unknown>;
+  finalStep: number;
+  finalLoss: number | null;
+  diverged: Divergence;
+  singularValues: (number | null)[];
+  rank: number | null;
+  effectiveRank: number | null;
+  plateaus: PlateauSummary[];
+  metrics: Record<string, number | null>;
+}
+
+export interface Summary {
+  version: number;
+  /** The preset that ran, or null for a config file. */
+  preset: string | null;
+  config: Config;
+  device: DeviceSummary;
+  timing: Timing;
+  shard: Shard | null;
+  aborted: boolean;
+  runs: SummaryRun[];
+  /** The preset's verdict, when a preset ran to completion unsharded (or was merged). */
+  verdict?: Verdict;
+}
+
+export interface SummaryExtras {
+  preset?: string | null;
+  verdict?: Verdict | null;
+}
+
+export function toSummary(result: ExperimentResult, extras: SummaryExtras = {}): Summary {
+  const summary: Summary = {
+    version: SUMMARY_VERSION,
+    preset: extras.preset ?? null,
+    config: result.config,
+    device: result.device,
+    timing: result.timing,
+    shard: result.shard,
+    aborted: result.aborted,
+    runs: result.runs.map(summaryRun),
+  };
+  if (extras.verdict) summary.verdict = extras.verdict;
+  return summary;
+}
+
+export function summaryJson(result: ExperimentResult, extras: SummaryExtras = {}): string {
+  return `${JSON.stringify(toSummary(result, extras), null, 2)}\n`;
+}
+
+function summaryRun(run: ExperimentRun): SummaryRun {
+  return {
+    id: run.id,
+    overrides: run.overrides,
+    finalStep: run.finalStep,
+    finalLoss: finiteOrNull(run.finalLoss),
+    diverged: run.diverged,
+    singularValues: run.singularValues.map(finiteOrNull),
+    rank: run.rank,
+    effectiveRank: run.effectiveRank === null ? null : finiteOrNull(run.effectiveRank),
+    plateaus: run.plateaus,
+    metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, finiteOrNull(value)])),
+  };
+}
