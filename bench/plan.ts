@@ -43,6 +43,7 @@ export function benchPlan(options: BenchOptions): BenchPlan {
 
 function pick<T extends string>(option: string, text: string | undefined, known: readonly T[]): T[] {
   if (text === undefined) return [...known];
+  if (text === 'none') return [];
   const names = text.split(',').map((s) => s.trim());
   const unknown = names.filter((n) => !known.includes(n as T));
   if (unknown.length) throw new Error(`${option}: unknown ${unknown.join(', ')}; use some of ${known.join(', ')}`);

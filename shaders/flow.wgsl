@@ -34,7 +34,7 @@ override R: u32;
 override BATCH: u32;
 // N, or 0 for the depth-normalised N → ∞ limit.
 override DEPTH: u32 = 0u;
-// σ < TOL·σ_max counts as 0 (GPU_FLOW_TOLERANCE; docs/flow.md, "The f32 threshold").
+// σ < TOL·σ_max counts as 0 (the config's train.flowThreshold; docs/flow.md, "The f32 threshold").
 override TOL: f32;
 override STAGE: u32 = 1u;
 

@@ -20,6 +20,15 @@ export const DEFAULTS = {
   train: {
     weightDecay: 0,
     method: 'layers' as NonNullable<TrainConfig['method']>,
+    /**
+     * The flow's singular-value threshold, relative to σ_max (SPEC §6: "tol documented and
+     * reported"). The f32 Jacobi SVD resolves σ only to ~1e-6·σ_max, so a σ kept above 1e-4·σ_max
+     * is known to 1% or better and its singular vectors to ~1e-2 rad; below ~1e-5·σ_max a σ is
+     * mostly round-off. That matters most at N = ∞, where K^∞(σ₁, σ) ≈ σ₁²/(2 ln(σ₁/σ)) decays only
+     * logarithmically: a round-off σ of 1e-6·σ₁ would get σ₁²/28 and move W along round-off
+     * directions (docs/flow.md, "The f32 threshold").
+     */
+    flowThreshold: 1e-4,
     integrator: 'euler' as NonNullable<TrainConfig['integrator']>,
     divergenceFactor: 1e6,
   },

@@ -3,6 +3,7 @@
  * Edits are not validated one by one (a change of shape may take several); validate the result.
  */
 import { ConfigError } from '../errors.js';
+import { jsonErrorOffset } from './json-error-offset.js';
 import { checkPath, withValue } from './schema.js';
 import type { Config } from './types.js';
 import { parseConfig } from './validate.js';
@@ -41,11 +42,14 @@ export function configFromJson(text: string, source = 'config'): Config {
   return parseConfig(data);
 }
 
-/** " (line L, column C)" for the "at position N" that V8's JSON errors end with; people edit by line. */
+/**
+ * " (line L, column C)" of the first invalid character (1-based; the end of the text for an early
+ * end), since people edit by line. Empty when the engine's message already has a line (Firefox).
+ */
 function lineAndColumn(text: string, reason: string): string {
-  const match = /at position (\d+)/.exec(reason);
-  if (!match || /line \d+/.test(reason)) return '';
-  const before = text.slice(0, Number(match[1]));
+  const offset = jsonErrorOffset(text);
+  if (offset === undefined || /line \d+/.test(reason)) return '';
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
   return ` (line ${line}, column ${column})`;

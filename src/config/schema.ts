@@ -29,6 +29,7 @@ const CONFIG_KEYS: KeyTree = {
     weightDecay: 'leaf',
     method: 'leaf',
     flowDepth: 'leaf',
+    flowThreshold: 'leaf',
     integrator: 'leaf',
     divergenceFactor: 'leaf',
   },

@@ -66,6 +66,8 @@ export interface TrainConfig {
   /** 'layers': layerwise gradient descent (SPEC §3); 'flow': end-to-end Riemannian flow (SPEC §6). */
   method?: 'layers' | 'flow';
   flowDepth?: FlowDepth;
+  /** flow: singular values below flowThreshold · σ_max count as 0 in the operator's multipliers (SPEC §6). */
+  flowThreshold?: number;
   integrator?: 'euler' | 'rk4';
   /** A network is diverged when its loss is NaN/Inf or exceeds divergenceFactor × max(initial loss, 1). */
   divergenceFactor?: number;

@@ -7,9 +7,10 @@ import { ConfigError } from '../errors.js';
 import { checkMatrix, checkNumber, checkNumbers, type NumberRule, Section } from './checks.js';
 import { DEFAULTS } from './defaults.js';
 import { checkKeys, checkPath, isPlainObject, withValue } from './schema.js';
-import type { Config, InitKind, NetworkConfig, ResolvedConfig, Sweep, TargetSpec, TaskKind } from './types.js';
+import type { Config, InitKind, NetworkConfig, ResolvedConfig, Sweep, TargetSpec, TaskKind, TrainConfig } from './types.js';
 
 type Json = Record<string, unknown>;
+type Method = NonNullable<TrainConfig['method']>;
 interface Shape {
   rows: number;
   cols: number;
@@ -104,6 +105,7 @@ export function fillDefaults(config: Config): ResolvedConfig {
       method: train.method ?? DEFAULTS.train.method,
       // The flow's default depth is the network's, so "layers" and "flow" runs of one config compare.
       flowDepth: train.flowDepth ?? widths.length - 1,
+      flowThreshold: train.flowThreshold ?? DEFAULTS.train.flowThreshold,
       integrator: train.integrator ?? DEFAULTS.train.integrator,
       divergenceFactor: train.divergenceFactor ?? DEFAULTS.train.divergenceFactor,
     },
@@ -136,8 +138,8 @@ function checkConfig(config: Json): void {
   }
   const target = checkTask(config.task);
   checkInit(config.init, checkNetwork(config.network, target));
-  checkTrain(config.train);
-  checkRecord(config.record);
+  const method = checkTrain(config.train);
+  checkRecord(config.record, method);
   if (config.loss !== undefined) new Section(config.loss, 'loss', '{"scale": 1}').optionalNumber('scale', { above: 0, example: 2 });
   if (config.seeds !== undefined) checkNumber(config.seeds, 'seeds', { integer: true, min: 1, example: 3 });
 }
@@ -282,7 +284,8 @@ function checkBalancedWidths({ widths, hiddenField }: CheckedNetwork): void {
   }
 }
 
-function checkTrain(value: unknown): void {
+/** Returns the training method, which decides what may be recorded. */
+function checkTrain(value: unknown): Method {
   const train = new Section(value, 'train', '{"lr": 0.01, "steps": 1000}');
   train.number('lr', { above: 0, example: 0.01 });
   train.number('steps', { integer: true, min: 0, example: 1000 });
@@ -293,18 +296,22 @@ function checkTrain(value: unknown): void {
     if (flowDepth !== undefined && flowDepth !== 'infinity' && !(Number.isSafeInteger(flowDepth) && (flowDepth as number) >= 1)) {
       throw new ConfigError('train.flowDepth', flowDepth, 'must be an integer ≥ 1 or "infinity" (the depth-normalised N → ∞ limit, SPEC §6), e.g. 3');
     }
+    train.optionalNumber('flowThreshold', { above: 0, below: 1, example: DEFAULTS.train.flowThreshold });
   } else {
-    train.forbid('flowDepth', 'only train.method "flow" uses `flowDepth`; remove it or set train.method to "flow"');
+    for (const key of ['flowDepth', 'flowThreshold']) train.forbid(key, `only train.method "flow" uses \`${key}\`; remove it or set train.method to "flow"`);
   }
   train.optionalChoice('integrator', ['euler', 'rk4'] as const);
   train.optionalNumber('divergenceFactor', { above: 1, example: 1e6 });
+  return method;
 }
 
-function checkRecord(value: unknown): void {
+function checkRecord(value: unknown, method: Method): void {
   const record = new Section(value, 'record', '{"every": 10}');
   record.number('every', { integer: true, min: 1, example: 10 });
   record.optionalChoice('spectra', ['gpu', 'exact', 'none'] as const);
-  record.optionalBoolean('layers');
+  if (record.optionalBoolean('layers') && method === 'flow') {
+    throw new ConfigError('record.layers', true, 'the flow (train.method "flow") trains the end-to-end W and has no layers to record; set record.layers to false, or train.method to "layers"');
+  }
   record.optionalBoolean('matrices');
   record.optionalNumber('rankTolerance', { above: 0, below: 1, example: 0.001 });
 }

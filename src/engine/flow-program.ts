@@ -21,7 +21,7 @@ import { ConfigError } from '../errors.js';
 import { logVolumeDensity } from '../flow/volume.js';
 import { storageBuffer } from '../gpu/buffers.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { FlowOperatorKernel, GPU_FLOW_TOLERANCE, Rk4StageKernel } from '../kernels/flow.js';
+import { FlowOperatorKernel, Rk4StageKernel } from '../kernels/flow.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
 import { BatchedSvd } from '../kernels/svd.js';
@@ -44,8 +44,8 @@ export interface FlowBatchSpec {
   layout: RecordLayout;
   /** Record slots per records buffer. */
   slots: number;
-  /** σ < tolerance·σ_max counts as 0; default GPU_FLOW_TOLERANCE. */
-  tolerance?: number;
+  /** σ < tolerance·σ_max counts as 0 (train.flowThreshold). */
+  tolerance: number;
 }
 
 /** Dispatches of one velocity evaluation up to the drift product (which is counted by the caller). */
@@ -64,8 +64,6 @@ export class FlowProgram implements BatchProgram {
   readonly batch: number;
   readonly records: GPUBuffer;
   readonly state: StateMatrix[];
-  /** The singular-value threshold in force (reported with results). */
-  readonly tolerance: number;
   readonly flopsPerStep: number;
   readonly dispatchesPerStep: number;
   private readonly step: Encodable[];
@@ -79,13 +77,9 @@ export class FlowProgram implements BatchProgram {
     spec: FlowBatchSpec,
   ) {
     const { task, depth, integrator } = spec;
-    if (spec.layout.layerRanks.length > 0) {
-      throw new ConfigError('record.layers', true, 'the flow (train.method "flow") trains the end-to-end W and has no layers; set record.layers to false');
-    }
     const batch = (this.batch = spec.initial.length);
     const rows = task.target.rows;
     const cols = task.target.cols;
-    this.tolerance = spec.tolerance ?? GPU_FLOW_TOLERANCE;
     const buffer = (label: string, floats: number, data?: ArrayLike<number>) => {
       const b = storageBuffer(device, label, floats, data);
       this.owned.push(b);
@@ -107,7 +101,7 @@ export class FlowProgram implements BatchProgram {
     const { residual, lossForm } = taskKernels(device, { batch, rows, cols, task, e: point, g, buffer });
     this.gradientAtW = residual;
 
-    const operator = depth === 1 ? identityOperator(g, cols) : operatorKernels(device, { batch, rows, cols, depth, tolerance: this.tolerance, point, g, buffer });
+    const operator = depth === 1 ? identityOperator(g, cols) : operatorKernels(device, { batch, rows, cols, depth, tolerance: spec.tolerance, point, g, buffer });
     const evaluation: Encodable[] = [...residual, ...operator.kernels];
     const products = evaluation.filter((k): k is BatchedMatmul => k instanceof BatchedMatmul);
     const { drift } = operator;

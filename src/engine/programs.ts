@@ -50,6 +50,7 @@ const flow: ProgramFactory = {
       initial: runs.map((run) => endToEnd(initialLayers(run.config, task))),
       hyper: runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay })),
       depth: first.train.flowDepth,
+      tolerance: first.train.flowThreshold,
       integrator: first.train.integrator,
       divergenceFactor: first.train.divergenceFactor,
       layout,

@@ -5,6 +5,12 @@
  */
 import type { SpectraMode } from '../config/types.js';
 
+/**
+ * Record slots a records buffer holds at most: the Simulator allocates min(this, records per
+ * chunk + 1) slots, and batch sizing (experiment/batch-size.ts) budgets for this many.
+ */
+export const MAX_RECORD_SLOTS = 16;
+
 export interface RecordLayout {
   batch: number;
   /** Singular values per end-to-end matrix (min(n_0, n_N)); 0 when spectra are not on the GPU. */

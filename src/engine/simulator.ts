@@ -18,7 +18,7 @@ import type { TaskData } from '../problem/types.js';
 import { PROGRAMS } from './programs.js';
 import type { BatchProgram } from './program.js';
 import { ReadbackPool } from './readback.js';
-import { type BatchRecord, decodeSlot, recordLayout, type RecordLayout } from './records.js';
+import { type BatchRecord, decodeSlot, MAX_RECORD_SLOTS, recordLayout, type RecordLayout } from './records.js';
 import { planChunks } from './schedule.js';
 import { Trace } from './trace.js';
 
@@ -58,7 +58,6 @@ export interface SimulatorOptions {
 
 /** Command buffers allowed in flight before the loop waits for the oldest (bounded queue). */
 const IN_FLIGHT = 3;
-const MAX_SLOTS = 16;
 
 export class Simulator {
   readonly trace: Trace;
@@ -100,7 +99,7 @@ export class Simulator {
     const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers);
     const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
     const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / factory.dispatchesPerStep(first))));
-    const slots = Math.min(MAX_SLOTS, Math.ceil(stepsPerChunk / first.record.every) + 1);
+    const slots = Math.min(MAX_RECORD_SLOTS, Math.ceil(stepsPerChunk / first.record.every) + 1);
     const program = factory.build(gpu.device, { runs, task, layout, slots });
     await gpu.device.queue.onSubmittedWorkDone();
     gpu.throwIfFailed();

@@ -5,10 +5,7 @@
  * `networksPerBatch` networks instead of failing with a DeviceLimitError.
  */
 import type { ResolvedConfig, Run } from '../config/types.js';
-import { recordLayout } from '../engine/records.js';
-
-/** Record slots the Simulator allocates at most per records buffer (its MAX_SLOTS). */
-const MAX_RECORD_SLOTS = 16;
+import { MAX_RECORD_SLOTS, recordLayout } from '../engine/records.js';
 
 /**
  * An upper bound on the bytes one network adds to the largest buffer of its batch. Matrices: the
@@ -43,9 +40,4 @@ export function splitBatch(runs: Run[], maxBytes: number): Run[][] {
   const out: Run[][] = [];
   for (let p = 0; p < parts; p++) out.push(runs.slice(Math.floor((p * runs.length) / parts), Math.floor(((p + 1) * runs.length) / parts)));
   return out;
-}
-
-/** The binding limit a batch must respect on this device (the smaller of the two buffer limits). */
-export function bindingLimit(device: GPUDevice): number {
-  return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
 }

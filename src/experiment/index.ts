@@ -2,5 +2,6 @@
 export type * from './types.js';
 export { type ExperimentOptions, type ExperimentProgress, type RunMeasure, planBatches, runExperiment } from './run-experiment.js';
 export { batchExperimentRuns, experimentRun, runTrace, tracePoints } from './experiment-run.js';
-export { bindingLimit, bytesPerNetwork, networksPerBatch, splitBatch } from './batch-size.js';
+export { bytesPerNetwork, networksPerBatch, splitBatch } from './batch-size.js';
+export { bindingLimit } from '../gpu/buffers.js';
 export { parseShard, shardRuns } from './shard.js';

@@ -17,8 +17,13 @@ export function storageBuffer(device: GPUDevice, label: string, floats: number, 
   return buffer;
 }
 
+/** The most bytes one storage buffer may bind on this device (the smaller of the two buffer limits). */
+export function bindingLimit(device: GPUDevice): number {
+  return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+}
+
 export function checkBindingSize(device: GPUDevice, label: string, bytes: number): void {
-  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  const limit = bindingLimit(device);
   if (bytes > limit) {
     throw new DeviceLimitError(
       `buffer "${label}" needs ${formatBytes(bytes)} but this device binds at most ${formatBytes(limit)} per storage buffer. ` +

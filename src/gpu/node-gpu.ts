@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { NoAdapterError } from '../errors.js';
+import { ensureXdgRuntimeDir } from './xdg-runtime-dir.js';
 
 /** Debian's chromium package ships SwiftShader, a CPU implementation of Vulkan. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -16,6 +17,9 @@ export interface NodeAdapter {
 }
 
 export async function requestNodeAdapter(powerPreference?: GPUPowerPreference): Promise<NodeAdapter> {
+  // Before Dawn enumerates Vulkan devices: keeps Mesa's device-select layer from printing a
+  // harmless libwayland error on every start (xdg-runtime-dir.ts).
+  if (process.platform === 'linux') ensureXdgRuntimeDir();
   let webgpu: typeof import('webgpu');
   try {
     webgpu = await import('webgpu');

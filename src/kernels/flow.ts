@@ -8,22 +8,13 @@ import { DlnsimError } from '../errors.js';
 import { assertFlowDepth } from '../flow/multipliers.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 
-/**
- * Relative singular-value threshold of the f32 flow: σ < 1e-4·σ_max counts as 0. The Jacobi SVD
- * resolves σ only to ~1e-6·σ_max (svd.ts), so a kept σ is known to 1% or better and its singular
- * vectors to ~1e-2 rad; below the threshold a σ would be mostly round-off. That matters most at
- * N = ∞, where K^∞(σ₁, σ) ≈ σ₁²/(2 ln(σ₁/σ)) decays only logarithmically: a round-off σ of 1e-6·σ₁
- * would get σ₁²/28 and move W along round-off directions (docs/flow.md). The Float64 reference
- * uses 1e-10 for the same reason, 10⁶ above its SVD's round-off.
- */
-export const GPU_FLOW_TOLERANCE = 1e-4;
-
 export interface FlowOperatorSpec {
   batch: number;
   rows: number;
   cols: number;
   /** N ≥ 2 or 'infinity'; depth 1 needs no operator (A_1 is the identity). */
   depth: FlowDepth;
+  /** σ < tolerance·σ_max counts as 0: the config's train.flowThreshold (its default explains the value). */
   tolerance: number;
   /** Thin SVD of W: σ (r per network, descending), U (rows × r), V (cols × r). */
   sigma: GPUBuffer;

@@ -6,6 +6,7 @@
  * the earlier Q_k of a balanced start as long as its rank r stays the same.
  */
 import type { ResolvedConfig } from '../config/types.js';
+import { DlnsimError } from '../errors.js';
 import { type Matrix, scale, transpose } from '../linalg/matrix.js';
 import { svd } from '../linalg/decompositions.js';
 import { Rng, STREAMS, gaussianMatrix, haarColumns } from '../random.js';
@@ -40,11 +41,10 @@ function semiOrthogonal(rng: Rng, rows: number, cols: number): Matrix {
 }
 
 /**
- * SPEC §5 balanced start: W(0) = U Σ Vᵀ truncated to rank r, then W_k = F_k Σ^{1/N} F_{k−1}ᵀ with
- * frames F_0 = V, F_k = Q_k (Haar, n_k × r), F_N = U, so every D_k = 0 and W_N⋯W_1 = W(0).
- * r = min of all widths: min(n_0, n_N) when hidden widths ≥ it (SPEC's case), and the bottleneck
- * width otherwise, where W(0) keeps its r largest singular triplets (an exact balanced factorisation
- * of rank > r cannot pass through a width-r layer).
+ * SPEC §5 balanced start: W(0) = U Σ Vᵀ of rank r = min(n_0, n_N), then W_k = F_k Σ^{1/N} F_{k−1}ᵀ
+ * with frames F_0 = V, F_k = Q_k (Haar, n_k × r), F_N = U, so every D_k = 0 and W_N⋯W_1 = W(0).
+ * A hidden layer narrower than r cannot carry W(0) (SPEC: hidden widths ≥ rank); config validation
+ * rejects it, and so does this function rather than silently factorising a different W(0).
  */
 function balancedLayers(config: ResolvedConfig, task: TaskData, layerRng: (k: number) => Rng): Matrix[] {
   const { widths, init } = config;
@@ -52,7 +52,14 @@ function balancedLayers(config: ResolvedConfig, task: TaskData, layerRng: (k: nu
   const n0 = widths[0]!;
   const nN = widths[depth]!;
   const s = required(init.scale, 'init.scale', 'balanced init needs the scale of W(0)');
-  const rank = Math.min(...widths);
+  const rank = Math.min(n0, nN);
+  const narrow = widths.findIndex((width) => width < rank);
+  if (narrow >= 0) {
+    throw new DlnsimError(
+      `balanced init: hidden width n_${narrow} = ${widths[narrow]} < min(n_0, n_N) = ${rank}, so no balanced factorisation of W(0) exists (SPEC §5). ` +
+        'Config validation rejects this; build the ResolvedConfig with resolveConfig or expandRuns, or widen the layer.',
+    );
+  }
   // aligned: the target's frames, completed to orthonormal columns where it is rank-deficient.
   const frame = init.aligned ? svd(task.target) : svd(gaussianMatrix(layerRng(0), nN, n0, s / Math.sqrt(n0)));
   const sigma = init.aligned ? new Float64Array(rank).fill(s) : frame.s.slice(0, rank);

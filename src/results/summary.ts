@@ -6,6 +6,7 @@
 import type { Config } from '../config/types.js';
 import type { DeviceSummary, ExperimentResult, PlateauSummary, ExperimentRun, Shard, Timing } from '../experiment/types.js';
 import type { Divergence } from '../engine/simulator.js';
+import { logVolumeDensity } from '../flow/volume.js';
 import type { Verdict } from '../presets/types.js';
 import { finiteOrNull } from './numbers.js';
 
@@ -23,6 +24,10 @@ export interface SummaryRun {
   effectiveRank: number | null;
   plateaus: PlateauSummary[];
   metrics: Record<string, number | null>;
+  /** Flow runs: σ < flowThreshold·σ_max counted as 0 by the operator (train.flowThreshold, defaults filled); null for layer runs. */
+  flowThreshold: number | null;
+  /** Flow runs with a square W and spectra: SPEC §8's log-volume density at the final W, depth train.flowDepth; else null. */
+  logVolume: number | null;
 }
 
 export interface Summary {
@@ -75,5 +80,20 @@ function summaryRun(run: ExperimentRun): SummaryRun {
     effectiveRank: run.effectiveRank === null ? null : finiteOrNull(run.effectiveRank),
     plateaus: run.plateaus,
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, finiteOrNull(value)])),
+    flowThreshold: run.config.train.method === 'flow' ? run.config.train.flowThreshold : null,
+    logVolume: finalLogVolume(run),
   };
+}
+
+/**
+ * The volume form is the flow's metric's (SPEC §8), so only flow runs get one, at their own
+ * train.flowDepth; its formula needs a square W with every singular value recorded. Computed from
+ * the final spectrum rather than stored, so a merge recomputes it from the restored run.
+ */
+function finalLogVolume(run: ExperimentRun): number | null {
+  const [rows, cols] = [run.config.widths.at(-1), run.config.widths[0]];
+  if (run.config.train.method !== 'flow' || rows !== cols || run.singularValues.length === 0) return null;
+  // A diverged network's spectrum may be NaN or infinite: it has no volume either.
+  if (!run.singularValues.every(Number.isFinite)) return null;
+  return finiteOrNull(logVolumeDensity(run.singularValues, run.config.train.flowDepth));
 }

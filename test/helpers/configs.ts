@@ -27,6 +27,7 @@ export function testConfig(parts: ConfigParts = {}): ResolvedConfig {
       weightDecay: parts.weightDecay ?? 0,
       method: 'layers',
       flowDepth: 2,
+      flowThreshold: 1e-4,
       integrator: 'euler',
       divergenceFactor: 1e6,
     },

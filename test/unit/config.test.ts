@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { batchKey, configFromJson, expandRuns, groupBatches, parseConfig, resolveConfig, setOverride } from '../../src/config/index.js';
+import { jsonErrorOffset } from '../../src/config/json-error-offset.js';
 import type { Config, ResolvedConfig } from '../../src/config/types.js';
 
 /** Factorization of a 3×4 target (n_0 = 4, n_N = 3) by a depth-3, width-6 network: valid. */
@@ -61,6 +62,11 @@ describe('parseConfig rejects bad configs with the field and the fix', () => {
     ['flowDepth with method layers', { 'train.flowDepth': 3 }, 'train.flowDepth', 'only train.method "flow" uses `flowDepth`'],
     ['flowDepth 0', { 'train.method': 'flow', 'train.flowDepth': 0 }, 'train.flowDepth', 'integer ≥ 1 or "infinity"'],
     ['flowDepth "inf"', { 'train.method': 'flow', 'train.flowDepth': 'inf' }, 'train.flowDepth', '"infinity"'],
+    ['flowThreshold with method layers', { 'train.flowThreshold': 1e-3 }, 'train.flowThreshold', 'only train.method "flow" uses `flowThreshold`'],
+    ['flowThreshold 0', { 'train.method': 'flow', 'train.flowThreshold': 0 }, 'train.flowThreshold', 'must be a finite number > 0 and < 1, e.g. 0.0001'],
+    ['flowThreshold 1', { 'train.method': 'flow', 'train.flowThreshold': 1 }, 'train.flowThreshold', '> 0 and < 1'],
+    ['flowThreshold NaN', { 'train.method': 'flow', 'train.flowThreshold': NaN }, 'train.flowThreshold', 'finite'],
+    ['record.layers with the flow', { 'train.method': 'flow', 'record.layers': true }, 'record.layers', 'has no layers to record; set record.layers to false, or train.method to "layers"'],
     ['unknown integrator', { 'train.integrator': 'rk2' }, 'train.integrator', '"euler", "rk4"'],
     ['divergenceFactor 1', { 'train.divergenceFactor': 1 }, 'train.divergenceFactor', '> 1'],
     ['depth 0', { 'network.depth': 0 }, 'network.depth', 'integer ≥ 1'],
@@ -203,7 +209,7 @@ describe('resolveConfig', () => {
       task: { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [3, 2, 1], seed: 5 }, seed: 0 },
       widths: [4, 6, 6, 3],
       init: { kind: 'gaussian', std: 0.1, seed: 0 },
-      train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, integrator: 'euler', divergenceFactor: 1e6 },
+      train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, flowThreshold: 1e-4, integrator: 'euler', divergenceFactor: 1e6 },
       record: { every: 10, spectra: 'gpu', layers: false, matrices: false, rankTolerance: 1e-3 },
       loss: { scale: 1 },
     };
@@ -217,17 +223,20 @@ describe('resolveConfig', () => {
       'train.weightDecay': 0.1,
       'train.method': 'flow',
       'train.flowDepth': 'infinity',
+      'train.flowThreshold': 1e-3,
       'train.integrator': 'rk4',
       'train.divergenceFactor': 100,
-      record: { every: 5, spectra: 'exact', layers: true, matrices: true, rankTolerance: 0.01 },
+      record: { every: 5, spectra: 'exact', layers: false, matrices: true, rankTolerance: 0.01 },
       'loss.scale': 2,
     }) as unknown as Config;
     const resolved = resolveConfig(given);
     expect(resolved.name).toBe('mine');
     expect(resolved.task.seed).toBe(9);
-    expect(resolved.train).toEqual({ lr: 0.01, steps: 100, weightDecay: 0.1, method: 'flow', flowDepth: 'infinity', integrator: 'rk4', divergenceFactor: 100 });
+    expect(resolved.train).toEqual({ lr: 0.01, steps: 100, weightDecay: 0.1, method: 'flow', flowDepth: 'infinity', flowThreshold: 1e-3, integrator: 'rk4', divergenceFactor: 100 });
     expect(resolved.record).toEqual(given.record);
     expect(resolved.loss.scale).toBe(2);
+    // The flow takes record.layers: false (only true is rejected); layer training keeps true.
+    expect(resolveConfig(edited(baseConfig(), { 'record.layers': true }) as unknown as Config).record.layers).toBe(true);
   });
 
   it('depth 1 is [cols, rows]; explicit widths and matrix targets are kept', () => {
@@ -420,8 +429,31 @@ describe('configFromJson', () => {
     const error = configError(() => configFromJson('{\n  "task": {,\n}', 'exp.json'));
     expect(error.field).toBe('config');
     expect(error.fix).toContain('exp.json is not valid JSON');
-    expect(error.fix).toMatch(/position 12|line 2/);
     expect(error.fix).toContain('line 2, column 12');
+  });
+
+  // [text, line and column of the first bad character]. V8 (Node 20) names no position for the
+  // first two ("Unexpected token …" with a shortened excerpt) and a raw offset for the others.
+  it.each([
+    ['{\n  "train": {"lr": tru}\n}', 'line 2, column 22'],
+    ['{\n  "seeds": [1, 2,],\n  "x": 1\n}', 'line 2, column 18'],
+    ['{\n  "name": "a\n  b"\n}', 'line 2, column 13'],
+    ['{\n  "record": {"every": 10}\n', 'line 3, column 1'],
+  ])('gives the line and column of the error in %j', (text, position) => {
+    expect(configError(() => configFromJson(text, 'exp.json')).fix).toContain(`(${position})`);
+  });
+
+  it('finds the same offset as V8 wherever V8 names one', () => {
+    let compared = 0;
+    for (const text of ['{"a": 1,}', '[1, 2', '{"a" 1}', '{"a":1} x', '"\\u12x4"', '"\\x"', '"abc', '01', '-', '1.', '1e+', '{"a": [1, 2}', '']) {
+      const reason = configError(() => configFromJson(text)).fix;
+      const v8 = /at position (\d+)/.exec(reason)?.[1];
+      if (v8 === undefined) continue;
+      expect(jsonErrorOffset(text)).toBe(Number(v8));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(8);
+    expect(jsonErrorOffset('[true, false, null, "x\\n\\u00e9", {"b": -0.5e-3}]\n')).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@ import { ConfigError, DlnsimError } from '../../src/errors.js';
 import { fullSvd, svd } from '../../src/linalg/decompositions.js';
 import { type Matrix, combine, frobenius, identity, matmul, maxAbsDiff, product, scale, sub, transpose, zeros } from '../../src/linalg/matrix.js';
 import { initialLayers } from '../../src/problem/init.js';
-import { buildTask } from '../../src/problem/task.js';
+import { buildTask, frameProduct } from '../../src/problem/task.js';
 import type { TaskData } from '../../src/problem/types.js';
 import { endToEnd, taskGradient } from '../../src/reference/loss.js';
 import { ReferenceTrainer } from '../../src/reference/layers.js';
@@ -12,7 +12,7 @@ import { kDepth, kDirect, kInfinity, multiplierMatrix } from '../../src/flow/mul
 import { DEFAULT_FLOW_TOLERANCE, endToEndOperator } from '../../src/flow/operator.js';
 import { type FlowOptions, ReferenceFlow, flowVelocity } from '../../src/flow/reference.js';
 import { logVolumeDensity } from '../../src/flow/volume.js';
-import { Rng, gaussianMatrix } from '../../src/random.js';
+import { Rng, gaussianMatrix, haarColumns } from '../../src/random.js';
 import { type ConfigParts, testConfig } from '../helpers/configs.js';
 
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -26,6 +26,17 @@ function balancedSetup(widths: number[], task: ConfigParts['task'] = {}): { task
   const config = testConfig({ task: { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [2, 1, 0.5] }, ...task }, widths, init: { kind: 'balanced', scale: 1 } });
   const data = buildTask(config);
   return { task: data, layers: initialLayers(config, data) };
+}
+
+/**
+ * Balanced layers of rank r = sigma.length, W_k = Q_k Σ^{1/N} Q_{k−1}ᵀ with Haar frames Q_k (n_k × r):
+ * SPEC §5's construction for a W(0) of rank r, which balanced init refuses to truncate to.
+ */
+function rankBalancedLayers(widths: number[], sigma: number[]): Matrix[] {
+  const depth = widths.length - 1;
+  const frames = widths.map((n, k) => haarColumns(new Rng(20 + k, 99), n, sigma.length));
+  const layerSigma = sigma.map((s) => s ** (1 / depth));
+  return range(1, depth).map((k) => frameProduct(frames[k]!, layerSigma, frames[k - 1]!));
 }
 
 function runFlow(task: TaskData, w0: Matrix, options: FlowOptions, time: number): Matrix {
@@ -178,9 +189,12 @@ describe('end-to-end operator A_N(W)[Z]', () => {
 
   // The layerwise meaning of A_N, with no fractional powers at all: for balanced layers,
   // dW = Σ_k P_{>k} (P_{>k}ᵀ Z P_{<k}ᵀ) P_{<k}. Covers rectangular W and a rank-2 bottleneck.
-  const widthCases = [[4, 3], [4, 5, 6, 3], [4, 2, 5, 3], [4, 6, 5, 7, 3]];
-  it.each(widthCases)('balanced layers with widths %j: equals Σ_k P_{>k}P_{>k}ᵀ Z P_{<k}ᵀP_{<k} (1e-10)', (...widths) => {
-    const { layers } = balancedSetup(widths);
+  const layerCases: [string, () => Matrix[]][] = [
+    ...[[4, 3], [4, 5, 6, 3], [4, 6, 5, 7, 3]].map((widths): [string, () => Matrix[]] => [`balanced init, widths ${JSON.stringify(widths)}`, () => balancedSetup(widths).layers]),
+    ['rank-2 balanced layers through a width-2 layer, widths [4, 2, 5, 3]', () => rankBalancedLayers([4, 2, 5, 3], [1.5, 0.4])],
+  ];
+  it.each(layerCases)('%s: equals Σ_k P_{>k}P_{>k}ᵀ Z P_{<k}ᵀP_{<k} (1e-10)', (_, build) => {
+    const layers = build();
     const depth = layers.length;
     const z = randomMatrix(7, 3, 4);
     let sum = zeros(3, 4);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, DlnsimError } from '../../src/errors.js';
 import { svd } from '../../src/linalg/decompositions.js';
 import { type Matrix, dot, fromRows, identity, matmul, maxAbsDiff, scale, sub } from '../../src/linalg/matrix.js';
 import { initialLayers } from '../../src/problem/init.js';
-import { buildRegressionData, buildTarget, buildTask, frameProduct } from '../../src/problem/task.js';
+import { buildRegressionData, buildTarget, buildTask } from '../../src/problem/task.js';
 import { Rng, STREAMS, gaussianMatrix } from '../../src/random.js';
 import { balancednessDefects } from '../../src/reference/balancedness.js';
 import { endToEnd, taskGradient, taskLoss } from '../../src/reference/loss.js';
@@ -193,10 +193,11 @@ describe('balanced initialisation (SPEC §5, §7)', () => {
     expectBalancedFactorisation(layers, randomW0(3, 4), 3);
   });
 
-  it('truncates W(0) to its top singular triplets behind a bottleneck', () => {
-    const { layers } = layersFor({ widths: [4, 2, 3], init: { kind: 'balanced', scale: initScale } });
-    const frame = svd(randomW0(3, 4));
-    expectBalancedFactorisation(layers, frameProduct(frame.u, frame.s.slice(0, 2), frame.v), 2);
+  it('refuses a hidden layer narrower than min(n_0, n_N) instead of factorising another W(0)', () => {
+    // Config validation rejects these widths (network.width / network.widths[i]); a hand-built
+    // ResolvedConfig that skipped it gets an error naming the layer, not a truncated W(0).
+    expect(() => layersFor({ widths: [4, 5, 2, 3], init: { kind: 'balanced', scale: initScale } })).toThrow(/hidden width n_2 = 2 < min\(n_0, n_N\) = 3/);
+    expect(() => layersFor({ widths: [4, 5, 2, 3], init: { kind: 'balanced', scale: initScale } })).toThrow(DlnsimError);
   });
 
   it('aligned start has σ_i(0) = scale in a rank-deficient target frame', () => {

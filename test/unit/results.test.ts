@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandRuns } from '../../src/config/index.js';
 import type { Config } from '../../src/config/types.js';
+import { MAX_RECORD_SLOTS, recordLayout } from '../../src/engine/records.js';
 import { experimentRun } from '../../src/experiment/experiment-run.js';
+import { logVolumeDensity } from '../../src/flow/volume.js';
 import { bytesPerNetwork, networksPerBatch, parseShard, shardRuns, splitBatch } from '../../src/experiment/index.js';
 import type { ExperimentResult, Shard } from '../../src/experiment/types.js';
 import { ConfigError } from '../../src/errors.js';
@@ -23,6 +25,7 @@ import {
   ResultsError,
   restoreResult,
   summaryJson,
+  toSummary,
   traceCsv,
   writeFileAtomic,
   writeResults,
@@ -152,12 +155,29 @@ describe('summary.json', () => {
     expect(Object.keys(summary)).toEqual(['version', 'preset', 'config', 'device', 'timing', 'shard', 'aborted', 'runs', 'verdict']);
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
     expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond']);
-    expect(Object.keys(summary.runs[0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'metrics']);
+    expect(Object.keys(summary.runs[0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'metrics', 'flowThreshold', 'logVolume']);
+    // Layer runs have neither.
+    expect(summary.runs[0]).toMatchObject({ flowThreshold: null, logVolume: null });
     expect(summary.runs[2].overrides).toEqual({ 'train.lr': 0.2, 'init.seed': 0 });
     expect(summary.runs[0]).toMatchObject({ id: 0, finalStep: 30, finalLoss: 0.25, rank: 3, diverged: false });
     expect(summary.runs[3].diverged).toEqual({ step: 20, reason: 'loss became NaN' });
     expect(summary.runs[1].metrics).toEqual({ ratio: 1.5, missing: null });
     expect(summary.verdict.pass).toBe(true);
+  });
+
+  it('reports the flow threshold in force and the final log-volume of flow runs', () => {
+    const flowConfig: Config = { ...config, train: { ...config.train, method: 'flow', flowDepth: 'infinity' }, sweep: { 'train.flowThreshold': [1e-3] }, seeds: 1 };
+    const [explicit] = expandRuns(flowConfig);
+    const [byDefault] = expandRuns({ ...flowConfig, sweep: undefined });
+    const values = [2, 1, 0.5];
+    const trace = { steps: [0], times: [0], losses: [1], singularValues: [values] };
+    const runs = [experimentRun(byDefault!, trace, false), experimentRun(explicit!, trace, false), experimentRun(byDefault!, { ...trace, singularValues: [[2, 1, 1]] }, false)];
+    const summary = toSummary({ ...handMade(), config: flowConfig, runs });
+    expect(summary.runs.map((r) => r.flowThreshold)).toEqual([1e-4, 1e-3, 1e-4]);
+    expect(summary.runs[0]!.logVolume).toBe(logVolumeDensity(values, 'infinity'));
+    expect(Number.isFinite(summary.runs[0]!.logVolume)).toBe(true);
+    // Coincident σ: the density vanishes (−Infinity), written as null.
+    expect(summary.runs[2]!.logVolume).toBeNull();
   });
 
   it('writes non-finite numbers as null and reads them back as NaN', () => {
@@ -253,6 +273,13 @@ describe('report.html', () => {
 describe('batch splitting and sharding', () => {
   const runs = expandRuns({ ...config, seeds: 5 });
 
+  it('budgets every record slot the Simulator may allocate', () => {
+    // 3 × 3 layers: the records buffer (MAX_RECORD_SLOTS slots), not the matrices, is the largest.
+    const c = runs[0]!.config;
+    const slotFloats = recordLayout(1, c.widths, c.record.spectra, c.record.matrices, c.record.layers).slotFloats;
+    expect(bytesPerNetwork(c)).toBe(4 * MAX_RECORD_SLOTS * slotFloats);
+  });
+
   it('splits an oversized batch into the fewest equal parts, order kept', () => {
     const perNetwork = bytesPerNetwork(runs[0]!.config);
     expect(networksPerBatch(runs[0]!.config, 3 * perNetwork + 16)).toBe(3);
@@ -284,6 +311,13 @@ describe('presets', () => {
       expect(preset.description).not.toContain('\n');
       expect(expandRuns(preset.config).length).toBeGreaterThan(0);
     }
+  });
+
+  it('each have a row in the preset table of docs/cli.md', async () => {
+    const docs = await readFile(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+    const table = docs.slice(docs.indexOf('| preset | claim reproduced |')).split('\n\n')[0]!;
+    const rows = [...table.matchAll(/^\| `([a-z0-9-]+)`/gm)].map((match) => match[1]);
+    expect(rows).toEqual(PRESETS.map((p) => p.name));
   });
 
   it('give a FAIL verdict, not an exception, on results they cannot judge', () => {
