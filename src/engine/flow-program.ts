@@ -24,6 +24,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { FlowOperatorKernel, Rk4StageKernel } from '../kernels/flow.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
+import { BatchedSingularValues } from '../kernels/singular-values.js';
 import { BatchedSvd } from '../kernels/svd.js';
 import type { TaskData } from '../problem/types.js';
 import type { NetworkHyper } from './layer-program.js';
@@ -167,7 +168,7 @@ export class FlowProgram implements BatchProgram {
       new LossKernel(device, { batch, form: lossForm, nets, divergenceFactor: spec.divergenceFactor, records: this.records, recordOffset: base + layout.lossOffset }),
     ];
     if (layout.rank > 0) {
-      recorders.push(new BatchedSvd(device, { batch, rows, cols, input: w, values: this.records, valuesOffset: base + layout.svOffset, label: 'flow spectra' }));
+      recorders.push(new BatchedSingularValues(device, { batch, rows, cols, input: w, values: this.records, valuesOffset: base + layout.svOffset, label: 'flow spectra' }));
     }
     if (layout.matrixFloats > 0) {
       recorders.push(new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, bIdentity: true, a: w, c: this.records, cOffset: base + layout.matrixOffset, label: 'record matrices' }));

@@ -17,7 +17,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { storageBuffer } from '../gpu/buffers.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
-import { BatchedSvd } from '../kernels/svd.js';
+import { BatchedSingularValues } from '../kernels/singular-values.js';
 import type { BatchProgram, StateMatrix } from './program.js';
 import type { RecordLayout } from './records.js';
 
@@ -172,7 +172,7 @@ export class LayerProgram implements BatchProgram {
       new LossKernel(device, { batch, form: lossForm, nets, divergenceFactor: spec.divergenceFactor, records: this.records, recordOffset: base + layout.lossOffset }),
     ];
     if (layout.rank > 0) {
-      recorders.push(new BatchedSvd(device, { batch, rows, cols, input: this.endToEnd, values: this.records, valuesOffset: base + layout.svOffset, label: 'end-to-end spectra' }));
+      recorders.push(new BatchedSingularValues(device, { batch, rows, cols, input: this.endToEnd, values: this.records, valuesOffset: base + layout.svOffset, label: 'end-to-end spectra' }));
     }
     if (layout.matrixFloats > 0) {
       recorders.push(
@@ -181,7 +181,7 @@ export class LayerProgram implements BatchProgram {
     }
     layout.layerRanks.forEach((_, i) => {
       recorders.push(
-        new BatchedSvd(device, { batch, rows: widths[i + 1]!, cols: widths[i]!, input: this.weights[i]!, values: this.records, valuesOffset: base + layout.layerOffsets[i]!, label: `layer ${i + 1} spectra` }),
+        new BatchedSingularValues(device, { batch, rows: widths[i + 1]!, cols: widths[i]!, input: this.weights[i]!, values: this.records, valuesOffset: base + layout.layerOffsets[i]!, label: `layer ${i + 1} spectra` }),
       );
     });
     return recorders;

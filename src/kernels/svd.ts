@@ -1,12 +1,16 @@
 /**
- * Kernel wrapper for shaders/svd.wgsl: singular values (and optionally vectors) of a batch of
- * ROWS×COLS matrices by one-sided Jacobi, one workgroup per matrix. It runs at record steps only,
- * so it favours accuracy and reproducibility (fixed-order sums, no float atomics) over speed.
+ * Kernel wrapper for shaders/svd.wgsl: the thin SVD (values and, on request, vectors) of a batch of
+ * ROWS×COLS matrices by one-sided Jacobi, one workgroup per matrix, with fixed-order sums and no
+ * float atomics. The flow needs its vectors every step; recorded spectra (values only) use the
+ * faster BatchedSingularValues.
  */
 import source from '../../shaders/svd.wgsl?raw';
 import { DeviceLimitError } from '../errors.js';
-import { formatBytes, storageBuffer } from '../gpu/buffers.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
+import {
+  chooseWorkMemory, type MatrixBatchSpec, placeholder, requireFloats, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup,
+  type WorkMemory,
+} from './workspace.js';
 
 /**
  * Stop when a sweep finds every column pair with |γ| ≤ tol·√(αβ): all pairs orthogonal to within
@@ -26,18 +30,7 @@ export const SVD_DEFAULT_ABS_TOLERANCE = 1e-7;
 /** Jacobi converges quadratically: 4–11 sweeps for 5×12 to 128×128 matrices; 30 is a safety net. */
 export const SVD_DEFAULT_MAX_SWEEPS = 30;
 
-export interface SvdSpec {
-  batch: number;
-  rows: number;
-  cols: number;
-  /** Matrix b is rows×cols row-major at input[inputOffset + b·inputStride] (floats). */
-  input: GPUBuffer;
-  /** Default rows·cols. */
-  inputStride?: number;
-  inputOffset?: number;
-  /** r = min(rows, cols) values per matrix, descending, at values[valuesOffset + b·r]. */
-  values: GPUBuffer;
-  valuesOffset?: number;
+export interface SvdSpec extends MatrixBatchSpec {
   /**
    * U_b (rows×r) at u[b·rows·r], V_b (cols×r) at v[b·cols·r], row-major, columns in the order of
    * the values. A column of the factor with more rows (U, or V when rows < cols) is zero where
@@ -48,22 +41,11 @@ export interface SvdSpec {
   sweeps?: GPUBuffer;
   /** Orthogonality tolerance on |γ|/√(αβ); default SVD_DEFAULT_TOLERANCE. */
   tolerance?: number;
-  /**
-   * Factor A = QR first and orthogonalise Rᵀ's columns (values only; see svd.wgsl): 2–3× fewer
-   * sweeps on the graded spectra of trained products. Default: true without vectors.
-   */
-  precondition?: boolean;
   /** Absolute floor of the orthogonality test, relative to ‖A‖_F; default SVD_DEFAULT_ABS_TOLERANCE. */
   absTolerance?: number;
   maxSweeps?: number;
-  /**
-   * Where the working matrices live: 'workgroup' memory (fast, limited by the device's
-   * maxComputeWorkgroupStorageSize), a 'storage' scratch buffer, or 'auto': workgroup when it fits.
-   */
-  memory?: 'auto' | 'workgroup' | 'storage';
   /** Invocations per column pair (a power of two is not required); default svdPairThreads(). */
   pairThreads?: number;
-  label?: string;
 }
 
 /** Floats each output buffer must hold (beyond valuesOffset for `values`). */
@@ -74,33 +56,21 @@ export function svdOutputFloats(batch: number, rows: number, cols: number): { va
 
 export class BatchedSvd {
   /** Where the working matrices live, as resolved from `memory`. */
-  readonly memory: 'workgroup' | 'storage';
+  readonly memory: WorkMemory;
   private readonly pipeline: GPUComputePipeline;
   private readonly bindGroup: GPUBindGroup;
   private readonly grid: [number, number];
 
   constructor(device: GPUDevice, spec: SvdSpec) {
-    const { batch, rows, cols } = spec;
-    const label = spec.label ?? 'svd';
-    for (const [name, value] of [['batch', batch], ['rows', rows], ['cols', cols]] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new RangeError(`${label}: ${name} must be a positive integer, got ${value}`);
-    }
+    const resolved = resolveMatrixBatch(spec, 'svd');
+    const { batch, rows, cols, r, m, label } = resolved;
     const tolerance = spec.tolerance ?? SVD_DEFAULT_TOLERANCE;
     const maxSweeps = spec.maxSweeps ?? SVD_DEFAULT_MAX_SWEEPS;
     const absTolerance = spec.absTolerance ?? SVD_DEFAULT_ABS_TOLERANCE;
     if (!(tolerance > 0 && tolerance < 1)) throw new RangeError(`${label}: tolerance must be in (0, 1), got ${tolerance}`);
     if (!(absTolerance >= 0 && absTolerance < 1)) throw new RangeError(`${label}: absTolerance must be in [0, 1), got ${absTolerance}`);
     if (!Number.isInteger(maxSweeps) || maxSweeps < 1) throw new RangeError(`${label}: maxSweeps must be a positive integer, got ${maxSweeps}`);
-    const precondition = spec.precondition ?? !spec.vectors;
-    if (precondition && spec.vectors) throw new RangeError(`${label}: the QR preconditioner gives singular values only; ask for vectors without it`);
-    const r = Math.min(rows, cols);
-    const m = Math.max(rows, cols);
-    const inputStride = spec.inputStride ?? rows * cols;
-    const inputOffset = spec.inputOffset ?? 0;
-    const valuesOffset = spec.valuesOffset ?? 0;
     const outputs = svdOutputFloats(batch, rows, cols);
-    requireFloats(label, 'input', spec.input, inputOffset + (batch - 1) * inputStride + rows * cols);
-    requireFloats(label, 'values', spec.values, valuesOffset + outputs.values);
     if (spec.vectors) {
       requireFloats(label, 'u', spec.vectors.u, outputs.u);
       requireFloats(label, 'v', spec.vectors.v, outputs.v);
@@ -122,49 +92,27 @@ export class BatchedSvd {
     }
     const workgroupSize = pairs * pairThreads;
     const workFloats = m * r + (spec.vectors ? r * r : 0);
-    // Each workgroup variable rounded up to 16 bytes, as Dawn counts them.
-    const pad = (bytes: number) => Math.ceil(bytes / 16) * 16;
-    const fixedBytes = 3 * pad(4 * workgroupSize) + 2 * pad(4 * r) + 3 * 16;
-    const sharedBytes = pad(4 * workFloats) + fixedBytes;
-    const available = limits.maxComputeWorkgroupStorageSize;
-    const requested = spec.memory ?? 'auto';
-    this.memory = requested === 'auto' ? (sharedBytes <= available ? 'workgroup' : 'storage') : requested;
-    if (this.memory === 'workgroup' && sharedBytes > available) {
-      throw new DeviceLimitError(
-        `${label}: a ${rows}×${cols} SVD${spec.vectors ? ' with vectors' : ''} needs ${formatBytes(sharedBytes)} of workgroup memory but this device ` +
-          `offers ${formatBytes(available)}. Use memory: 'storage' or 'auto' (a scratch buffer instead).`,
-      );
-    }
+    // partial_beta, partial_gamma; norms, order; rotated, flag, gamma_floor.
+    const sharedBytes = workgroupBytes(workFloats) + workMatrixFixedBytes(workgroupSize) + 2 * workgroupBytes(workgroupSize) + 2 * workgroupBytes(r) + 3 * 16;
+    this.memory = chooseWorkMemory(device, spec.memory ?? 'auto', sharedBytes, `${label}: a ${rows}×${cols} SVD${spec.vectors ? ' with vectors' : ''}`);
 
-    const inWorkgroup = this.memory === 'workgroup';
-    const constants = {
-      ROWS: rows,
-      COLS: cols,
-      R: r,
-      BATCH: batch,
-      IN_STRIDE: inputStride,
-      IN_OFFSET: inputOffset,
-      OUT_OFFSET: valuesOffset,
+    const { constants, scratch } = workMatrixSetup(device, resolved, this.memory, workFloats, workgroupSize);
+    this.pipeline = computePipeline(device, 'svd', withWorkMatrix(source), {
+      ...constants,
       WANT_VECTORS: spec.vectors !== undefined,
       WANT_SWEEPS: spec.sweeps !== undefined,
-      PRECONDITION: precondition,
-      IN_WORKGROUP: inWorkgroup,
-      WORK_FLOATS: workFloats,
-      SHARED_FLOATS: inWorkgroup ? workFloats : 1,
       PAIR_THREADS: pairThreads,
-      WG: workgroupSize,
       TOL: tolerance,
       ABS_TOL: absTolerance,
       MAX_SWEEPS: maxSweeps,
-    };
-    this.pipeline = computePipeline(device, 'svd', source, constants);
+    });
     // Unused read-write bindings get distinct placeholders: WebGPU rejects aliased writable bindings.
     const buffers = [
       spec.input,
       spec.values,
+      scratch,
       spec.vectors?.u ?? placeholder(device, 'u'),
       spec.vectors?.v ?? placeholder(device, 'v'),
-      inWorkgroup ? placeholder(device, 'scratch') : sharedScratch(device, batch * workFloats),
       spec.sweeps ?? placeholder(device, 'sweeps'),
     ];
     this.bindGroup = bindBuffers(device, this.pipeline, buffers, label);
@@ -192,38 +140,4 @@ export function svdPairThreads(device: GPUDevice, rows: number, cols: number): n
   let threads = 1;
   while (3 * (2 * threads) ** 2 <= m && pairs * threads * 2 <= maxInvocations) threads *= 2;
   return threads;
-}
-
-function requireFloats(label: string, name: string, buffer: GPUBuffer, floats: number): void {
-  if (buffer.size < floats * 4) {
-    throw new RangeError(`${label}: buffer \`${name}\` holds ${buffer.size / 4} floats but the SVD needs ${floats}.`);
-  }
-}
-
-const placeholders = new WeakMap<GPUDevice, Map<string, GPUBuffer>>();
-function placeholder(device: GPUDevice, role: string): GPUBuffer {
-  let byRole = placeholders.get(device);
-  if (!byRole) placeholders.set(device, (byRole = new Map()));
-  let buffer = byRole.get(role);
-  if (!buffer) {
-    buffer = device.createBuffer({ label: `svd placeholder ${role}`, size: 16, usage: GPUBufferUsage.STORAGE });
-    byRole.set(role, buffer);
-  }
-  return buffer;
-}
-
-/**
- * Scratch for the storage strategy, one per device and size: the engine builds an SVD per record
- * slot and layer, and WebGPU orders dispatches that write the same buffer, so they can share it.
- */
-const scratches = new WeakMap<GPUDevice, Map<number, GPUBuffer>>();
-function sharedScratch(device: GPUDevice, floats: number): GPUBuffer {
-  let bySize = scratches.get(device);
-  if (!bySize) scratches.set(device, (bySize = new Map()));
-  let buffer = bySize.get(floats);
-  if (!buffer) {
-    buffer = storageBuffer(device, `svd scratch (${floats} floats)`, floats);
-    bySize.set(floats, buffer);
-  }
-  return buffer;
 }

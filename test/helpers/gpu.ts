@@ -15,3 +15,12 @@ export function testGpu(): Promise<GpuContext | null> {
   });
   return shared;
 }
+
+/** Encodes one kernel in its own pass and submits it. */
+export function dispatchOnce(device: GPUDevice, kernel: { encode(pass: GPUComputePassEncoder): void }): void {
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  kernel.encode(pass);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+}

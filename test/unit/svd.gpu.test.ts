@@ -4,28 +4,11 @@ import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { DeviceLimitError } from '../../src/errors.js';
 import { svd } from '../../src/linalg/decompositions.js';
 import { fromArray, matmul, type Matrix } from '../../src/linalg/matrix.js';
-import { gaussianMatrix, haarColumns, Rng } from '../../src/random.js';
-import { testGpu } from '../helpers/gpu.js';
+import { dispatchOnce, testGpu } from '../helpers/gpu.js';
+import { gaussian, packBatch, toF32, withSpectrum } from '../helpers/matrices.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.destroy());
-
-/** A matrix as the GPU sees it: entries rounded to f32, so the Float64 reference is exact for it. */
-function toF32(a: Matrix): Matrix {
-  return { rows: a.rows, cols: a.cols, data: a.data.map((x) => Math.fround(x)) };
-}
-
-function gaussian(rows: number, cols: number, seed: number): Matrix {
-  return toF32(gaussianMatrix(new Rng(seed, 7), rows, cols));
-}
-
-/** Q₁ diag(s) Q₂ᵀ with Haar-random Q₁ (rows×k), Q₂ (cols×k): prescribed singular values s. */
-function withSpectrum(rows: number, cols: number, s: number[], seed: number): Matrix {
-  const q1 = haarColumns(new Rng(seed, 8), rows, s.length);
-  const q2 = haarColumns(new Rng(seed, 9), cols, s.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < s.length; j++) q1.data[i * s.length + j]! *= s[j]!;
-  return toF32(matmul(q1, q2, false, true));
-}
 
 interface Layout {
   inputOffset?: number;
@@ -48,7 +31,7 @@ const SENTINEL = -7;
  * between strided matrices) hold NaN, so reading outside a matrix poisons its values; the values
  * buffer is pre-filled with SENTINEL to catch writes outside the batch's slots.
  */
-async function runSvd(matrices: Matrix[], options: Layout & Pick<SvdSpec, 'memory' | 'pairThreads' | 'precondition' | 'absTolerance'> & { vectors?: boolean } = {}): Promise<Result> {
+async function runSvd(matrices: Matrix[], options: Layout & Pick<SvdSpec, 'memory' | 'pairThreads' | 'absTolerance'> & { vectors?: boolean } = {}): Promise<Result> {
   const device = gpu!.device;
   const { rows, cols } = matrices[0]!;
   const batch = matrices.length;
@@ -56,8 +39,7 @@ async function runSvd(matrices: Matrix[], options: Layout & Pick<SvdSpec, 'memor
   const inputStride = options.inputStride ?? rows * cols;
   const valuesOffset = options.valuesOffset ?? 0;
   const floats = svdOutputFloats(batch, rows, cols);
-  const data = new Float32Array(inputOffset + batch * inputStride).fill(NaN);
-  matrices.forEach((a, b) => data.set(a.data, inputOffset + b * inputStride));
+  const data = packBatch(matrices, inputOffset, inputStride);
   const valueFloats = valuesOffset + floats.values + 3;
   const input = storageBuffer(device, 'svd input', data.length, data);
   const values = storageBuffer(device, 'svd values', valueFloats, new Float32Array(valueFloats).fill(SENTINEL));
@@ -65,13 +47,9 @@ async function runSvd(matrices: Matrix[], options: Layout & Pick<SvdSpec, 'memor
   const vectors = options.vectors ? { u: storageBuffer(device, 'svd u', floats.u), v: storageBuffer(device, 'svd v', floats.v) } : undefined;
   const kernel = new BatchedSvd(device, {
     batch, rows, cols, input, inputOffset, inputStride, values, valuesOffset, sweeps, vectors,
-    memory: options.memory, pairThreads: options.pairThreads, precondition: options.precondition, absTolerance: options.absTolerance,
+    memory: options.memory, pairThreads: options.pairThreads, absTolerance: options.absTolerance,
   });
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  kernel.encode(pass);
-  pass.end();
-  device.queue.submit([encoder.finish()]);
+  dispatchOnce(device, kernel);
   const result: Result = {
     values: await readFloats(device, values, valueFloats),
     u: vectors ? await readFloats(device, vectors.u, floats.u) : new Float32Array(),
@@ -161,37 +139,11 @@ describe.skipIf(!gpu)('batched Jacobi SVD kernel vs Float64 svd', () => {
     });
   }
 
-  for (const [rows, cols] of [[40, 24], [24, 40], [33, 33]] as const) {
-    it(`values only, ${rows}×${cols}: the QR-preconditioned and the plain Jacobi agree with Float64`, async () => {
-      const matrices = [0, 1].map((seed) => gaussian(rows, cols, 7 * rows + cols + seed));
-      const preconditioned = await runSvd(matrices);
-      const plain = await runSvd(matrices, { precondition: false });
-      matrices.forEach((a, b) => {
-        const reference = svd(a).s;
-        expect(valueError(preconditioned, b, reference)).toBeLessThan(VALUE_TOL);
-        expect(valueError(plain, b, reference)).toBeLessThan(VALUE_TOL);
-        expect(isDescending(preconditioned.values, b * Math.min(rows, cols), Math.min(rows, cols))).toBe(true);
-      });
-    });
-  }
-
-  it('a deep product (graded spectrum, as training makes): the QR preconditioner needs far fewer sweeps', async () => {
-    // W₄W₃W₂W₁ of 48×48 Gaussians: singular values spread over five decades.
-    const product = [1, 2, 3].reduce((p, seed) => toF32(matmul(gaussian(48, 48, 300 + seed), p)), gaussian(48, 48, 300));
-    const reference = svd(product).s;
-    const preconditioned = await runSvd([product]);
-    const plain = await runSvd([product], { precondition: false });
-    expect(valueError(preconditioned, 0, reference)).toBeLessThan(VALUE_TOL);
-    expect(valueError(plain, 0, reference)).toBeLessThan(VALUE_TOL);
-    // Measured on SwiftShader: 8 sweeps against 13.
-    expect(preconditioned.sweeps[0]! + 3).toBeLessThanOrEqual(plain.sweeps[0]!);
-  });
-
   it('exact rank 3 in 64×64: the absolute floor stops rotating f32 noise columns', async () => {
     const a = withSpectrum(64, 64, [3, 2, 1], 23);
     const reference = svd(a).s;
-    const floored = await runSvd([a], { precondition: false });
-    const relativeOnly = await runSvd([a], { precondition: false, absTolerance: 0 });
+    const floored = await runSvd([a]);
+    const relativeOnly = await runSvd([a], { absTolerance: 0 });
     // Both within the accuracy bound; the floor (1e-7·‖A‖_F) costs nothing measurable in accuracy.
     expect(valueError(floored, 0, reference)).toBeLessThan(VALUE_TOL);
     expect(valueError(relativeOnly, 0, reference)).toBeLessThan(VALUE_TOL);

@@ -1,0 +1,176 @@
+// Batched singular values (no vectors) by Householder bidiagonalisation and bisection, one
+// workgroup per matrix.
+//
+// Compiled after work-matrix.wgsl (the overrides, bindings, and the scaled working matrix W).
+//
+//  1. Golub–Kahan bidiagonalisation: alternating Householder reflections from the left (zeroing
+//     column j below the diagonal) and from the right (zeroing row j right of the superdiagonal)
+//     leave W = Q·B·Pᵀ with B upper bidiagonal, diagonal d and superdiagonal e. It is backward
+//     stable: σ(B) are the exact singular values of a matrix within a few ε·‖A‖ of A. About
+//     (8/3)·n³ flops for n×n, a fraction of one Jacobi sweep's (6·n³), and never more.
+//  2. The singular values of B are the positive eigenvalues of the 2R×2R Golub–Kahan matrix, the
+//     symmetric tridiagonal with zero diagonal and off-diagonal (d₀, e₀, d₁, e₁, …, d_{R−1}).
+//     Invocation k finds the k-th largest on its own by bisection with Sturm counts (the number of
+//     negative pivots of T − x·I), so the values come out sorted and need no communication.
+//
+// Every sum runs in a fixed order and no atomics are used: the same bits on every run.
+// Outputs: values[OUT_OFFSET + b*R + k] = σ_k, descending. A matrix with a non-finite entry gets
+// NaN for every value.
+
+// Bisection stops when the bracket is within REL_TOL of its upper end, or below ABS_TOL·‖B‖_F
+// (values that small are rounding noise of the bidiagonalisation anyway).
+override REL_TOL: f32 = 2.4e-7;
+override ABS_TOL: f32 = 1e-9;
+override MAX_BISECTIONS: u32 = 96u;
+
+var<workgroup> diag: array<f32, R>;
+var<workgroup> superdiag: array<f32, R>;
+var<workgroup> sigma: array<f32, R>;
+// The current reflection: 2/vᵀv (0: none needed) and α.
+var<workgroup> reflector_scale: f32;
+var<workgroup> reflected: f32;
+// ‖B‖_F and the smallest pivot magnitude allowed in the Sturm counts.
+var<workgroup> bound: f32;
+var<workgroup> pivot_floor: f32;
+
+// The Householder reflection that maps x = (x₀, x₁, …) (entries at first, first + stride, … ,
+// `count` of them) to (α, 0, …): v = x − α·e₀ overwrites x₀ and the reflection is
+// I − scale·v·vᵀ. Returns α. Invocation 0 finishes it; the partial sums come from all.
+fn reflector(first: u32, stride: u32, count: u32, lid: u32) -> f32 {
+  var sum = 0.0;
+  for (var i = 1u + lid; i < count; i += WG) {
+    let x = load(first + i * stride);
+    sum = fma(x, x, sum);
+  }
+  partial[lid] = sum;
+  sync();
+  if (lid == 0u) {
+    var below = 0.0;
+    for (var t = 0u; t < WG; t++) { below += partial[t]; }
+    let x0 = load(first);
+    if (below == 0.0) {
+      // Already (x₀, 0, …): nothing to reflect.
+      reflected = x0;
+      reflector_scale = 0.0;
+    } else {
+      // α = −sign(x₀)·‖x‖ keeps v₀ = x₀ − α free of cancellation.
+      let norm = sqrt(fma(x0, x0, below));
+      let alpha = select(-norm, norm, x0 < 0.0);
+      let v0 = x0 - alpha;
+      store(first, v0);
+      reflected = alpha;
+      reflector_scale = 2.0 / fma(v0, v0, below);
+    }
+  }
+  sync();
+  return reflected;
+}
+
+// Golub–Kahan bidiagonalisation of the scaled W into diag/superdiag.
+fn bidiagonalise(lid: u32) {
+  let m = max(ROWS, COLS);
+  for (var j = 0u; j < R; j++) {
+    // From the left: column j, rows j..M−1 (v stored there), applied to columns j+1..R−1.
+    let alpha = reflector(j * m + j, 1u, m - j, lid);
+    if (lid == 0u) { diag[j] = alpha; }
+    let left = reflector_scale;
+    if (left != 0.0) {
+      for (var k = j + 1u + lid; k < R; k += WG) {
+        var dot = 0.0;
+        for (var i = j; i < m; i++) { dot = fma(load(j * m + i), load(k * m + i), dot); }
+        let f = dot * left;
+        for (var i = j; i < m; i++) { store(k * m + i, load(k * m + i) - f * load(j * m + i)); }
+      }
+    }
+    sync();
+    if (j + 1u < R) {
+      // From the right: row j, columns j+1..R−1 (u stored there), applied to rows j+1..M−1.
+      let beta = reflector((j + 1u) * m + j, m, R - j - 1u, lid);
+      if (lid == 0u) { superdiag[j] = beta; }
+      let right = reflector_scale;
+      if (right != 0.0) {
+        for (var i = j + 1u + lid; i < m; i += WG) {
+          var dot = 0.0;
+          for (var k = j + 1u; k < R; k++) { dot = fma(load(k * m + j), load(k * m + i), dot); }
+          let f = dot * right;
+          for (var k = j + 1u; k < R; k++) { store(k * m + i, load(k * m + i) - f * load(k * m + j)); }
+        }
+      }
+      sync();
+    }
+  }
+}
+
+// Off-diagonal t of the Golub–Kahan matrix: d₀, e₀, d₁, e₁, …
+fn golub_kahan(t: u32) -> f32 {
+  if ((t & 1u) == 0u) { return diag[t / 2u]; }
+  return superdiag[t / 2u];
+}
+
+// How many singular values of B are below x > 0: the negative pivots of T − x·I number R (the
+// eigenvalues −σ_i) plus those σ_i < x.
+fn count_below(x: f32) -> u32 {
+  let floor = pivot_floor;
+  var q = -x;
+  var negatives = select(0u, 1u, q < 0.0);
+  for (var t = 0u; t + 1u < 2u * R; t++) {
+    let o = golub_kahan(t);
+    q = -x - (o * o) / q;
+    // A zero pivot would divide by zero next; LAPACK's stebz nudges it to −pivmin likewise.
+    if (abs(q) < floor) { q = -floor; }
+    negatives += select(0u, 1u, q < 0.0);
+  }
+  // max: never wrap around should rounding lose a negative pivot.
+  return max(negatives, R) - R;
+}
+
+// σ_k (k = 0 the largest) by bisection on [0, ‖B‖_F].
+fn bisect(k: u32) -> f32 {
+  let below = R - 1u - k; // σ_k has exactly this many values under it (counting ties apart)
+  var lo = 0.0;
+  var hi = bound;
+  let smallest = ABS_TOL * bound;
+  for (var iteration = 0u; iteration < MAX_BISECTIONS; iteration++) {
+    if (hi - lo <= max(REL_TOL * hi, smallest)) { break; }
+    let mid = 0.5 * (lo + hi);
+    if (count_below(mid) > below) { hi = mid; } else { lo = mid; }
+  }
+  return 0.5 * (lo + hi);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let b = wid.x + wid.y * groups.x;
+  if (b >= BATCH) { return; }
+  let loaded = load_matrix(b, lid);
+  if (!loaded.ok) {
+    for (var k = lid; k < R; k += WG) { values[OUT_OFFSET + b * R + k] = nan_from(lid); }
+    return;
+  }
+
+  bidiagonalise(lid);
+
+  if (lid == 0u) {
+    var frobenius2 = 0.0;
+    var largest_square = 0.0;
+    for (var t = 0u; t + 1u < 2u * R; t++) {
+      let o = golub_kahan(t);
+      frobenius2 = fma(o, o, frobenius2);
+      largest_square = max(largest_square, o * o);
+    }
+    bound = sqrt(frobenius2);
+    // LAPACK's pivmin: the underflow threshold scaled by the largest squared entry.
+    pivot_floor = 1.2e-38 * max(largest_square, 1.0);
+  }
+  workgroupBarrier();
+  for (var k = lid; k < R; k += WG) {
+    sigma[k] = select(0.0, bisect(k), bound > 0.0);
+  }
+  workgroupBarrier();
+  if (lid == 0u) {
+    // Each bisection converged on its own; near-ties may come out in either order by an ulp.
+    for (var k = R - 1u; k > 0u; k--) { sigma[k - 1u] = max(sigma[k - 1u], sigma[k]); }
+  }
+  workgroupBarrier();
+  for (var k = lid; k < R; k += WG) { values[OUT_OFFSET + b * R + k] = ldexp(sigma[k], loaded.exponent); }
+}
