@@ -2,7 +2,7 @@
  * The dlnsim library (package entry, for Node and browsers alike, so nothing here may import
  * Node built-ins: the files-on-disk side of results lives in the CLI). A flat list of re-exports.
  */
-export { Simulator, type Divergence, type Progress, type RunOptions, type RunResult, type SimulatorOptions } from './engine/simulator.js';
+export { Simulator, type Divergence, type Progress, type RunOptions, type RunResult, type SimulatorOptions, type Snapshot } from './engine/simulator.js';
 export type { BatchRecord } from './engine/records.js';
 export { acquireDevice, type AcquireOptions, type AdapterReport, type GpuContext } from './gpu/device.js';
 export * from './config/index.js';

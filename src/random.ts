@@ -11,12 +11,13 @@
  * the counter rather than being mixed into the key, so distinct (seed, stream, substream) triples
  * can never collide and neither needs to share bits with the seed.
  *
- * Words and uniforms are bit-identical on every engine. normal() also uses Math.log, Math.cos and
- * Math.sin, which ECMAScript leaves implementation-approximated: Node and Chrome share V8's fdlibm
- * port and agree bit for bit; another engine may differ in the last bit of a normal deviate.
+ * Words, uniforms and normals are bit-identical on every engine: normal() takes its logarithm,
+ * sine and cosine from src/exact-math.ts, built only from operations ECMAScript specifies exactly,
+ * rather than Math.log/sin/cos, whose last bit may differ between engines.
  */
 import type { Matrix } from './linalg/matrix.js';
 import { orthonormalColumns } from './linalg/decompositions.js';
+import { log, sinCos2Pi } from './exact-math.js';
 
 /** The stream of every kind of random draw; a new kind of draw gets a new number. */
 export const STREAMS = {
@@ -132,10 +133,10 @@ export class Rng {
       this.spareNormal = null;
       return z;
     }
-    const radius = Math.sqrt(-2 * Math.log(this.uniform()));
-    const angle = 2 * Math.PI * this.uniform();
-    this.spareNormal = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
+    const radius = Math.sqrt(-2 * log(this.uniform()));
+    const [cos, sin] = sinCos2Pi(this.uniform());
+    this.spareNormal = radius * sin;
+    return radius * cos;
   }
 
   /** Uniform integer in [0, n) from one uniform(); the bias, at most n·2⁻⁵³, is negligible. */

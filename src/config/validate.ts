@@ -112,6 +112,7 @@ export function fillDefaults(config: Config): ResolvedConfig {
     record: {
       every: record.every,
       spectra: record.spectra ?? DEFAULTS.record.spectra,
+      svd: record.svd ?? DEFAULTS.record.svd,
       layers: record.layers ?? DEFAULTS.record.layers,
       matrices: record.matrices ?? DEFAULTS.record.matrices,
       rankTolerance: record.rankTolerance ?? DEFAULTS.record.rankTolerance,
@@ -309,6 +310,7 @@ function checkRecord(value: unknown, method: Method): void {
   const record = new Section(value, 'record', '{"every": 10}');
   record.number('every', { integer: true, min: 1, example: 10 });
   record.optionalChoice('spectra', ['gpu', 'exact', 'none'] as const);
+  record.optionalChoice('svd', ['bisection', 'jacobi'] as const);
   if (record.optionalBoolean('layers') && method === 'flow') {
     throw new ConfigError('record.layers', true, 'the flow (train.method "flow") trains the end-to-end W and has no layers to record; set record.layers to false, or train.method to "layers"');
   }

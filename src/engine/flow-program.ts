@@ -16,7 +16,7 @@
  *                                                        update W ← (1 − η_bλ_b) W − η_b P
  * Depth 1 has A_1 = identity: P = G, and no SVD.
  */
-import type { FlowDepth, ResolvedConfig } from '../config/types.js';
+import type { FlowDepth, ResolvedConfig, SvdAlgorithm } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { logVolumeDensity } from '../flow/volume.js';
 import { storageBuffer } from '../gpu/buffers.js';
@@ -24,12 +24,12 @@ import type { Matrix } from '../linalg/matrix.js';
 import { FlowOperatorKernel, Rk4StageKernel } from '../kernels/flow.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
-import { BatchedSingularValues } from '../kernels/singular-values.js';
 import { BatchedSvd } from '../kernels/svd.js';
 import type { TaskData } from '../problem/types.js';
-import type { NetworkHyper } from './layer-program.js';
 import type { BatchProgram, StateMatrix } from './program.js';
+import { NET_FLOATS, type NetworkHyper, netsData } from './nets.js';
 import type { BatchRecord, RecordLayout } from './records.js';
+import { spectraKernel } from './spectra-kernel.js';
 import { type BufferFactory, type Encodable, taskDispatches, taskKernels } from './task-kernels.js';
 
 export type FlowIntegrator = ResolvedConfig['train']['integrator'];
@@ -39,10 +39,14 @@ export interface FlowBatchSpec {
   /** W(0) of every network (n_N × n_0), the product of its initial layers. */
   initial: Matrix[];
   hyper: NetworkHyper[];
+  /** `nets` words saved by a snapshot (resuming); else fresh from `hyper`. */
+  savedNets?: Float32Array;
   depth: FlowDepth;
   integrator: FlowIntegrator;
   divergenceFactor: number;
   layout: RecordLayout;
+  /** The kernel of recorded spectra (record.svd). */
+  svd: SvdAlgorithm;
   /** Record slots per records buffer. */
   slots: number;
   /** σ < tolerance·σ_max counts as 0 (train.flowThreshold). */
@@ -64,6 +68,7 @@ export function flowDispatchesPerStep(kind: TaskData['kind'], depth: FlowDepth, 
 export class FlowProgram implements BatchProgram {
   readonly batch: number;
   readonly records: GPUBuffer;
+  readonly nets: GPUBuffer;
   readonly state: StateMatrix[];
   readonly flopsPerStep: number;
   readonly dispatchesPerStep: number;
@@ -94,8 +99,7 @@ export class FlowProgram implements BatchProgram {
 
     const w = buffer('W', batch * rows * cols, matrices(spec.initial));
     this.state = [{ buffer: w, rows, cols }];
-    // Per network η, λ, frozen flag, first loss: the Net layout of matmul.wgsl, residual.wgsl and flow.wgsl.
-    const nets = buffer('nets', 4 * batch, spec.hyper.flatMap((h) => [h.lr, h.weightDecay, 0, -1]));
+    const nets = (this.nets = buffer('nets', batch * NET_FLOATS, netsData(spec.hyper, spec.savedNets)));
     // RK4 evaluates at the stage point, which the last stage keeps equal to W between steps.
     const point = integrator === 'rk4' ? buffer('E (stage point)', batch * rows * cols, matrices(spec.initial)) : w;
     const g = buffer('G', batch * rows * cols);
@@ -168,7 +172,7 @@ export class FlowProgram implements BatchProgram {
       new LossKernel(device, { batch, form: lossForm, nets, divergenceFactor: spec.divergenceFactor, records: this.records, recordOffset: base + layout.lossOffset }),
     ];
     if (layout.rank > 0) {
-      recorders.push(new BatchedSingularValues(device, { batch, rows, cols, input: w, values: this.records, valuesOffset: base + layout.svOffset, label: 'flow spectra' }));
+      recorders.push(spectraKernel(device, spec.svd, { batch, rows, cols, input: w, values: this.records, valuesOffset: base + layout.svOffset, label: 'flow spectra' }));
     }
     if (layout.matrixFloats > 0) {
       recorders.push(new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, bIdentity: true, a: w, c: this.records, cOffset: base + layout.matrixOffset, label: 'record matrices' }));

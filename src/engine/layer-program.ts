@@ -17,14 +17,11 @@ import type { Matrix } from '../linalg/matrix.js';
 import { storageBuffer } from '../gpu/buffers.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
-import { BatchedSingularValues } from '../kernels/singular-values.js';
 import type { BatchProgram, StateMatrix } from './program.js';
 import type { RecordLayout } from './records.js';
-
-export interface NetworkHyper {
-  lr: number;
-  weightDecay: number;
-}
+import { spectraKernel } from './spectra-kernel.js';
+import type { SvdAlgorithm } from '../config/types.js';
+import { NET_FLOATS, type NetworkHyper, netsData } from './nets.js';
 
 export interface LayerBatchSpec {
   widths: number[];
@@ -32,8 +29,12 @@ export interface LayerBatchSpec {
   /** Initial layers of every network: layers[b][k] is W_{k+1} of network b. */
   layers: Matrix[][];
   hyper: NetworkHyper[];
+  /** `nets` words saved by a snapshot (resuming); else fresh from `hyper`. */
+  savedNets?: Float32Array;
   divergenceFactor: number;
   layout: RecordLayout;
+  /** The kernel of recorded spectra (record.svd). */
+  svd: SvdAlgorithm;
   /** Record slots per records buffer (one readback per chunk of steps). */
   slots: number;
 }
@@ -45,6 +46,7 @@ export class LayerProgram implements BatchProgram {
   readonly state: StateMatrix[];
   readonly endToEnd: GPUBuffer;
   readonly records: GPUBuffer;
+  readonly nets: GPUBuffer;
   /** Multiply-adds ×2 of one step, for throughput reports. */
   readonly flopsPerStep: number;
   readonly dispatchesPerStep: number;
@@ -78,14 +80,7 @@ export class LayerProgram implements BatchProgram {
       return buffer(`W_${k}`, data.length, data);
     });
     this.state = this.weights.map((b, i) => ({ buffer: b, rows: widths[i + 1]!, cols: widths[i]! }));
-    const nets = buffer(
-      'nets',
-      4 * batch,
-      new Float32Array(batch * 4).map((_, i) => {
-        const h = spec.hyper[Math.floor(i / 4)]!;
-        return [h.lr, h.weightDecay, 0, -1][i % 4]!;
-      }),
-    );
+    const nets = (this.nets = buffer('nets', batch * NET_FLOATS, netsData(spec.hyper, spec.savedNets)));
 
     // prefix[k] = P_{<k} for k = 2..N+1 (index k), prefix[2] = W_1.
     const prefix: GPUBuffer[] = [];
@@ -172,7 +167,7 @@ export class LayerProgram implements BatchProgram {
       new LossKernel(device, { batch, form: lossForm, nets, divergenceFactor: spec.divergenceFactor, records: this.records, recordOffset: base + layout.lossOffset }),
     ];
     if (layout.rank > 0) {
-      recorders.push(new BatchedSingularValues(device, { batch, rows, cols, input: this.endToEnd, values: this.records, valuesOffset: base + layout.svOffset, label: 'end-to-end spectra' }));
+      recorders.push(spectraKernel(device, spec.svd, { batch, rows, cols, input: this.endToEnd, values: this.records, valuesOffset: base + layout.svOffset, label: 'end-to-end spectra' }));
     }
     if (layout.matrixFloats > 0) {
       recorders.push(
@@ -181,7 +176,7 @@ export class LayerProgram implements BatchProgram {
     }
     layout.layerRanks.forEach((_, i) => {
       recorders.push(
-        new BatchedSingularValues(device, { batch, rows: widths[i + 1]!, cols: widths[i]!, input: this.weights[i]!, values: this.records, valuesOffset: base + layout.layerOffsets[i]!, label: `layer ${i + 1} spectra` }),
+        spectraKernel(device, spec.svd, { batch, rows: widths[i + 1]!, cols: widths[i]!, input: this.weights[i]!, values: this.records, valuesOffset: base + layout.layerOffsets[i]!, label: `layer ${i + 1} spectra` }),
       );
     });
     return recorders;

@@ -14,6 +14,8 @@ export interface BatchProgram {
   readonly records: GPUBuffer;
   /** The trained state: W_1..W_N for layers, the single end-to-end W for the flow. */
   readonly state: StateMatrix[];
+  /** Per-network η, λ, frozen flag and first loss (nets.ts), saved and restored with the state. */
+  readonly nets: GPUBuffer;
   /** Floating-point operations of one step (2 per multiply-add), for throughput reports. */
   readonly flopsPerStep: number;
   /** Dispatches one step encodes; sets how many steps go into one command buffer. */

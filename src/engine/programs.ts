@@ -1,8 +1,10 @@
 /**
  * The GPU programs a batch can run, chosen by `train.method`. Each knows how many dispatches a
- * step takes (to size command buffers before building) and how to build itself for a batch.
+ * step takes (to size command buffers before building), the shapes of its state matrices, and
+ * how to build itself for a batch: from the configured initialisation, or from a snapshot's state.
  */
 import type { ResolvedConfig, Run } from '../config/types.js';
+import { fromArray, type Matrix } from '../linalg/matrix.js';
 import { initialLayers } from '../problem/init.js';
 import type { TaskData } from '../problem/types.js';
 import { endToEnd } from '../reference/loss.js';
@@ -11,30 +13,50 @@ import { LayerProgram } from './layer-program.js';
 import type { BatchProgram } from './program.js';
 import type { RecordLayout } from './records.js';
 
+/** Where a resumed batch starts: its state matrices (batch-major f32) and `nets` words. */
+export interface ProgramStart {
+  state: Float32Array[];
+  nets: Float32Array;
+}
+
 export interface ProgramSpec {
   runs: Run[];
   task: TaskData;
   layout: RecordLayout;
   slots: number;
+  start?: ProgramStart;
 }
 
 export interface ProgramFactory {
   dispatchesPerStep(config: ResolvedConfig): number;
+  /** [rows, cols] of every state matrix of one network, in BatchProgram.state's order. */
+  stateShapes(config: ResolvedConfig): [number, number][];
   build(device: GPUDevice, spec: ProgramSpec): BatchProgram;
 }
+
+/** Network b's state matrices out of a start's batch-major arrays. */
+function startMatrices(start: ProgramStart, shapes: [number, number][], b: number): Matrix[] {
+  return shapes.map(([rows, cols], i) => fromArray(rows, cols, start.state[i]!, b * rows * cols));
+}
+
+const hyper = (runs: Run[]) => runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay }));
 
 const layers: ProgramFactory = {
   // N − 1 forward and backward products, N updates, one or two task kernels.
   dispatchesPerStep: (config) => 3 * (config.widths.length - 1) + 1,
-  build(device, { runs, task, layout, slots }) {
+  stateShapes: ({ widths }) => widths.slice(1).map((rows, k) => [rows, widths[k]!]),
+  build(device, { runs, task, layout, slots, start }) {
     const first = runs[0]!.config;
+    const shapes = this.stateShapes(first);
     return new LayerProgram(device, {
       widths: first.widths,
       task,
-      layers: runs.map((run) => initialLayers(run.config, task)),
-      hyper: runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay })),
+      layers: runs.map((run, b) => (start ? startMatrices(start, shapes, b) : initialLayers(run.config, task))),
+      hyper: hyper(runs),
+      savedNets: start?.nets,
       divergenceFactor: first.train.divergenceFactor,
       layout,
+      svd: first.record.svd,
       slots,
     });
   },
@@ -42,18 +64,22 @@ const layers: ProgramFactory = {
 
 const flow: ProgramFactory = {
   dispatchesPerStep: (config) => flowDispatchesPerStep(config.task.kind, config.train.flowDepth, config.train.integrator),
-  build(device, { runs, task, layout, slots }) {
+  stateShapes: ({ widths }) => [[widths[widths.length - 1]!, widths[0]!]],
+  build(device, { runs, task, layout, slots, start }) {
     const first = runs[0]!.config;
+    const shapes = this.stateShapes(first);
     return new FlowProgram(device, {
       task,
       // W(0) = W_N(0)⋯W_1(0) of the configured init (balanced for the flow to describe layer training).
-      initial: runs.map((run) => endToEnd(initialLayers(run.config, task))),
-      hyper: runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay })),
+      initial: runs.map((run, b) => (start ? startMatrices(start, shapes, b)[0]! : endToEnd(initialLayers(run.config, task)))),
+      hyper: hyper(runs),
+      savedNets: start?.nets,
       depth: first.train.flowDepth,
       tolerance: first.train.flowThreshold,
       integrator: first.train.integrator,
       divergenceFactor: first.train.divergenceFactor,
       layout,
+      svd: first.record.svd,
       slots,
     });
   },

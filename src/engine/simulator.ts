@@ -5,16 +5,21 @@
  *
  *   const sim = await Simulator.create(gpu, config);
  *   const result = await sim.run({ onRecord, onProgress, signal });
+ *
+ * Between runs, `sim.snapshot()` copies the whole state to the host; `Simulator.create(gpu, runs,
+ * { resume: snapshot })` continues from it on any device (a new one after a device loss), with the
+ * same steps the first simulator would have taken.
  */
 import type { Config, Run } from '../config/types.js';
 import { expandRuns, groupBatches } from '../config/index.js';
-import { AbortError, ConfigError } from '../errors.js';
+import { AbortError, ConfigError, DlnsimError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
 import { readFloats } from '../gpu/buffers.js';
 import { fromArray, type Matrix } from '../linalg/matrix.js';
 import { singularValues } from '../linalg/decompositions.js';
 import { buildTask } from '../problem/task.js';
 import type { TaskData } from '../problem/types.js';
+import { NET_FLOATS } from './nets.js';
 import { PROGRAMS } from './programs.js';
 import type { BatchProgram } from './program.js';
 import { ReadbackPool } from './readback.js';
@@ -51,9 +56,24 @@ export interface RunResult {
   diverged: Divergence[];
 }
 
+/** Everything a batch is, on the host: what `snapshot()` returns and `resume` continues from. */
+export interface Snapshot {
+  /** Steps done when it was taken. */
+  step: number;
+  /** The state matrices (layers W_1..W_N, or the flow's W), batch-major f32, as on the GPU. */
+  state: Float32Array[];
+  /** Per-network GPU words (engine/nets.ts): frozen flags and first losses carry over. */
+  nets: Float32Array;
+  /** The trace's records up to `step`, and the divergences found in them. */
+  records: BatchRecord[];
+  diverged: Divergence[];
+}
+
 export interface SimulatorOptions {
   /** Dispatches encoded per command buffer (default 1024): fewer submits, coarser progress. */
   dispatchesPerSubmit?: number;
+  /** Continue from a snapshot of a simulator of the same runs instead of initialising. */
+  resume?: Snapshot;
 }
 
 /** Command buffers allowed in flight before the loop waits for the oldest (bounded queue). */
@@ -65,6 +85,7 @@ export class Simulator {
   /** Steps done so far. */
   step = 0;
   private recordedStep = -1;
+  private running = false;
   private readonly pool: ReadbackPool;
 
   private constructor(
@@ -100,10 +121,14 @@ export class Simulator {
     const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
     const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / factory.dispatchesPerStep(first))));
     const slots = Math.min(MAX_RECORD_SLOTS, Math.ceil(stepsPerChunk / first.record.every) + 1);
-    const program = factory.build(gpu.device, { runs, task, layout, slots });
+    const { resume } = options;
+    if (resume) checkSnapshot(resume, runs.length, factory.stateShapes(first));
+    const program = factory.build(gpu.device, { runs, task, layout, slots, start: resume });
     await gpu.device.queue.onSubmittedWorkDone();
     gpu.throwIfFailed();
-    return new Simulator(gpu, runs, task, program, layout, slots, stepsPerChunk);
+    const sim = new Simulator(gpu, runs, task, program, layout, slots, stepsPerChunk);
+    if (resume) sim.restoreHistory(resume);
+    return sim;
   }
 
   get batch(): number {
@@ -111,6 +136,16 @@ export class Simulator {
   }
 
   async run(options: RunOptions = {}): Promise<RunResult> {
+    if (this.running) throw new DlnsimError('Simulator.run: this simulator is already running; await the running call (or abort it) first');
+    this.running = true;
+    try {
+      return await this.runSteps(options);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runSteps(options: RunOptions): Promise<RunResult> {
     const config = this.runs[0]!.config;
     const from = this.step;
     const to = from + (options.steps ?? Math.max(0, config.train.steps - from));
@@ -184,9 +219,33 @@ export class Simulator {
     return this.runs.map((_, b) => perMatrix.map((values, i) => fromArray(state[i]!.rows, state[i]!.cols, values, b * state[i]!.rows * state[i]!.cols)));
   }
 
+  /**
+   * The whole state on the host — weights, per-network flags, trace and divergences — taken
+   * between runs. Resuming from it on any device continues exactly as this simulator would.
+   */
+  async snapshot(): Promise<Snapshot> {
+    if (this.running) throw new DlnsimError('Simulator.snapshot: the simulator is running; take snapshots between run() calls');
+    const device = this.gpu.device;
+    const reads = Promise.all([
+      readFloats(device, this.program.nets, this.batch * NET_FLOATS),
+      ...this.program.state.map((m) => readFloats(device, m.buffer, this.batch * m.rows * m.cols)),
+    ]);
+    // A device lost mid-read surfaces as the DeviceLostError callers recover from.
+    const [nets, ...state] = await Promise.race([reads, this.gpu.lost.then((error) => Promise.reject(error))]);
+    this.gpu.throwIfFailed();
+    return { step: this.step, state, nets: nets!, records: [...this.trace.records], diverged: [...this.diverged] };
+  }
+
   destroy(): void {
     this.program.destroy();
     this.pool.destroy();
+  }
+
+  private restoreHistory(snapshot: Snapshot): void {
+    this.step = snapshot.step;
+    for (const record of snapshot.records) this.trace.push(record);
+    this.recordedStep = this.trace.last()?.step ?? -1;
+    snapshot.diverged.forEach((d, b) => (this.diverged[b] = d));
   }
 
   private finishChunk(encoder: GPUCommandEncoder, recordSteps: number[]): Promise<BatchRecord[]> {
@@ -242,4 +301,16 @@ export class Simulator {
       etaSeconds: stepsPerSecond > 0 ? (to - reached) / stepsPerSecond : Infinity,
     });
   }
+}
+
+/** A snapshot must come from a simulator of the same batch size and shapes. */
+function checkSnapshot(snapshot: Snapshot, batch: number, shapes: [number, number][]): void {
+  const expected = shapes.map(([rows, cols]) => batch * rows * cols);
+  const got = snapshot.state.map((s) => s.length);
+  if (got.length !== expected.length || got.some((n, i) => n !== expected[i]) || snapshot.nets.length !== batch * NET_FLOATS || snapshot.diverged.length !== batch) {
+    throw new DlnsimError(
+      `Simulator.create: the resume snapshot does not fit this batch (state floats ${JSON.stringify(got)}, expected ${JSON.stringify(expected)} for ${batch} networks of shapes ${JSON.stringify(shapes)}); resume with a snapshot of a simulator built from the same runs`,
+    );
+  }
+  if (!Number.isInteger(snapshot.step) || snapshot.step < 0) throw new DlnsimError(`Simulator.create: the resume snapshot's step must be a non-negative integer, got ${snapshot.step}`);
 }

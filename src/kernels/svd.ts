@@ -2,7 +2,7 @@
  * Kernel wrapper for shaders/svd.wgsl: the thin SVD (values and, on request, vectors) of a batch of
  * ROWS×COLS matrices by one-sided Jacobi, one workgroup per matrix, with fixed-order sums and no
  * float atomics. The flow needs its vectors every step; recorded spectra (values only) use the
- * faster BatchedSingularValues.
+ * faster BatchedSingularValues unless `record.svd` is "jacobi".
  */
 import source from '../../shaders/svd.wgsl?raw';
 import { DeviceLimitError } from '../errors.js';

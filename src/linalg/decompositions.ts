@@ -3,6 +3,7 @@
  * slower than Golub–Kahan but accurate to high relative precision for small singular values,
  * which is what low-rank DLN spectra need, and the same algorithm the WGSL kernel runs in f32.
  */
+import { hypot } from '../exact-math.js';
 import { type Matrix, transpose, zeros } from './matrix.js';
 
 export interface Svd {
@@ -65,7 +66,10 @@ export function svd(a: Matrix, tolerance = 1e-15, maxSweeps = 100): Svd {
   }
   const norms = Array.from({ length: n }, (_, j) => {
     let s = 0;
-    for (let i = 0; i < m; i++) s += w[j * m + i]! ** 2;
+    for (let i = 0; i < m; i++) {
+      const x = w[j * m + i]!;
+      s += x * x;
+    }
     return Math.sqrt(s);
   });
   const order = norms.map((_, j) => j).sort((x, y) => norms[y]! - norms[x]!);
@@ -104,7 +108,7 @@ function completeOrthonormalColumns(u: Matrix, s: Float64Array): void {
         for (let i = 0; i < m; i++) d += u.data[i * n + other]! * x[i]!;
         for (let i = 0; i < m; i++) x[i] = x[i]! - d * u.data[i * n + other]!;
       }
-      const norm = Math.hypot(...x);
+      const norm = hypot(x);
       if (norm > 1e-8) {
         for (let i = 0; i < m; i++) u.data[i * n + col] = x[i]! / norm;
         break;
@@ -126,7 +130,10 @@ export function orthonormalColumns(a: Matrix): Matrix {
   const signs: number[] = [];
   for (let k = 0; k < n; k++) {
     let norm = 0;
-    for (let i = k; i < m; i++) norm += r[i * n + k]! ** 2;
+    for (let i = k; i < m; i++) {
+      const x = r[i * n + k]!;
+      norm += x * x;
+    }
     norm = Math.sqrt(norm);
     const x0 = r[k * n + k]!;
     const alpha = x0 >= 0 ? -norm : norm;
@@ -199,7 +206,10 @@ function completeToBasis(q: Matrix): Matrix {
     let bestUncovered = -1;
     for (let i = 0; i < m; i++) {
       let covered = 0;
-      for (let c = 0; c < col; c++) covered += out.data[i * m + c]! ** 2;
+      for (let c = 0; c < col; c++) {
+        const x = out.data[i * m + c]!;
+        covered += x * x;
+      }
       if (1 - covered > bestUncovered) {
         bestUncovered = 1 - covered;
         best = i;
@@ -214,7 +224,7 @@ function completeToBasis(q: Matrix): Matrix {
         for (let i = 0; i < m; i++) x[i] = x[i]! - d * out.data[i * m + c]!;
       }
     }
-    const norm = Math.hypot(...x);
+    const norm = hypot(x);
     for (let i = 0; i < m; i++) out.data[i * m + col] = x[i]! / norm;
   }
   return out;

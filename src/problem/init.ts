@@ -9,6 +9,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { DlnsimError } from '../errors.js';
 import { type Matrix, scale, transpose } from '../linalg/matrix.js';
 import { svd } from '../linalg/decompositions.js';
+import { rootOf } from '../exact-math.js';
 import { Rng, STREAMS, gaussianMatrix, haarColumns } from '../random.js';
 import { frameProduct, required } from './task.js';
 import type { TaskData } from './types.js';
@@ -63,7 +64,7 @@ function balancedLayers(config: ResolvedConfig, task: TaskData, layerRng: (k: nu
   // aligned: the target's frames, completed to orthonormal columns where it is rank-deficient.
   const frame = init.aligned ? svd(task.target) : svd(gaussianMatrix(layerRng(0), nN, n0, s / Math.sqrt(n0)));
   const sigma = init.aligned ? new Float64Array(rank).fill(s) : frame.s.slice(0, rank);
-  const layerSigma = sigma.map((value) => value ** (1 / depth));
+  const layerSigma = sigma.map((value) => rootOf(value, depth));
   const frames = [frame.v, ...Array.from({ length: depth - 1 }, (_, i) => haarColumns(layerRng(i + 1), widths[i + 1]!, rank)), frame.u];
   return Array.from({ length: depth }, (_, i) => frameProduct(frames[i + 1]!, layerSigma, frames[i]!));
 }

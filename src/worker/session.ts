@@ -1,14 +1,15 @@
 /**
  * What the simulation worker holds for one loaded config: the GPU device and one Simulator per
  * batch (runs of one shape, split as the CLI splits them to fit the device), trained in turns so a sweep over depths or widths advances together.
- * Streams records and progress through `post`, and survives a lost device by rebuilding every batch
- * on a new device and replaying it, deterministically, to its last recorded step.
+ * Streams records and progress through `post`, and survives a lost device: after every turn it keeps
+ * a host snapshot of each batch (weights, flags, trace), and rebuilds every batch on a new device
+ * from its snapshot, training silently up to the last record the page already has.
  *
  * Knows nothing of the DOM or of worker globals, so it runs under any host that can post messages.
  */
 import type { Config, Run } from '../config/types.js';
 import { expandRuns } from '../config/index.js';
-import { Simulator, type Divergence } from '../engine/simulator.js';
+import { Simulator, type Divergence, type Snapshot } from '../engine/simulator.js';
 import { bindingLimit, planBatches } from '../experiment/index.js';
 import { acquireDevice, type GpuContext } from '../gpu/device.js';
 import { DeviceLostError } from '../errors.js';
@@ -19,11 +20,16 @@ import { findPreset } from '../presets/index.js';
 interface Batch {
   runs: Run[];
   sim: Simulator;
-  /** Last step whose record reached the page: where a replay after a device loss resumes. */
+  /** Last step whose record reached the page: where training resumes after a device loss. */
   deliveredStep: number;
+  /** The batch at the end of its last turn, on the host: what a new device starts from. */
+  saved: Snapshot | null;
 }
 
-/** Steps a batch trains before the next batch's turn, when a sweep has several shapes. */
+/**
+ * Steps a batch trains before the next batch's turn (a sweep of several shapes advances
+ * together) and before its state is snapshotted to the host for device-loss recovery.
+ */
 const TURN_STEPS = 200;
 
 export class Session {
@@ -50,7 +56,7 @@ export class Session {
     const groups = planBatches(runs, bindingLimit(gpu.device));
     const batches: Batch[] = [];
     try {
-      for (const group of groups) batches.push({ runs: group, sim: await Simulator.create(gpu, group), deliveredStep: -1 });
+      for (const group of groups) batches.push({ runs: group, sim: await Simulator.create(gpu, group), deliveredStep: -1, saved: null });
     } catch (error) {
       batches.forEach((b) => b.sim.destroy());
       gpu.destroy();
@@ -117,7 +123,6 @@ export class Session {
     const goals = this.batches.map((b) => (steps === undefined ? Math.max(b.sim.step, b.runs[0]!.config.train.steps) : b.sim.step + steps));
     const starts = this.batches.map((b) => b.sim.step);
     const totalWork = this.batches.reduce((sum, b, i) => sum + (goals[i]! - starts[i]!) * b.runs.length, 0);
-    const turn = this.batches.length === 1 ? Infinity : TURN_STEPS;
     const started = performance.now();
     let rate = 0;
     for (;;) {
@@ -127,7 +132,7 @@ export class Session {
         if (signal.aborted) break;
         // Turns end on multiples of record.every, so they add no off-grid records.
         const every = b.runs[0]!.config.record.every;
-        const until = Math.min(goals[i]!, turn === Infinity ? Infinity : (Math.floor(b.sim.step / every) + Math.max(1, Math.round(turn / every))) * every);
+        const until = Math.min(goals[i]!, (Math.floor(b.sim.step / every) + Math.max(1, Math.round(TURN_STEPS / every))) * every);
         try {
           await b.sim.run({
             steps: until - b.sim.step,
@@ -151,6 +156,7 @@ export class Session {
               });
             },
           });
+          b.saved = await b.sim.snapshot();
         } catch (error) {
           if (!(error instanceof DeviceLostError) || this.disposed) throw error;
           await this.recover(this.gpu);
@@ -181,7 +187,7 @@ export class Session {
     });
   }
 
-  /** Rebuilds every batch on a new device, replayed to the last step the page has a record of. */
+  /** Rebuilds every batch on a new device from its snapshot, trained on to the page's last record. */
   private recover(lost: GpuContext): Promise<void> {
     // Both the idle watcher and a failing run may ask; the first asks, the second waits.
     if (lost !== this.gpu || this.recovering) return this.recovery ?? Promise.resolve();
@@ -193,10 +199,10 @@ export class Session {
       const gpu = await acquireDevice();
       for (const b of this.batches) {
         b.sim.destroy();
-        b.sim = await Simulator.create(gpu, b.runs);
-        // The engine cannot start from given weights; a replay with the same seeds and kernels
-        // reaches the same state. Its records (the page has them already) are not sent again.
-        if (b.deliveredStep >= 0) await b.sim.run({ steps: b.deliveredStep });
+        b.sim = await Simulator.create(gpu, b.runs, b.saved ? { resume: b.saved } : {});
+        // Records after the snapshot (at most one turn's) reached the page before the loss: the
+        // same kernels from the same state reproduce them, and they are not sent again.
+        if (b.deliveredStep > b.sim.step) await b.sim.run({ steps: b.deliveredStep - b.sim.step });
       }
       this.gpu = gpu;
       this.watchDevice(gpu);

@@ -119,6 +119,7 @@ describe('parseConfig rejects bad configs with the field and the fix', () => {
     ['init seed -1', { 'init.seed': -1 }, 'init.seed', 'integer ≥ 0'],
     ['record.every 0', { 'record.every': 0 }, 'record.every', 'integer ≥ 1'],
     ['unknown spectra', { 'record.spectra': 'cpu' }, 'record.spectra', '"gpu", "exact", "none"'],
+    ['unknown svd kernel', { 'record.svd': 'qr' }, 'record.svd', '"bisection", "jacobi"'],
     ['record.layers "yes"', { 'record.layers': 'yes' }, 'record.layers', 'true or false'],
     ['record.matrices 1', { 'record.matrices': 1 }, 'record.matrices', 'true or false'],
     ['rankTolerance 1', { 'record.rankTolerance': 1 }, 'record.rankTolerance', '> 0 and < 1'],
@@ -210,7 +211,7 @@ describe('resolveConfig', () => {
       widths: [4, 6, 6, 3],
       init: { kind: 'gaussian', std: 0.1, seed: 0 },
       train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, flowThreshold: 1e-4, integrator: 'euler', divergenceFactor: 1e6 },
-      record: { every: 10, spectra: 'gpu', layers: false, matrices: false, rankTolerance: 1e-3 },
+      record: { every: 10, spectra: 'gpu', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3 },
       loss: { scale: 1 },
     };
     expect(resolved).toEqual(expected);
@@ -226,7 +227,7 @@ describe('resolveConfig', () => {
       'train.flowThreshold': 1e-3,
       'train.integrator': 'rk4',
       'train.divergenceFactor': 100,
-      record: { every: 5, spectra: 'exact', layers: false, matrices: true, rankTolerance: 0.01 },
+      record: { every: 5, spectra: 'exact', svd: 'jacobi', layers: false, matrices: true, rankTolerance: 0.01 },
       'loss.scale': 2,
     }) as unknown as Config;
     const resolved = resolveConfig(given);

@@ -248,10 +248,15 @@ describe.skipIf(!gpu)('recorded spectra', () => {
     record: { every: 20, spectra: 'gpu', layers: true },
     seeds: 2,
   };
-  it('gpu, exact and layer spectra agree with a Float64 SVD of the weights', async () => {
+  it('gpu (both kernels), exact and layer spectra agree with a Float64 SVD of the weights', async () => {
     const { singularValues } = await import('../../src/linalg/decompositions.js');
-    for (const spectra of ['gpu', 'exact'] as const) {
-      const sim = await Simulator.create(gpu!, { ...base, record: { ...base.record, spectra } });
+    const modes = [
+      { spectra: 'gpu', svd: 'bisection' },
+      { spectra: 'gpu', svd: 'jacobi' },
+      { spectra: 'exact', svd: 'bisection' },
+    ] as const;
+    for (const mode of modes) {
+      const sim = await Simulator.create(gpu!, { ...base, record: { ...base.record, ...mode } });
       await sim.run();
       const layers = await sim.readLayers();
       const last = sim.trace.last()!;
@@ -259,7 +264,7 @@ describe.skipIf(!gpu)('recorded spectra', () => {
       for (let b = 0; b < 2; b++) {
         const expected = singularValues(endToEnd(layers[b]!));
         const got = last.singularValues!.subarray(b * 5, b * 5 + 5);
-        // f32 Jacobi: ~1e-6·σ₁ absolute; exact mode: f64 SVD of the f32 matrix.
+        // f32 kernels: ≤ ~1e-6·σ₁ absolute; exact mode: f64 SVD of the f32 matrix.
         expected.forEach((s, i) => expect(Math.abs(got[i]! - s)).toBeLessThan(2e-5 * expected[0]!));
         layers[b]!.forEach((w, k) => {
           const r = Math.min(w.rows, w.cols);
