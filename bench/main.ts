@@ -4,6 +4,7 @@
  * disagree with the engine's.
  *
  *   npm run bench -- [--quick] [--only ensemble,mid] [--baselines reference,float32,tfjs] [--budget 30] [--repeat 1] [--out bench/results.json]
+ *   npm run bench -- --profile [--only ...] [--out bench/profile.json]   GPU time per phase of a step (bench/profile.ts)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { acquireDevice } from '../src/gpu/device.js';
 import { requestNodeAdapter } from '../src/gpu/node-gpu.js';
 import { benchPlan, runBench } from './plan.js';
+import { formatProfile, profileWorkload } from './profile.js';
 import { disagreements, formatTable } from './report.js';
 import { loadTfjs } from './tfjs-runner.js';
 
@@ -21,10 +23,29 @@ const { values: args } = parseArgs({
     baselines: { type: 'string' },
     budget: { type: 'string' },
     repeat: { type: 'string' },
-    out: { type: 'string', default: 'bench/results.json' },
+    out: { type: 'string' },
+    profile: { type: 'boolean' },
   },
 });
 const plan = benchPlan(args);
+
+if (args.profile) {
+  const gpu = await acquireDevice({ optionalFeatures: ['timestamp-query'] });
+  if (!gpu.device.features.has('timestamp-query')) {
+    console.error(`--profile: the adapter ${gpu.adapter.name} offers no 'timestamp-query'; run it where the adapter has it (Dawn's Vulkan adapters, SwiftShader included, do)`);
+    process.exit(2);
+  }
+  const profiles = [];
+  for (const workload of plan.workloads) {
+    console.error(`profiling ${workload.name}`);
+    profiles.push(await profileWorkload(gpu, workload));
+  }
+  gpu.destroy();
+  const out = args.out ?? 'bench/profile.json';
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), adapter: gpu.adapter, loadAverage: loadavg(), profiles }, null, 2)}\n`);
+  console.log(`adapter: ${gpu.adapter.name}\n\n${formatProfile(profiles)}\n\nwrote ${out}`);
+  process.exit(0);
+}
 
 const gpu = await acquireDevice();
 // TF.js gets its own Dawn instance on the same adapter: its backend makes its own device.
@@ -32,9 +53,10 @@ const tf = plan.baselines.includes('tfjs') ? await loadTfjs((await requestNodeAd
 const report = await runBench(gpu, plan, tf, { log: (line) => console.error(line), loadAverage: loadavg, cpus: cpus().length });
 gpu.destroy();
 
-writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
+const out = args.out ?? 'bench/results.json';
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(formatTable(report));
-console.log(`\nwrote ${args.out}`);
+console.log(`\nwrote ${out}`);
 const failures = disagreements(report);
 for (const failure of failures) console.error(`LOSS MISMATCH ${failure}`);
 process.exit(failures.length ? 1 : 0);

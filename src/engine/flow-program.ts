@@ -26,11 +26,11 @@ import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
 import { BatchedSvd } from '../kernels/svd.js';
 import type { TaskData } from '../problem/types.js';
-import type { BatchProgram, StateMatrix } from './program.js';
+import { type BatchProgram, type Encodable, encodePhases, type Phase, type StateMatrix } from './program.js';
 import { NET_FLOATS, type NetworkHyper, netsData } from './nets.js';
 import type { BatchRecord, RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
-import { type BufferFactory, type Encodable, taskDispatches, taskKernels } from './task-kernels.js';
+import { type BufferFactory, taskDispatches, taskKernels } from './task-kernels.js';
 
 export type FlowIntegrator = ResolvedConfig['train']['integrator'];
 
@@ -76,6 +76,9 @@ export class FlowProgram implements BatchProgram {
   /** The task kernels at W (the evaluation input at step boundaries), for records. */
   private readonly gradientAtW: Encodable[];
   private readonly recorders: Encodable[][];
+  /** phases(): without a record, then with a record into each slot. */
+  private readonly plainPhases: Phase[];
+  private readonly recordPhases: Phase[][];
   private readonly owned: GPUBuffer[] = [];
 
   constructor(
@@ -142,15 +145,25 @@ export class FlowProgram implements BatchProgram {
 
     this.records = buffer('records', spec.slots * spec.layout.slotFloats);
     this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets, w));
+    // A record reads W and the loss inputs the step's first task kernels computed at W.
+    const atW = this.step.slice(0, this.gradientAtW.length);
+    const rest = this.step.slice(this.gradientAtW.length);
+    const named = (recorders: Encodable[] | null): Phase[] => [
+      { name: 'task residual at W', kernels: atW },
+      ...(recorders ? [{ name: 'record', kernels: recorders }] : []),
+      { name: depth === 1 ? 'update' : 'flow operator and update (SVD, products)', kernels: rest },
+    ];
+    this.plainPhases = named(null);
+    this.recordPhases = this.recorders.map(named);
   }
 
   /** One step; with `slot`, records W(t) first (the first task kernels already computed G(W)). */
   encodeStep(pass: GPUComputePassEncoder, slot?: number): void {
-    const recordAfter = slot === undefined ? -1 : this.gradientAtW.length - 1;
-    this.step.forEach((kernel, i) => {
-      kernel.encode(pass);
-      if (i === recordAfter) for (const k of this.recorders[slot!]!) k.encode(pass);
-    });
+    encodePhases(pass, this.phases(slot));
+  }
+
+  phases(slot?: number): readonly Phase[] {
+    return slot === undefined ? this.plainPhases : this.recordPhases[slot]!;
   }
 
   encodeRecordOnly(pass: GPUComputePassEncoder, slot: number): void {

@@ -12,12 +12,12 @@
  * W_k ← (1 − η_bλ_b) W_k − η_b Q_k P_{<k}ᵀ of every layer, all from the same iterate.
  */
 import type { TaskData } from '../problem/types.js';
-import { type Encodable, taskKernels } from './task-kernels.js';
+import { taskKernels } from './task-kernels.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { storageBuffer } from '../gpu/buffers.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
-import type { BatchProgram, StateMatrix } from './program.js';
+import { type BatchProgram, type Encodable, encodePhases, type Phase, type StateMatrix } from './program.js';
 import type { RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
 import type { SvdAlgorithm } from '../config/types.js';
@@ -55,6 +55,9 @@ export class LayerProgram implements BatchProgram {
   private readonly backward: Encodable[];
   private readonly update: Encodable[];
   private readonly recorders: Encodable[][];
+  /** phases(): without a record, then with a record into each slot. */
+  private readonly plainPhases: Phase[];
+  private readonly recordPhases: Phase[][];
   private readonly owned: GPUBuffer[] = [];
 
   constructor(
@@ -131,6 +134,16 @@ export class LayerProgram implements BatchProgram {
     this.records = buffer('records', spec.slots * spec.layout.slotFloats);
     this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets));
 
+    const named = (recorders: Encodable[] | null): Phase[] => [
+      { name: 'forward products', kernels: this.forward },
+      { name: 'task residual', kernels: this.residual },
+      ...(recorders ? [{ name: 'record', kernels: recorders }] : []),
+      { name: 'backward products', kernels: this.backward },
+      { name: 'updates', kernels: this.update },
+    ];
+    this.plainPhases = named(null);
+    this.recordPhases = this.recorders.map(named);
+
     const products = [...this.forward, ...this.backward, ...this.update, ...this.residual].filter((k): k is BatchedMatmul => k instanceof BatchedMatmul);
     this.flopsPerStep = products.reduce((sum, k) => sum + k.flops, 0);
     this.dispatchesPerStep = this.forward.length + this.residual.length + this.backward.length + this.update.length;
@@ -138,11 +151,11 @@ export class LayerProgram implements BatchProgram {
 
   /** Encodes one step; with `slot`, records the state before the update into that slot. */
   encodeStep(pass: GPUComputePassEncoder, slot?: number): void {
-    for (const k of this.forward) k.encode(pass);
-    for (const k of this.residual) k.encode(pass);
-    if (slot !== undefined) for (const k of this.recorders[slot]!) k.encode(pass);
-    for (const k of this.backward) k.encode(pass);
-    for (const k of this.update) k.encode(pass);
+    encodePhases(pass, this.phases(slot));
+  }
+
+  phases(slot?: number): readonly Phase[] {
+    return slot === undefined ? this.plainPhases : this.recordPhases[slot]!;
   }
 
   /** Encodes only the forward pass and a record (the final state, after the last update). */

@@ -9,6 +9,21 @@ export interface StateMatrix {
   cols: number;
 }
 
+/** Anything that records its dispatches into a compute pass (a kernel wrapper). */
+export interface Encodable {
+  encode(pass: GPUComputePassEncoder): void;
+}
+
+/** A named part of a step (forward products, updates, record, …): what a profile times. */
+export interface Phase {
+  name: string;
+  kernels: readonly Encodable[];
+}
+
+export function encodePhases(pass: GPUComputePassEncoder, phases: readonly Phase[]): void {
+  for (const phase of phases) for (const kernel of phase.kernels) kernel.encode(pass);
+}
+
 export interface BatchProgram {
   /** Record slots, laid out by records.ts's RecordLayout. */
   readonly records: GPUBuffer;
@@ -22,6 +37,8 @@ export interface BatchProgram {
   readonly dispatchesPerStep: number;
   /** One step from W(t) to W(t+1); with `slot`, records W(t) into that slot first. */
   encodeStep(pass: GPUComputePassEncoder, slot?: number): void;
+  /** The same step as named phases, in encoding order (built once; encodeStep encodes these). */
+  phases(slot?: number): readonly Phase[];
   /** Records the current state into `slot` without stepping (the final state). */
   encodeRecordOnly(pass: GPUComputePassEncoder, slot: number): void;
   destroy(): void;

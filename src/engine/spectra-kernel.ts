@@ -7,7 +7,7 @@ import type { SvdAlgorithm } from '../config/types.js';
 import { BatchedSingularValues } from '../kernels/singular-values.js';
 import { BatchedSvd } from '../kernels/svd.js';
 import type { MatrixBatchSpec } from '../kernels/workspace.js';
-import type { Encodable } from './task-kernels.js';
+import type { Encodable } from './program.js';
 
 export function spectraKernel(device: GPUDevice, algorithm: SvdAlgorithm, spec: MatrixBatchSpec): Encodable {
   return algorithm === 'jacobi' ? new BatchedSvd(device, spec) : new BatchedSingularValues(device, spec);

@@ -6,10 +6,7 @@
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { type LossForm, ResidualKernel } from '../kernels/residual.js';
 import type { TaskData } from '../problem/types.js';
-
-export interface Encodable {
-  encode(pass: GPUComputePassEncoder): void;
-}
+import type { Encodable } from './program.js';
 
 /** Allocates a storage buffer the program owns (and destroys with itself). */
 export type BufferFactory = (label: string, floats: number, data?: ArrayLike<number>) => GPUBuffer;

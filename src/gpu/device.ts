@@ -29,6 +29,8 @@ export interface GpuContext {
 
 export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
+  /** Features to enable where the adapter offers them (e.g. 'timestamp-query' for profiles); see device.features. */
+  optionalFeatures?: GPUFeatureName[];
 }
 
 /** Limits we ask for up to the adapter's maximum: big batches need big storage buffers. */
@@ -67,7 +69,8 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<GpuCo
     const value = adapter.limits[key];
     if (typeof value === 'number') requiredLimits[key] = value;
   }
-  const device = await adapter.requestDevice({ requiredLimits });
+  const requiredFeatures = (options.optionalFeatures ?? []).filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   return wrapDevice(device, describeAdapter(adapter, host));
 }
 
