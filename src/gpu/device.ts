@@ -74,18 +74,33 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<GpuCo
   return wrapDevice(device, describeAdapter(adapter, host));
 }
 
+function adapterName(info: GPUAdapterInfo | undefined): string {
+  const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((p): p is string => !!p);
+  return [...new Set(parts)].join(' ');
+}
+
+/** CPU implementations of WebGPU, whether or not they call themselves a fallback adapter. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
+
 function describeAdapter(adapter: GPUAdapter, host: AdapterReport['host']): AdapterReport {
   const info = adapter.info;
-  const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((p): p is string => !!p);
-  const unique = [...new Set(parts)];
+  const name = adapterName(info);
   const legacyFallback = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
   const infoFallback = (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter;
-  const software = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(unique.join(' '));
   return {
-    name: unique.join(' ') || 'unknown adapter',
-    isFallbackAdapter: Boolean(infoFallback ?? legacyFallback) || software,
+    name: name || 'unknown adapter',
+    isFallbackAdapter: Boolean(infoFallback ?? legacyFallback) || SOFTWARE_ADAPTER.test(name),
     host,
   };
+}
+
+/**
+ * Whether the device runs on the CPU (SwiftShader, llvmpipe, …): kernels choose their shapes by
+ * it, since a few CPU cores want few, fat invocations and no barriers, and a GPU the opposite.
+ */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  const info = device.adapterInfo;
+  return Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) || SOFTWARE_ADAPTER.test(adapterName(info));
 }
 
 function wrapDevice(device: GPUDevice, adapter: AdapterReport): GpuContext {

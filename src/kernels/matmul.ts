@@ -4,10 +4,16 @@
  * group, so encoding a product inside the step loop is two calls and no allocation.
  */
 import source from '../../shaders/matmul.wgsl?raw';
+import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 
-export const MATMUL_TILE = 4;
 const WORKGROUP = 64;
+/**
+ * 8×8 blocks per invocation need this many invocations to be chosen on a hardware GPU, where
+ * fewer, fatter invocations can leave SMs idle; software adapters (a few CPU cores) always take
+ * them when the shape allows.
+ */
+const MIN_8X8_INVOCATIONS_ON_GPU = 16384;
 
 export type MatmulEpilogue =
   /** C = alpha·P */
@@ -42,6 +48,8 @@ export interface MatmulSpec {
 
 export class BatchedMatmul {
   readonly flops: number;
+  /** The kernel chosen by shape: 'main_vec4_8x8', 'main_vec4' or 'main' (matmul.wgsl). */
+  readonly entryPoint: string;
   private readonly pipeline: GPUComputePipeline;
   private readonly bindGroup: GPUBindGroup;
   private readonly grid: [number, number];
@@ -65,15 +73,15 @@ export class BatchedMatmul {
       EPILOGUE: { store: 0, 'layer-update': 1, subtract: 2 }[epilogue.kind],
       ALPHA: epilogue.kind === 'layer-update' ? 1 : (epilogue.alpha ?? 1),
     };
-    // 16-byte loads need every row and every matrix to start on a multiple of 4 floats.
-    const vec4 = [constants.M, constants.N, constants.K, constants.A_STRIDE, constants.B_STRIDE, constants.C_STRIDE, constants.C_OFFSET, constants.D_STRIDE].every((v) => v % 4 === 0);
-    this.pipeline = computePipeline(device, 'matmul', source, constants, vec4 ? 'main_vec4' : 'main');
+    const { entryPoint, tile } = chooseEntryPoint(device, spec, constants);
+    this.entryPoint = entryPoint;
+    this.pipeline = computePipeline(device, 'matmul', source, constants, entryPoint);
     const placeholder = spec.a;
     const nets = epilogue.kind === 'layer-update' ? epilogue.nets : placeholderNets(device);
     const d = epilogue.kind === 'subtract' ? epilogue.d : placeholder;
     // Unused bindings still need a buffer; `a` is safe since every use of them is read-only.
     this.bindGroup = bindBuffers(device, this.pipeline, [spec.a, spec.b ?? placeholder, spec.c, nets, d], spec.label);
-    const tiles = spec.batch * Math.ceil(spec.m / MATMUL_TILE) * Math.ceil(spec.n / MATMUL_TILE);
+    const tiles = spec.batch * Math.ceil(spec.m / tile) * Math.ceil(spec.n / tile);
     this.grid = workgroupGrid(device, Math.ceil(tiles / WORKGROUP));
     this.flops = spec.bIdentity ? 0 : 2 * spec.batch * spec.m * spec.n * spec.k;
   }
@@ -83,6 +91,16 @@ export class BatchedMatmul {
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(this.grid[0], this.grid[1]);
   }
+}
+
+/** The kernel by shape (matmul.wgsl's header): 8×8 register blocks, 4×4, or scalar with bounds. */
+function chooseEntryPoint(device: GPUDevice, spec: MatmulSpec, constants: Record<string, number | boolean>): { entryPoint: string; tile: number } {
+  // 16-byte loads need every row and every matrix to start on a multiple of 4 floats.
+  const aligned = ['M', 'N', 'K', 'A_STRIDE', 'B_STRIDE', 'C_STRIDE', 'C_OFFSET', 'D_STRIDE'].every((key) => (constants[key] as number) % 4 === 0);
+  if (!aligned) return { entryPoint: 'main', tile: 4 };
+  const invocations8 = spec.batch * (spec.m / 8) * (spec.n / 8);
+  const wide = spec.m % 8 === 0 && spec.n % 8 === 0 && !spec.bIdentity && (isSoftwareDevice(device) || invocations8 >= MIN_8X8_INVOCATIONS_ON_GPU);
+  return wide ? { entryPoint: 'main_vec4_8x8', tile: 8 } : { entryPoint: 'main_vec4', tile: 4 };
 }
 
 const placeholders = new WeakMap<GPUDevice, GPUBuffer>();

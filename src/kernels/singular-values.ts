@@ -6,6 +6,7 @@
  * costs a fixed (8/3)·n³ flops where Jacobi needs 8–25 sweeps of 6·n³ each.
  */
 import source from '../../shaders/singular-values.wgsl?raw';
+import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import {
   chooseWorkMemory, type MatrixBatchSpec, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup, type WorkMemory,
@@ -51,11 +52,13 @@ export class BatchedSingularValues {
  * Default invocations per workgroup. The reflections' updates run one column (or row) per
  * invocation and the bisections one value per invocation, so up to r of them are useful on a GPU
  * (rounded up to 32, a warp). Software adapters (SwiftShader) run a workgroup on one core, a few
- * SIMD lanes at a time, and every extra invocation is another fiber to switch at each barrier:
- * 16 is 1.5× faster than r there (64×64: 121 against 180 ms for 32 matrices).
+ * SIMD lanes (4) at a time, and every extra invocation is another fiber to switch at each
+ * barrier. Measured there: for 32 matrices of 64×64, 4 to 16 invocations take 114–117 ms, 64 take
+ * 172 ms; for 256 of 16×16, 4 take 52 ms, 16 take 71 ms (1 takes 115: the lanes go unused). So 4
+ * for small matrices, 16 from r > 16 (256×256: 206 ms at 16, 216 at 4).
  */
 export function singularValuesWorkgroupSize(device: GPUDevice, r: number): number {
   const maxInvocations = Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
-  if (device.adapterInfo?.isFallbackAdapter) return Math.min(16, Math.ceil(r / 4) * 4, maxInvocations);
+  if (isSoftwareDevice(device)) return Math.min(r <= 16 ? 4 : 16, maxInvocations);
   return Math.min(256, Math.ceil(r / 32) * 32, maxInvocations);
 }

@@ -6,6 +6,7 @@
  */
 import source from '../../shaders/svd.wgsl?raw';
 import { DeviceLimitError } from '../errors.js';
+import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import {
   chooseWorkMemory, type MatrixBatchSpec, placeholder, requireFloats, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup,
@@ -133,7 +134,7 @@ export class BatchedSvd {
  * invocations only add work and a barrier per round: T = 1 is 2–3× faster there.
  */
 export function svdPairThreads(device: GPUDevice, rows: number, cols: number): number {
-  if (device.adapterInfo?.isFallbackAdapter) return 1;
+  if (isSoftwareDevice(device)) return 1;
   const m = Math.max(rows, cols);
   const pairs = Math.ceil(Math.min(rows, cols) / 2);
   const maxInvocations = Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX, 256);

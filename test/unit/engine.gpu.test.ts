@@ -66,6 +66,17 @@ describe.skipIf(!gpu)('GPU layerwise training vs Float64 reference', () => {
       },
     ],
     [
+      'factorization 16×8, depth 3, widths multiples of 8 (8×8 register blocks), weight decay sweep',
+      {
+        task: { kind: 'factorization', target: target(16, 8, [3, 2, 1]) },
+        network: { widths: [8, 16, 16, 16] },
+        init: { kind: 'gaussian', std: 0.3, seed: 15 },
+        train: { lr: 0.02, steps: 150 },
+        record: { every: 50, spectra: 'none' },
+        sweep: { 'train.weightDecay': [0, 0.01] },
+      },
+    ],
+    [
       'factorization, depth 1 (plain least squares)',
       {
         task: { kind: 'factorization', target: target(5, 4, [2, 1]) },
@@ -170,9 +181,10 @@ describe.skipIf(!gpu)('GPU step invariants and run control', () => {
   });
 
   it('freezes a diverging network and keeps training the others', async () => {
+    // 8×8 layers: the 8×8-block update kernel on software adapters must skip frozen networks too.
     const config: Config = {
-      task: { kind: 'factorization', target: target(4, 4, [2, 1]) },
-      network: { depth: 2, width: 4 },
+      task: { kind: 'factorization', target: target(8, 8, [2, 1]) },
+      network: { depth: 2, width: 8 },
       init: { kind: 'gaussian', std: 0.5, seed: 12 },
       train: { lr: 0.05, steps: 120 },
       record: { every: 10, spectra: 'none' },

@@ -39,6 +39,10 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
     { m: 8, n: 12, k: 16, batch: 3, transA: true, transB: false },
     { m: 12, n: 8, k: 4, batch: 2, transA: false, transB: true },
     { m: 16, n: 8, k: 12, batch: 2, transA: true, transB: true },
+    // Multiples of 8 take main_vec4_8x8 on software adapters; every transpose combination.
+    { m: 24, n: 16, k: 12, batch: 3, transA: true, transB: false },
+    { m: 16, n: 24, k: 8, batch: 2, transA: false, transB: true },
+    { m: 8, n: 8, k: 20, batch: 2, transA: true, transB: true },
   ];
   for (const c of cases) {
     it(`${c.batch}× (${c.m}×${c.k})·(${c.k}×${c.n}) transA=${c.transA} transB=${c.transB}`, async () => {
@@ -49,6 +53,9 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
       const b = storageBuffer(device, 'b', bData.length, bData);
       const out = storageBuffer(device, 'c', c.batch * c.m * c.n);
       const kernel = new BatchedMatmul(device, { ...c, a, b, c: out });
+      const aligned = [c.m, c.n, c.k].every((v) => v % 4 === 0);
+      const wide = aligned && c.m % 8 === 0 && c.n % 8 === 0 && gpu!.adapter.isFallbackAdapter;
+      if (gpu!.adapter.isFallbackAdapter) expect(kernel.entryPoint).toBe(wide ? 'main_vec4_8x8' : aligned ? 'main_vec4' : 'main');
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       kernel.encode(pass);
