@@ -1,4 +1,4 @@
-// Batched singular values (no vectors) by Householder bidiagonalisation and bisection, one
+// Batched singular values (no vectors) by Householder bidiagonalisation and multisection, one
 // workgroup per matrix.
 //
 // Compiled after work-matrix.wgsl (the overrides, bindings, and the scaled working matrix W).
@@ -10,22 +10,27 @@
 //     (8/3)·n³ flops for n×n, a fraction of one Jacobi sweep's (6·n³), and never more.
 //  2. The singular values of B are the positive eigenvalues of the 2R×2R Golub–Kahan matrix, the
 //     symmetric tridiagonal with zero diagonal and off-diagonal (d₀, e₀, d₁, e₁, …, d_{R−1}).
-//     Invocation k finds the k-th largest on its own by bisection with Sturm counts (the number of
-//     negative pivots of T − x·I), so the values come out sorted and need no communication.
+//     Invocation k finds the k-th largest on its own by multisection with Sturm counts (the number
+//     of negative pivots of T − x·I, four points at a time), so the values come out sorted and
+//     need no communication.
 //
 // Every sum runs in a fixed order and no atomics are used: the same bits on every run.
 // Outputs: values[OUT_OFFSET + b*R + k] = σ_k, descending. A matrix with a non-finite entry gets
 // NaN for every value.
 
-// Bisection stops when the bracket is within REL_TOL of its upper end, or below ABS_TOL·‖B‖_F
+// Multisection stops when the bracket is within REL_TOL of its upper end, or below ABS_TOL·‖B‖_F
 // (values that small are rounding noise of the bidiagonalisation anyway).
 override REL_TOL: f32 = 2.4e-7;
 override ABS_TOL: f32 = 1e-9;
-override MAX_BISECTIONS: u32 = 96u;
+// 5^42 > 2^96: as far as 96 halvings would go.
+override MAX_PASSES: u32 = 42u;
 
 var<workgroup> diag: array<f32, R>;
 var<workgroup> superdiag: array<f32, R>;
 var<workgroup> sigma: array<f32, R>;
+// Squares of the Golub–Kahan off-diagonal (d₀², e₀², d₁², …): all a Sturm count reads, so its
+// inner loop is one load, one division and no branch on which of d, e comes next.
+var<workgroup> offdiag_squared: array<f32, 2u * R>;
 // The current reflection: 2/vᵀv (0: none needed) and α.
 var<workgroup> reflector_scale: f32;
 var<workgroup> reflected: f32;
@@ -107,33 +112,51 @@ fn golub_kahan(t: u32) -> f32 {
   return superdiag[t / 2u];
 }
 
-// How many singular values of B are below x > 0: the negative pivots of T − x·I number R (the
-// eigenvalues −σ_i) plus those σ_i < x.
-fn count_below(x: f32) -> u32 {
-  let floor = pivot_floor;
+// How many singular values of B are below each of four points x > 0: the negative pivots of
+// T − x·I number R (the eigenvalues −σ_i) plus those σ_i < x. The four recurrences are
+// independent, so their divisions overlap instead of waiting on one another.
+fn count_below(x: vec4<f32>) -> vec4<u32> {
+  let floor = vec4<f32>(pivot_floor);
+  let one = vec4<u32>(1u);
+  let zero = vec4<u32>(0u);
   var q = -x;
-  var negatives = select(0u, 1u, q < 0.0);
+  var negatives = select(zero, one, q < vec4<f32>(0.0));
   for (var t = 0u; t + 1u < 2u * R; t++) {
-    let o = golub_kahan(t);
-    q = -x - (o * o) / q;
+    q = -x - offdiag_squared[t] / q;
     // A zero pivot would divide by zero next; LAPACK's stebz nudges it to −pivmin likewise.
-    if (abs(q) < floor) { q = -floor; }
-    negatives += select(0u, 1u, q < 0.0);
+    q = select(q, -floor, abs(q) < floor);
+    negatives += select(zero, one, q < vec4<f32>(0.0));
   }
   // max: never wrap around should rounding lose a negative pivot.
-  return max(negatives, R) - R;
+  return max(negatives, vec4<u32>(R)) - vec4<u32>(R);
 }
 
-// σ_k (k = 0 the largest) by bisection on [0, ‖B‖_F].
+// σ_k (k = 0 the largest) by multisection on [0, ‖B‖_F]: four Sturm counts cut the bracket into
+// five, so it shrinks 5× per pass where bisection's one count halves it.
 fn bisect(k: u32) -> f32 {
   let below = R - 1u - k; // σ_k has exactly this many values under it (counting ties apart)
   var lo = 0.0;
   var hi = bound;
   let smallest = ABS_TOL * bound;
-  for (var iteration = 0u; iteration < MAX_BISECTIONS; iteration++) {
+  for (var round = 0u; round < MAX_PASSES; round++) {
     if (hi - lo <= max(REL_TOL * hi, smallest)) { break; }
-    let mid = 0.5 * (lo + hi);
-    if (count_below(mid) > below) { hi = mid; } else { lo = mid; }
+    let x = lo + (hi - lo) * vec4<f32>(0.2, 0.4, 0.6, 0.8);
+    // Counts grow with x: σ_k lies in the first section whose upper point has more than `below`.
+    let c = count_below(x);
+    if (c.x > below) {
+      hi = x.x;
+    } else if (c.y > below) {
+      lo = x.x;
+      hi = x.y;
+    } else if (c.z > below) {
+      lo = x.y;
+      hi = x.z;
+    } else if (c.w > below) {
+      lo = x.z;
+      hi = x.w;
+    } else {
+      lo = x.w;
+    }
   }
   return 0.5 * (lo + hi);
 }
@@ -155,6 +178,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
     var largest_square = 0.0;
     for (var t = 0u; t + 1u < 2u * R; t++) {
       let o = golub_kahan(t);
+      offdiag_squared[t] = o * o;
       frobenius2 = fma(o, o, frobenius2);
       largest_square = max(largest_square, o * o);
     }
@@ -168,7 +192,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   }
   workgroupBarrier();
   if (lid == 0u) {
-    // Each bisection converged on its own; near-ties may come out in either order by an ulp.
+    // Each multisection converged on its own; near-ties may come out in either order by an ulp.
     for (var k = R - 1u; k > 0u; k--) { sigma[k - 1u] = max(sigma[k - 1u], sigma[k]); }
   }
   workgroupBarrier();

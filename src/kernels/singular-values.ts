@@ -1,6 +1,6 @@
 /**
  * Kernel wrapper for shaders/singular-values.wgsl: the singular values (no vectors) of a batch of
- * rows×cols matrices by Householder bidiagonalisation and bisection, one workgroup per matrix.
+ * rows×cols matrices by Householder bidiagonalisation and multisection, one workgroup per matrix.
  * This is what records spectra: on trained end-to-end matrices it is 5–15× faster than one-sided
  * Jacobi (BatchedSvd, which the flow keeps for its singular vectors), because bidiagonalisation
  * costs a fixed (8/3)·n³ flops where Jacobi needs 8–25 sweeps of 6·n³ each.
@@ -32,8 +32,8 @@ export class BatchedSingularValues {
       throw new RangeError(`${label}: workgroupSize must be an integer in [1, ${maxInvocations}] on this device, got ${workgroupSize}`);
     }
     const workFloats = m * r;
-    // diag, superdiag, sigma; four scalars.
-    const sharedBytes = workgroupBytes(workFloats) + workMatrixFixedBytes(workgroupSize) + 3 * workgroupBytes(r) + 4 * 16;
+    // diag, superdiag, sigma, the squared Golub–Kahan off-diagonal; four scalars.
+    const sharedBytes = workgroupBytes(workFloats) + workMatrixFixedBytes(workgroupSize) + 3 * workgroupBytes(r) + workgroupBytes(2 * r) + 4 * 16;
     this.memory = chooseWorkMemory(device, spec.memory ?? 'auto', sharedBytes, `${label}: the singular values of a ${rows}×${cols} matrix`);
     const { constants, scratch } = workMatrixSetup(device, batch, this.memory, workFloats, workgroupSize);
     this.pipeline = computePipeline(device, 'singular values', withWorkMatrix(source), constants);
