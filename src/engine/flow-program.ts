@@ -26,7 +26,7 @@ import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
 import { BatchedSvd } from '../kernels/svd.js';
 import type { TaskData } from '../problem/types.js';
-import { type BatchProgram, type Encodable, encodePhases, type Phase, type StateMatrix } from './program.js';
+import { type BatchProgram, type Encodable, encodePhases, type Phase, StepPhases, type StateMatrix } from './program.js';
 import { NET_FLOATS, type NetworkHyper, netsData } from './nets.js';
 import type { BatchRecord, RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
@@ -76,9 +76,7 @@ export class FlowProgram implements BatchProgram {
   /** The task kernels at W (the evaluation input at step boundaries), for records. */
   private readonly gradientAtW: Encodable[];
   private readonly recorders: Encodable[][];
-  /** phases(): without a record, then with a record into each slot. */
-  private readonly plainPhases: Phase[];
-  private readonly recordPhases: Phase[][];
+  private readonly stepPhases: StepPhases;
   private readonly owned: GPUBuffer[] = [];
 
   constructor(
@@ -153,8 +151,7 @@ export class FlowProgram implements BatchProgram {
       ...(recorders ? [{ name: 'record', kernels: recorders }] : []),
       { name: depth === 1 ? 'update' : 'flow operator and update (SVD, products)', kernels: rest },
     ];
-    this.plainPhases = named(null);
-    this.recordPhases = this.recorders.map(named);
+    this.stepPhases = new StepPhases(named, this.recorders);
   }
 
   /** One step; with `slot`, records W(t) first (the first task kernels already computed G(W)). */
@@ -163,7 +160,7 @@ export class FlowProgram implements BatchProgram {
   }
 
   phases(slot?: number): readonly Phase[] {
-    return slot === undefined ? this.plainPhases : this.recordPhases[slot]!;
+    return this.stepPhases.at(slot);
   }
 
   encodeRecordOnly(pass: GPUComputePassEncoder, slot: number): void {

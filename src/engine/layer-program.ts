@@ -17,7 +17,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { storageBuffer } from '../gpu/buffers.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
-import { type BatchProgram, type Encodable, encodePhases, type Phase, type StateMatrix } from './program.js';
+import { type BatchProgram, type Encodable, encodePhases, type Phase, StepPhases, type StateMatrix } from './program.js';
 import type { RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
 import type { SvdAlgorithm } from '../config/types.js';
@@ -55,9 +55,7 @@ export class LayerProgram implements BatchProgram {
   private readonly backward: Encodable[];
   private readonly update: Encodable[];
   private readonly recorders: Encodable[][];
-  /** phases(): without a record, then with a record into each slot. */
-  private readonly plainPhases: Phase[];
-  private readonly recordPhases: Phase[][];
+  private readonly stepPhases: StepPhases;
   private readonly owned: GPUBuffer[] = [];
 
   constructor(
@@ -141,8 +139,7 @@ export class LayerProgram implements BatchProgram {
       { name: 'backward products', kernels: this.backward },
       { name: 'updates', kernels: this.update },
     ];
-    this.plainPhases = named(null);
-    this.recordPhases = this.recorders.map(named);
+    this.stepPhases = new StepPhases(named, this.recorders);
 
     const products = [...this.forward, ...this.backward, ...this.update, ...this.residual].filter((k): k is BatchedMatmul => k instanceof BatchedMatmul);
     this.flopsPerStep = products.reduce((sum, k) => sum + k.flops, 0);
@@ -155,7 +152,7 @@ export class LayerProgram implements BatchProgram {
   }
 
   phases(slot?: number): readonly Phase[] {
-    return slot === undefined ? this.plainPhases : this.recordPhases[slot]!;
+    return this.stepPhases.at(slot);
   }
 
   /** Encodes only the forward pass and a record (the final state, after the last update). */

@@ -24,6 +24,24 @@ export function encodePhases(pass: GPUComputePassEncoder, phases: readonly Phase
   for (const phase of phases) for (const kernel of phase.kernels) kernel.encode(pass);
 }
 
+/**
+ * A program's step as phases, built once: without a record, and with a record into each slot
+ * (`named` places the slot's recorders), so encoding a step allocates nothing.
+ */
+export class StepPhases {
+  private readonly plain: Phase[];
+  private readonly recording: Phase[][];
+
+  constructor(named: (recorders: Encodable[] | null) => Phase[], recordersPerSlot: Encodable[][]) {
+    this.plain = named(null);
+    this.recording = recordersPerSlot.map(named);
+  }
+
+  at(slot?: number): readonly Phase[] {
+    return slot === undefined ? this.plain : this.recording[slot]!;
+  }
+}
+
 export interface BatchProgram {
   /** Record slots, laid out by records.ts's RecordLayout. */
   readonly records: GPUBuffer;

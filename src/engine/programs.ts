@@ -34,9 +34,9 @@ export interface ProgramFactory {
   build(device: GPUDevice, spec: ProgramSpec): BatchProgram;
 }
 
-/** Network b's state matrices out of a start's batch-major arrays. */
-function startMatrices(start: ProgramStart, shapes: [number, number][], b: number): Matrix[] {
-  return shapes.map(([rows, cols], i) => fromArray(rows, cols, start.state[i]!, b * rows * cols));
+/** Network b's matrices out of batch-major state arrays (a snapshot's, or read back). */
+export function networkMatrices(state: readonly Float32Array[], shapes: readonly [number, number][], b: number): Matrix[] {
+  return shapes.map(([rows, cols], i) => fromArray(rows, cols, state[i]!, b * rows * cols));
 }
 
 const hyper = (runs: Run[]) => runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay }));
@@ -51,7 +51,7 @@ const layers: ProgramFactory = {
     return new LayerProgram(device, {
       widths: first.widths,
       task,
-      layers: runs.map((run, b) => (start ? startMatrices(start, shapes, b) : initialLayers(run.config, task))),
+      layers: runs.map((run, b) => (start ? networkMatrices(start.state, shapes, b) : initialLayers(run.config, task))),
       hyper: hyper(runs),
       savedNets: start?.nets,
       divergenceFactor: first.train.divergenceFactor,
@@ -71,7 +71,7 @@ const flow: ProgramFactory = {
     return new FlowProgram(device, {
       task,
       // W(0) = W_N(0)⋯W_1(0) of the configured init (balanced for the flow to describe layer training).
-      initial: runs.map((run, b) => (start ? startMatrices(start, shapes, b)[0]! : endToEnd(initialLayers(run.config, task)))),
+      initial: runs.map((run, b) => (start ? networkMatrices(start.state, shapes, b)[0]! : endToEnd(initialLayers(run.config, task)))),
       hyper: hyper(runs),
       savedNets: start?.nets,
       depth: first.train.flowDepth,

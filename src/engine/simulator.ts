@@ -20,7 +20,7 @@ import { singularValues } from '../linalg/decompositions.js';
 import { buildTask } from '../problem/task.js';
 import type { TaskData } from '../problem/types.js';
 import { NET_FLOATS } from './nets.js';
-import { PROGRAMS } from './programs.js';
+import { networkMatrices, PROGRAMS } from './programs.js';
 import type { BatchProgram } from './program.js';
 import { ReadbackPool } from './readback.js';
 import { type BatchRecord, decodeSlot, MAX_RECORD_SLOTS, recordLayout, type RecordLayout } from './records.js';
@@ -214,9 +214,9 @@ export class Simulator {
 
   /** Current state of every network: layers[b][k] is W_{k+1} (for the flow, [W]). */
   async readLayers(): Promise<Matrix[][]> {
-    const state = this.program.state;
-    const perMatrix = await Promise.all(state.map((m) => readFloats(this.gpu.device, m.buffer, this.batch * m.rows * m.cols)));
-    return this.runs.map((_, b) => perMatrix.map((values, i) => fromArray(state[i]!.rows, state[i]!.cols, values, b * state[i]!.rows * state[i]!.cols)));
+    const state = await this.readBuffers(this.program.state.map((m) => ({ buffer: m.buffer, floats: this.batch * m.rows * m.cols })));
+    const shapes = this.program.state.map((m): [number, number] => [m.rows, m.cols]);
+    return this.runs.map((_, b) => networkMatrices(state, shapes, b));
   }
 
   /**
@@ -225,20 +225,24 @@ export class Simulator {
    */
   async snapshot(): Promise<Snapshot> {
     if (this.running) throw new DlnsimError('Simulator.snapshot: the simulator is running; take snapshots between run() calls');
-    const device = this.gpu.device;
-    const reads = Promise.all([
-      readFloats(device, this.program.nets, this.batch * NET_FLOATS),
-      ...this.program.state.map((m) => readFloats(device, m.buffer, this.batch * m.rows * m.cols)),
+    const [nets, ...state] = await this.readBuffers([
+      { buffer: this.program.nets, floats: this.batch * NET_FLOATS },
+      ...this.program.state.map((m) => ({ buffer: m.buffer, floats: this.batch * m.rows * m.cols })),
     ]);
-    // A device lost mid-read surfaces as the DeviceLostError callers recover from.
-    const [nets, ...state] = await Promise.race([reads, this.gpu.lost.then((error) => Promise.reject(error))]);
-    this.gpu.throwIfFailed();
     return { step: this.step, state, nets: nets!, records: [...this.trace.records], diverged: [...this.diverged] };
   }
 
   destroy(): void {
     this.program.destroy();
     this.pool.destroy();
+  }
+
+  /** Reads buffers back; a device lost meanwhile surfaces as the DeviceLostError callers recover from. */
+  private async readBuffers(reads: { buffer: GPUBuffer; floats: number }[]): Promise<Float32Array[]> {
+    const values = Promise.all(reads.map(({ buffer, floats }) => readFloats(this.gpu.device, buffer, floats)));
+    const result = await Promise.race([values, this.gpu.lost.then((error) => Promise.reject(error))]);
+    this.gpu.throwIfFailed();
+    return result;
   }
 
   private restoreHistory(snapshot: Snapshot): void {

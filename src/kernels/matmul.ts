@@ -6,6 +6,7 @@
 import source from '../../shaders/matmul.wgsl?raw';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
+import { placeholder } from './workspace.js';
 
 const WORKGROUP = 64;
 /**
@@ -76,11 +77,11 @@ export class BatchedMatmul {
     const { entryPoint, tile } = chooseEntryPoint(device, spec, constants);
     this.entryPoint = entryPoint;
     this.pipeline = computePipeline(device, 'matmul', source, constants, entryPoint);
-    const placeholder = spec.a;
-    const nets = epilogue.kind === 'layer-update' ? epilogue.nets : placeholderNets(device);
-    const d = epilogue.kind === 'subtract' ? epilogue.d : placeholder;
+    const unused = spec.a;
+    const nets = epilogue.kind === 'layer-update' ? epilogue.nets : placeholder(device, 'nets');
+    const d = epilogue.kind === 'subtract' ? epilogue.d : unused;
     // Unused bindings still need a buffer; `a` is safe since every use of them is read-only.
-    this.bindGroup = bindBuffers(device, this.pipeline, [spec.a, spec.b ?? placeholder, spec.c, nets, d], spec.label);
+    this.bindGroup = bindBuffers(device, this.pipeline, [spec.a, spec.b ?? unused, spec.c, nets, d], spec.label);
     const tiles = spec.batch * Math.ceil(spec.m / tile) * Math.ceil(spec.n / tile);
     this.grid = workgroupGrid(device, Math.ceil(tiles / WORKGROUP));
     this.flops = spec.bIdentity ? 0 : 2 * spec.batch * spec.m * spec.n * spec.k;
@@ -101,14 +102,4 @@ function chooseEntryPoint(device: GPUDevice, spec: MatmulSpec, constants: Record
   const invocations8 = spec.batch * (spec.m / 8) * (spec.n / 8);
   const wide = spec.m % 8 === 0 && spec.n % 8 === 0 && !spec.bIdentity && (isSoftwareDevice(device) || invocations8 >= MIN_8X8_INVOCATIONS_ON_GPU);
   return wide ? { entryPoint: 'main_vec4_8x8', tile: 8 } : { entryPoint: 'main_vec4', tile: 4 };
-}
-
-const placeholders = new WeakMap<GPUDevice, GPUBuffer>();
-function placeholderNets(device: GPUDevice): GPUBuffer {
-  let buffer = placeholders.get(device);
-  if (!buffer) {
-    buffer = device.createBuffer({ label: 'placeholder nets', size: 16, usage: GPUBufferUsage.STORAGE });
-    placeholders.set(device, buffer);
-  }
-  return buffer;
 }

@@ -108,35 +108,29 @@ export function requireFloats(label: string, name: string, buffer: GPUBuffer, fl
   }
 }
 
-const placeholders = new WeakMap<GPUDevice, Map<string, GPUBuffer>>();
+const deviceBuffers = new WeakMap<GPUDevice, Map<string, GPUBuffer>>();
+/** One buffer per device and key, made by `create` on first use and shared by every kernel after. */
+function deviceBuffer(device: GPUDevice, key: string, create: () => GPUBuffer): GPUBuffer {
+  let byKey = deviceBuffers.get(device);
+  if (!byKey) deviceBuffers.set(device, (byKey = new Map()));
+  let buffer = byKey.get(key);
+  if (!buffer) byKey.set(key, (buffer = create()));
+  return buffer;
+}
+
 /**
  * A 16-byte buffer for a binding the pipeline declares but this configuration never touches, one
  * per role: WebGPU rejects one buffer bound twice where either binding is writable.
  */
 export function placeholder(device: GPUDevice, role: string): GPUBuffer {
-  let byRole = placeholders.get(device);
-  if (!byRole) placeholders.set(device, (byRole = new Map()));
-  let buffer = byRole.get(role);
-  if (!buffer) {
-    buffer = device.createBuffer({ label: `placeholder ${role}`, size: 16, usage: GPUBufferUsage.STORAGE });
-    byRole.set(role, buffer);
-  }
-  return buffer;
+  return deviceBuffer(device, `placeholder ${role}`, () => device.createBuffer({ label: `placeholder ${role}`, size: 16, usage: GPUBufferUsage.STORAGE }));
 }
 
-const scratches = new WeakMap<GPUDevice, Map<number, GPUBuffer>>();
 /**
  * Scratch for the storage strategy, one per device and size: the engine builds a decomposition per
  * record slot and layer, and WebGPU orders dispatches that write the same buffer, so they can
  * share it.
  */
 export function sharedScratch(device: GPUDevice, floats: number): GPUBuffer {
-  let bySize = scratches.get(device);
-  if (!bySize) scratches.set(device, (bySize = new Map()));
-  let buffer = bySize.get(floats);
-  if (!buffer) {
-    buffer = storageBuffer(device, `decomposition scratch (${floats} floats)`, floats);
-    bySize.set(floats, buffer);
-  }
-  return buffer;
+  return deviceBuffer(device, `scratch ${floats}`, () => storageBuffer(device, `decomposition scratch (${floats} floats)`, floats));
 }

@@ -3,6 +3,9 @@
  * skipping), unless DLNSIM_ALLOW_NO_GPU=1 says this machine is known to have none.
  */
 import { acquireDevice, type GpuContext } from '../../src/gpu/device.js';
+import { storageBuffer } from '../../src/gpu/buffers.js';
+import type { Matrix } from '../../src/linalg/matrix.js';
+import { packBatch } from './matrices.js';
 
 export const allowNoGpu = process.env.DLNSIM_ALLOW_NO_GPU === '1';
 
@@ -23,4 +26,33 @@ export function dispatchOnce(device: GPUDevice, kernel: { encode(pass: GPUComput
   kernel.encode(pass);
   pass.end();
   device.queue.submit([encoder.finish()]);
+}
+
+/** What a decomposition test fills values with first, to catch writes outside the batch's slots. */
+export const SENTINEL = -7;
+
+/** Where a decomposition kernel reads its matrices and writes its values (floats). */
+export interface BatchLayout {
+  inputOffset?: number;
+  inputStride?: number;
+  valuesOffset?: number;
+}
+
+/**
+ * Buffers for one decomposition dispatch over `matrices` (all rows×cols), laid out as `layout`
+ * says. Gaps in the input (before inputOffset, between strided matrices) hold NaN, so reading
+ * outside a matrix poisons its values; `values` starts as SENTINEL, with 3 spare floats past the
+ * batch's r values per matrix.
+ */
+export function decompositionBuffers(device: GPUDevice, matrices: Matrix[], layout: BatchLayout = {}) {
+  const { rows, cols } = matrices[0]!;
+  const batch = matrices.length;
+  const inputOffset = layout.inputOffset ?? 0;
+  const inputStride = layout.inputStride ?? rows * cols;
+  const valuesOffset = layout.valuesOffset ?? 0;
+  const data = packBatch(matrices, inputOffset, inputStride);
+  const valueFloats = valuesOffset + batch * Math.min(rows, cols) + 3;
+  const input = storageBuffer(device, 'decomposition input', data.length, data);
+  const values = storageBuffer(device, 'decomposition values', valueFloats, new Float32Array(valueFloats).fill(SENTINEL));
+  return { batch, rows, cols, inputOffset, inputStride, valuesOffset, input, values, valueFloats };
 }

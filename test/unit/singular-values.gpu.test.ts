@@ -5,36 +5,18 @@ import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { DeviceLimitError } from '../../src/errors.js';
 import { svd } from '../../src/linalg/decompositions.js';
 import { matmul, type Matrix } from '../../src/linalg/matrix.js';
-import { dispatchOnce, testGpu } from '../helpers/gpu.js';
-import { gaussian, packBatch, toF32, withSpectrum } from '../helpers/matrices.js';
+import { type BatchLayout, decompositionBuffers, dispatchOnce, SENTINEL, testGpu } from '../helpers/gpu.js';
+import { gaussian, toF32, withSpectrum } from '../helpers/matrices.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.destroy());
 
-const SENTINEL = -7;
+interface Options extends BatchLayout, Pick<SingularValuesSpec, 'memory' | 'workgroupSize'> {}
 
-interface Options extends Pick<SingularValuesSpec, 'memory' | 'workgroupSize'> {
-  inputOffset?: number;
-  inputStride?: number;
-  valuesOffset?: number;
-}
-
-/**
- * One dispatch over `matrices` (all rows×cols); returns the whole values buffer. Gaps in the input
- * hold NaN, so reading outside a matrix poisons its values; the values buffer starts as SENTINEL
- * to catch writes outside the batch's slots.
- */
+/** One dispatch over `matrices` (decompositionBuffers); returns the whole values buffer. */
 async function singularValuesOnGpu(matrices: Matrix[], options: Options = {}): Promise<Float32Array> {
   const device = gpu!.device;
-  const { rows, cols } = matrices[0]!;
-  const batch = matrices.length;
-  const inputOffset = options.inputOffset ?? 0;
-  const inputStride = options.inputStride ?? rows * cols;
-  const valuesOffset = options.valuesOffset ?? 0;
-  const data = packBatch(matrices, inputOffset, inputStride);
-  const valueFloats = valuesOffset + batch * Math.min(rows, cols) + 3;
-  const input = storageBuffer(device, 'input', data.length, data);
-  const values = storageBuffer(device, 'values', valueFloats, new Float32Array(valueFloats).fill(SENTINEL));
+  const { batch, rows, cols, inputOffset, inputStride, valuesOffset, input, values, valueFloats } = decompositionBuffers(device, matrices, options);
   const kernel = new BatchedSingularValues(device, { batch, rows, cols, input, inputOffset, inputStride, values, valuesOffset, memory: options.memory, workgroupSize: options.workgroupSize });
   dispatchOnce(device, kernel);
   const result = await readFloats(device, values, valueFloats);

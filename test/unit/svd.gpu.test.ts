@@ -4,17 +4,11 @@ import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { DeviceLimitError } from '../../src/errors.js';
 import { svd } from '../../src/linalg/decompositions.js';
 import { fromArray, matmul, type Matrix } from '../../src/linalg/matrix.js';
-import { dispatchOnce, testGpu } from '../helpers/gpu.js';
-import { gaussian, packBatch, toF32, withSpectrum } from '../helpers/matrices.js';
+import { type BatchLayout, decompositionBuffers, dispatchOnce, SENTINEL, testGpu } from '../helpers/gpu.js';
+import { gaussian, toF32, withSpectrum } from '../helpers/matrices.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.destroy());
-
-interface Layout {
-  inputOffset?: number;
-  inputStride?: number;
-  valuesOffset?: number;
-}
 
 interface Result {
   /** The whole values buffer (valuesOffset sentinels included). */
@@ -24,25 +18,12 @@ interface Result {
   sweeps: Uint32Array;
 }
 
-const SENTINEL = -7;
 
-/**
- * Runs one dispatch over `matrices` (all rows×cols). Gaps in the input (before inputOffset and
- * between strided matrices) hold NaN, so reading outside a matrix poisons its values; the values
- * buffer is pre-filled with SENTINEL to catch writes outside the batch's slots.
- */
-async function runSvd(matrices: Matrix[], options: Layout & Pick<SvdSpec, 'memory' | 'pairThreads' | 'absTolerance'> & { vectors?: boolean } = {}): Promise<Result> {
+/** One dispatch over `matrices` (decompositionBuffers), with sweeps and, on request, vectors. */
+async function runSvd(matrices: Matrix[], options: BatchLayout & Pick<SvdSpec, 'memory' | 'pairThreads' | 'absTolerance'> & { vectors?: boolean } = {}): Promise<Result> {
   const device = gpu!.device;
-  const { rows, cols } = matrices[0]!;
-  const batch = matrices.length;
-  const inputOffset = options.inputOffset ?? 0;
-  const inputStride = options.inputStride ?? rows * cols;
-  const valuesOffset = options.valuesOffset ?? 0;
+  const { batch, rows, cols, inputOffset, inputStride, valuesOffset, input, values, valueFloats } = decompositionBuffers(device, matrices, options);
   const floats = svdOutputFloats(batch, rows, cols);
-  const data = packBatch(matrices, inputOffset, inputStride);
-  const valueFloats = valuesOffset + floats.values + 3;
-  const input = storageBuffer(device, 'svd input', data.length, data);
-  const values = storageBuffer(device, 'svd values', valueFloats, new Float32Array(valueFloats).fill(SENTINEL));
   const sweeps = storageBuffer(device, 'svd sweeps', batch);
   const vectors = options.vectors ? { u: storageBuffer(device, 'svd u', floats.u), v: storageBuffer(device, 'svd v', floats.v) } : undefined;
   const kernel = new BatchedSvd(device, {
