@@ -8,7 +8,6 @@ import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import { placeholder } from './workspace.js';
 
-const WORKGROUP = 64;
 /**
  * 8×8 blocks per invocation need this many invocations to be chosen on a hardware GPU, where
  * fewer, fatter invocations can leave SMs idle; software adapters (a few CPU cores) always take
@@ -49,7 +48,7 @@ export interface MatmulSpec {
 
 export class BatchedMatmul {
   readonly flops: number;
-  /** The kernel chosen by shape: 'main_vec4_8x8', 'main_vec4' or 'main' (matmul.wgsl). */
+  /** The kernel chosen by shape and adapter: an entry point of matmul.wgsl. */
   readonly entryPoint: string;
   private readonly pipeline: GPUComputePipeline;
   private readonly bindGroup: GPUBindGroup;
@@ -74,7 +73,7 @@ export class BatchedMatmul {
       EPILOGUE: { store: 0, 'layer-update': 1, subtract: 2 }[epilogue.kind],
       ALPHA: epilogue.kind === 'layer-update' ? 1 : (epilogue.alpha ?? 1),
     };
-    const { entryPoint, tile } = chooseEntryPoint(device, spec, constants);
+    const { entryPoint, rows, cols, workgroup } = chooseEntryPoint(device, spec, constants);
     this.entryPoint = entryPoint;
     this.pipeline = computePipeline(device, 'matmul', source, constants, entryPoint);
     const unused = spec.a;
@@ -82,8 +81,8 @@ export class BatchedMatmul {
     const d = epilogue.kind === 'subtract' ? epilogue.d : unused;
     // Unused bindings still need a buffer; `a` is safe since every use of them is read-only.
     this.bindGroup = bindBuffers(device, this.pipeline, [spec.a, spec.b ?? unused, spec.c, nets, d], spec.label);
-    const tiles = spec.batch * Math.ceil(spec.m / tile) * Math.ceil(spec.n / tile);
-    this.grid = workgroupGrid(device, Math.ceil(tiles / WORKGROUP));
+    const tiles = spec.batch * Math.ceil(spec.m / rows) * Math.ceil(spec.n / cols);
+    this.grid = workgroupGrid(device, Math.ceil(tiles / workgroup));
     this.flops = spec.bIdentity ? 0 : 2 * spec.batch * spec.m * spec.n * spec.k;
   }
 
@@ -94,12 +93,33 @@ export class BatchedMatmul {
   }
 }
 
-/** The kernel by shape (matmul.wgsl's header): 8×8 register blocks, 4×4, or scalar with bounds. */
-function chooseEntryPoint(device: GPUDevice, spec: MatmulSpec, constants: Record<string, number | boolean>): { entryPoint: string; tile: number } {
+interface EntryPoint {
+  entryPoint: string;
+  /** Rows and columns of C one invocation computes. */
+  rows: number;
+  cols: number;
+  /** The entry point's @workgroup_size. */
+  workgroup: number;
+}
+
+const SCALAR: EntryPoint = { entryPoint: 'main', rows: 4, cols: 4, workgroup: 64 };
+const VEC4: EntryPoint = { entryPoint: 'main_vec4', rows: 4, cols: 4, workgroup: 64 };
+const VEC4_8X8: EntryPoint = { entryPoint: 'main_vec4_8x8', rows: 8, cols: 8, workgroup: 64 };
+/** Widest first: on software adapters the widest block that tiles C is the fastest (matmul.wgsl). */
+const SOFTWARE_WIDE: EntryPoint[] = [
+  { entryPoint: 'main_vec4_16x32', rows: 16, cols: 32, workgroup: 16 },
+  { entryPoint: 'main_vec4_16x16', rows: 16, cols: 16, workgroup: 16 },
+  VEC4_8X8,
+];
+
+/** The kernel by shape and adapter (matmul.wgsl's header). */
+function chooseEntryPoint(device: GPUDevice, spec: MatmulSpec, constants: Record<string, number | boolean>): EntryPoint {
   // 16-byte loads need every row and every matrix to start on a multiple of 4 floats.
   const aligned = ['M', 'N', 'K', 'A_STRIDE', 'B_STRIDE', 'C_STRIDE', 'C_OFFSET', 'D_STRIDE'].every((key) => (constants[key] as number) % 4 === 0);
-  if (!aligned) return { entryPoint: 'main', tile: 4 };
+  if (!aligned) return SCALAR;
+  if (spec.bIdentity) return VEC4;
+  const tiles = (e: EntryPoint) => spec.m % e.rows === 0 && spec.n % e.cols === 0;
+  if (isSoftwareDevice(device)) return SOFTWARE_WIDE.find(tiles) ?? VEC4;
   const invocations8 = spec.batch * (spec.m / 8) * (spec.n / 8);
-  const wide = spec.m % 8 === 0 && spec.n % 8 === 0 && !spec.bIdentity && (isSoftwareDevice(device) || invocations8 >= MIN_8X8_INVOCATIONS_ON_GPU);
-  return wide ? { entryPoint: 'main_vec4_8x8', tile: 8 } : { entryPoint: 'main_vec4', tile: 4 };
+  return tiles(VEC4_8X8) && invocations8 >= MIN_8X8_INVOCATIONS_ON_GPU ? VEC4_8X8 : VEC4;
 }

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BatchedMatmul } from '../../src/kernels/matmul.js';
 import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { fromArray, matmul, type Matrix } from '../../src/linalg/matrix.js';
+import { netsData } from '../../src/engine/nets.js';
 import { testGpu } from '../helpers/gpu.js';
 
 const gpu = await testGpu();
@@ -43,7 +44,19 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
     { m: 24, n: 16, k: 12, batch: 3, transA: true, transB: false },
     { m: 16, n: 24, k: 8, batch: 2, transA: false, transB: true },
     { m: 8, n: 8, k: 20, batch: 2, transA: true, transB: true },
+    // Multiples of 16 take main_vec4_16x16 on software adapters, N multiple of 32 main_vec4_16x32.
+    { m: 32, n: 16, k: 8, batch: 3, transA: false, transB: false },
+    { m: 16, n: 48, k: 12, batch: 2, transA: true, transB: false },
+    { m: 48, n: 32, k: 20, batch: 2, transA: false, transB: true },
+    { m: 16, n: 64, k: 4, batch: 3, transA: true, transB: true },
   ];
+  /** The entry point matmul.ts must choose on a software adapter. */
+  const softwareEntryPoint = (m: number, n: number, k: number): string => {
+    if (![m, n, k].every((v) => v % 4 === 0)) return 'main';
+    if (m % 16 === 0 && n % 32 === 0) return 'main_vec4_16x32';
+    if (m % 16 === 0 && n % 16 === 0) return 'main_vec4_16x16';
+    return m % 8 === 0 && n % 8 === 0 ? 'main_vec4_8x8' : 'main_vec4';
+  };
   for (const c of cases) {
     it(`${c.batch}× (${c.m}×${c.k})·(${c.k}×${c.n}) transA=${c.transA} transB=${c.transB}`, async () => {
       const device = gpu!.device;
@@ -53,9 +66,7 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
       const b = storageBuffer(device, 'b', bData.length, bData);
       const out = storageBuffer(device, 'c', c.batch * c.m * c.n);
       const kernel = new BatchedMatmul(device, { ...c, a, b, c: out });
-      const aligned = [c.m, c.n, c.k].every((v) => v % 4 === 0);
-      const wide = aligned && c.m % 8 === 0 && c.n % 8 === 0 && gpu!.adapter.isFallbackAdapter;
-      if (gpu!.adapter.isFallbackAdapter) expect(kernel.entryPoint).toBe(wide ? 'main_vec4_8x8' : aligned ? 'main_vec4' : 'main');
+      if (gpu!.adapter.isFallbackAdapter) expect(kernel.entryPoint).toBe(softwareEntryPoint(c.m, c.n, c.k));
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       kernel.encode(pass);
@@ -97,4 +108,46 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
     });
     expect(relativeError(result, reference, m * n)).toBeLessThan(k * 2 ** -22);
   });
+
+  // Every wide block stores through the same offsets as the other entry points; check them with
+  // an offset C, a per-network D and the fused layer update on the shapes that take them.
+  for (const [m, n] of [[16, 32], [32, 16], [16, 8]] as const) {
+    it(`epilogues at an offset on ${m}×${n} blocks: subtract, then the layer update with one network frozen`, async () => {
+      const device = gpu!.device;
+      const batch = 3, k = 8, offset = 12;
+      const aData = randomFloats(batch * m * k, 6);
+      const bData = randomFloats(batch * k * n, 7);
+      const dData = randomFloats(batch * m * n, 8);
+      const a = storageBuffer(device, 'a', aData.length, aData);
+      const b = storageBuffer(device, 'b', bData.length, bData);
+      const d = storageBuffer(device, 'd', dData.length, dData);
+      const out = storageBuffer(device, 'c', offset + batch * m * n);
+      const hyper = [{ lr: 0.5, weightDecay: 0.2 }, { lr: 0.25, weightDecay: 0 }, { lr: 1, weightDecay: 0 }];
+      const netWords = netsData(hyper);
+      new Uint32Array(netWords.buffer)[2 * 4 + 2] = 1; // network 2 frozen
+      const nets = storageBuffer(device, 'nets', netWords.length, netWords);
+      const subtract = new BatchedMatmul(device, { batch, m, n, k, a, b, c: out, cOffset: offset, epilogue: { kind: 'subtract', d, dStride: m * n, alpha: 2 } });
+      const update = new BatchedMatmul(device, { batch, m, n, k, a, b, c: out, cOffset: offset, epilogue: { kind: 'layer-update', nets } });
+      expect(update.entryPoint).toBe(subtract.entryPoint);
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      subtract.encode(pass);
+      update.encode(pass);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      const result = await readFloats(device, out, offset + batch * m * n);
+      gpu!.throwIfFailed();
+      expect(Array.from(result.subarray(0, offset))).toEqual(new Array(offset).fill(0));
+      const reference = Array.from({ length: batch }, (_, i) => {
+        const p = matmul(fromArray(m, k, aData, i * m * k), fromArray(k, n, bData, i * k * n));
+        const { lr, weightDecay } = hyper[i]!;
+        const data = p.data.map((v, j) => {
+          const c = 2 * v - dData[i * m * n + j]!;
+          return i === 2 ? c : (1 - lr * weightDecay) * c - lr * v;
+        });
+        return { rows: m, cols: n, data };
+      });
+      expect(relativeError(result.subarray(offset), reference, m * n)).toBeLessThan(k * 2 ** -21);
+    });
+  }
 });
