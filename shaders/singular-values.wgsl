@@ -31,74 +31,89 @@ var<workgroup> sigma: array<f32, R>;
 // Squares of the Golub–Kahan off-diagonal (d₀², e₀², d₁², …): all a Sturm count reads, so its
 // inner loop is one load, one division and no branch on which of d, e comes next.
 var<workgroup> offdiag_squared: array<f32, 2u * R>;
-// The current reflection: 2/vᵀv (0: none needed) and α.
-var<workgroup> reflector_scale: f32;
-var<workgroup> reflected: f32;
 // ‖B‖_F and the smallest pivot magnitude allowed in the Sturm counts.
 var<workgroup> bound: f32;
 var<workgroup> pivot_floor: f32;
 
-// The Householder reflection that maps x = (x₀, x₁, …) (entries at first, first + stride, … ,
-// `count` of them) to (α, 0, …): v = x − α·e₀ overwrites x₀ and the reflection is
-// I − scale·v·vᵀ. Returns α. Invocation 0 finishes it; the partial sums come from all.
-fn reflector(first: u32, stride: u32, count: u32, lid: u32) -> f32 {
-  var sum = 0.0;
-  for (var i = 1u + lid; i < count; i += WG) {
-    let x = load(first + i * stride);
-    sum = fma(x, x, sum);
-  }
-  partial[lid] = sum;
-  sync();
-  if (lid == 0u) {
-    var below = 0.0;
-    for (var t = 0u; t < WG; t++) { below += partial[t]; }
-    let x0 = load(first);
-    if (below == 0.0) {
-      // Already (x₀, 0, …): nothing to reflect.
-      reflected = x0;
-      reflector_scale = 0.0;
-    } else {
-      // α = −sign(x₀)·‖x‖ keeps v₀ = x₀ − α free of cancellation.
-      let norm = sqrt(fma(x0, x0, below));
-      let alpha = select(-norm, norm, x0 < 0.0);
-      let v0 = x0 - alpha;
-      store(first, v0);
-      reflected = alpha;
-      reflector_scale = 2.0 / fma(v0, v0, below);
-    }
-  }
-  sync();
-  return reflected;
+// A Householder reflection I − scale·v·vᵀ mapping x = (x₀, x₁, …) to (α, 0, …), v = x − α·e₀.
+// Only α (an entry of B) is kept: the values need neither Q nor P, so v is never stored; the
+// updates use v₀ from here and x₁, x₂, … in place.
+struct Reflection {
+  alpha: f32,
+  // 2/vᵀv; 0 when x is already (x₀, 0, …) and nothing needs reflecting.
+  scale: f32,
+  v0: f32,
 }
 
-// Golub–Kahan bidiagonalisation of the scaled W into diag/superdiag.
+// The reflection of the `count` entries at first, first + stride, …. Every invocation computes it
+// alone, with the same loads in the same order (the same bits): a reduction over the workgroup
+// would cost two barriers, and on software adapters barriers, not loads, dominate at these sizes.
+fn reflection(first: u32, stride: u32, count: u32) -> Reflection {
+  var below = 0.0;
+  for (var i = 1u; i < count; i++) {
+    let x = load(first + i * stride);
+    below = fma(x, x, below);
+  }
+  let x0 = load(first);
+  if (below == 0.0) { return Reflection(x0, 0.0, x0); }
+  // α = −sign(x₀)·‖x‖ keeps v₀ = x₀ − α free of cancellation.
+  let norm = sqrt(fma(x0, x0, below));
+  let alpha = select(-norm, norm, x0 < 0.0);
+  let v0 = x0 - alpha;
+  return Reflection(alpha, 2.0 / fma(v0, v0, below), v0);
+}
+
+// Entries at four indices of W.
+fn load4(at: vec4<u32>) -> vec4<f32> {
+  return vec4<f32>(load(at.x), load(at.y), load(at.z), load(at.w));
+}
+
+// W[at] −= delta for the first `count` of the four indices (the rest are clamped repeats).
+fn subtract4(at: vec4<u32>, count: u32, delta: vec4<f32>) {
+  store(at.x, load(at.x) - delta.x);
+  if (count > 1u) { store(at.y, load(at.y) - delta.y); }
+  if (count > 2u) { store(at.z, load(at.z) - delta.z); }
+  if (count > 3u) { store(at.w, load(at.w) - delta.w); }
+}
+
+// Four consecutive indices from `first`, those past `last` clamped to it (read, never written).
+fn four_from(first: u32, last: u32) -> vec4<u32> {
+  return min(vec4<u32>(first) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(last));
+}
+
+// Golub–Kahan bidiagonalisation of the scaled W into diag/superdiag. Each invocation updates four
+// columns (rows) at a time, so every load of v serves four of them: software adapters pay per load
+// and per loop iteration far more than per flop. Two barriers per column: each reflection reads
+// what the other side's update wrote, by other invocations.
 fn bidiagonalise(lid: u32) {
   let m = max(ROWS, COLS);
   for (var j = 0u; j < R; j++) {
-    // From the left: column j, rows j..M−1 (v stored there), applied to columns j+1..R−1.
-    let alpha = reflector(j * m + j, 1u, m - j, lid);
-    if (lid == 0u) { diag[j] = alpha; }
-    let left = reflector_scale;
-    if (left != 0.0) {
-      for (var k = j + 1u + lid; k < R; k += WG) {
-        var dot = 0.0;
-        for (var i = j; i < m; i++) { dot = fma(load(j * m + i), load(k * m + i), dot); }
-        let f = dot * left;
-        for (var i = j; i < m; i++) { store(k * m + i, load(k * m + i) - f * load(j * m + i)); }
+    // From the left: column j, rows j..M−1, applied to columns j+1..R−1.
+    let left = reflection(j * m + j, 1u, m - j);
+    if (lid == 0u) { diag[j] = left.alpha; }
+    if (left.scale != 0.0) {
+      for (var k0 = j + 1u + 4u * lid; k0 < R; k0 += 4u * WG) {
+        let columns = four_from(k0, R - 1u) * m;
+        var dot = left.v0 * load4(columns + j);
+        for (var i = j + 1u; i < m; i++) { dot = fma(vec4<f32>(load(j * m + i)), load4(columns + i), dot); }
+        let f = dot * left.scale;
+        subtract4(columns + j, R - k0, f * left.v0);
+        for (var i = j + 1u; i < m; i++) { subtract4(columns + i, R - k0, f * load(j * m + i)); }
       }
     }
     sync();
     if (j + 1u < R) {
-      // From the right: row j, columns j+1..R−1 (u stored there), applied to rows j+1..M−1.
-      let beta = reflector((j + 1u) * m + j, m, R - j - 1u, lid);
-      if (lid == 0u) { superdiag[j] = beta; }
-      let right = reflector_scale;
-      if (right != 0.0) {
-        for (var i = j + 1u + lid; i < m; i += WG) {
-          var dot = 0.0;
-          for (var k = j + 1u; k < R; k++) { dot = fma(load(k * m + j), load(k * m + i), dot); }
-          let f = dot * right;
-          for (var k = j + 1u; k < R; k++) { store(k * m + i, load(k * m + i) - f * load(k * m + j)); }
+      // From the right: row j, columns j+1..R−1, applied to rows j+1..M−1.
+      let right = reflection((j + 1u) * m + j, m, R - j - 1u);
+      if (lid == 0u) { superdiag[j] = right.alpha; }
+      if (right.scale != 0.0) {
+        for (var i0 = j + 1u + 4u * lid; i0 < m; i0 += 4u * WG) {
+          let rows = four_from(i0, m - 1u);
+          var dot = right.v0 * load4((j + 1u) * m + rows);
+          for (var k = j + 2u; k < R; k++) { dot = fma(vec4<f32>(load(k * m + j)), load4(k * m + rows), dot); }
+          let f = dot * right.scale;
+          subtract4((j + 1u) * m + rows, m - i0, f * right.v0);
+          for (var k = j + 2u; k < R; k++) { subtract4(k * m + rows, m - i0, f * load(k * m + j)); }
         }
       }
       sync();

@@ -32,8 +32,8 @@ export class BatchedSingularValues {
       throw new RangeError(`${label}: workgroupSize must be an integer in [1, ${maxInvocations}] on this device, got ${workgroupSize}`);
     }
     const workFloats = m * r;
-    // diag, superdiag, sigma, the squared Golub–Kahan off-diagonal; four scalars.
-    const sharedBytes = workgroupBytes(workFloats) + workMatrixFixedBytes(workgroupSize) + 3 * workgroupBytes(r) + workgroupBytes(2 * r) + 4 * 16;
+    // diag, superdiag, sigma, the squared Golub–Kahan off-diagonal; two scalars.
+    const sharedBytes = workgroupBytes(workFloats) + workMatrixFixedBytes(workgroupSize) + 3 * workgroupBytes(r) + workgroupBytes(2 * r) + 2 * 16;
     this.memory = chooseWorkMemory(device, spec.memory ?? 'auto', sharedBytes, `${label}: the singular values of a ${rows}×${cols} matrix`);
     const { constants, scratch } = workMatrixSetup(device, batch, this.memory, workFloats, workgroupSize);
     this.pipeline = computePipeline(device, 'singular values', withWorkMatrix(source), constants);
@@ -49,16 +49,14 @@ export class BatchedSingularValues {
 }
 
 /**
- * Default invocations per workgroup. The reflections' updates run one column (or row) per
- * invocation and the bisections one value per invocation, so up to r of them are useful on a GPU
+ * Default invocations per workgroup. The reflections' updates run four columns (or rows) per
+ * invocation and the multisections one value per invocation, so up to r of them are useful on a GPU
  * (rounded up to 32, a warp). Software adapters (SwiftShader) run a workgroup on one core, a few
- * SIMD lanes (4) at a time, and every extra invocation is another fiber to switch at each
- * barrier. Measured there: for 32 matrices of 64×64, 4 to 16 invocations take 114–117 ms, 64 take
- * 172 ms; for 256 of 16×16, 4 take 52 ms, 16 take 71 ms (1 takes 115: the lanes go unused). So 4
- * for small matrices, 16 from r > 16 (256×256: 206 ms at 16, 216 at 4).
+ * SIMD lanes (4) at a time: there one SIMD group is fastest. Measured for 32 matrices of 64×64:
+ * 64 ms with 4 invocations, 68 with 8, 84 with 16; 256 of 16×16: 25, 32, 42 ms.
  */
 export function singularValuesWorkgroupSize(device: GPUDevice, r: number): number {
   const maxInvocations = Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
-  if (isSoftwareDevice(device)) return Math.min(r <= 16 ? 4 : 16, maxInvocations);
+  if (isSoftwareDevice(device)) return Math.min(4, maxInvocations);
   return Math.min(256, Math.ceil(r / 32) * 32, maxInvocations);
 }
