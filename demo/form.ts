@@ -18,7 +18,7 @@ const GROUPS: { legend: string; knobs: string[]; wide?: string[] }[] = [
   { legend: 'Task', knobs: ['task', 'size', 'target'], wide: ['target'] },
   { legend: 'Network', knobs: ['depth', 'width'] },
   { legend: 'Initialisation', knobs: ['init', 'init-scale'] },
-  { legend: 'Training', knobs: ['lr', 'weight-decay', 'steps', 'record-every', 'seeds'] },
+  { legend: 'Training', knobs: ['lr', 'weight-decay', 'steps', 'record-every', 'svd', 'seeds'] },
 ];
 
 export class ConfigForm {

@@ -5,7 +5,8 @@
  * Writes return new configs (never mutate) and keep them valid where one field implies another:
  * switching the task kind adds what the new kind needs and drops what only the old one used.
  */
-import type { Config, InitKind, TaskKind } from '../config/types.js';
+import type { Config, InitKind, SvdAlgorithm, TaskKind } from '../config/types.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { withValue } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 
@@ -24,6 +25,7 @@ export interface Knob {
 
 export const TASK_KINDS: readonly TaskKind[] = ['factorization', 'completion', 'regression', 'sensing'];
 export const INIT_KINDS: readonly InitKind[] = ['gaussian', 'orthogonal', 'balanced'];
+export const SVD_ALGORITHMS: readonly SvdAlgorithm[] = ['bisection', 'jacobi'];
 
 function number(text: string, field: string, integer = false): number {
   const value = Number(text.trim());
@@ -206,6 +208,19 @@ export const KNOBS: readonly Knob[] = [
     path: 'record.every',
     read: (c) => String(c.record.every),
     write: (c, text) => withValue(c, 'record.every', number(text, 'record.every', true)),
+  },
+  {
+    name: 'svd',
+    label: 'spectra by',
+    type: 'choice',
+    choices: SVD_ALGORITHMS,
+    path: 'record.svd',
+    read: (c) => c.record.svd ?? DEFAULTS.record.svd,
+    write(config, text) {
+      const svd = text.trim() as SvdAlgorithm;
+      if (!SVD_ALGORITHMS.includes(svd)) throw new ConfigError('record.svd', text, `must be one of ${SVD_ALGORITHMS.join(', ')}`);
+      return withValue(config, 'record.svd', svd);
+    },
   },
   {
     name: 'seeds',
