@@ -9,7 +9,7 @@ import source from '../../shaders/singular-values.wgsl?raw';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import {
-  chooseWorkMemory, type MatrixBatchSpec, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup, type WorkMemory,
+  chooseWorkMemory, type MatrixBatchSpec, maxWorkgroupInvocations, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup, type WorkMemory,
 } from './workspace.js';
 
 export interface SingularValuesSpec extends MatrixBatchSpec {
@@ -26,7 +26,7 @@ export class BatchedSingularValues {
   constructor(device: GPUDevice, spec: SingularValuesSpec) {
     const batch = resolveMatrixBatch(spec, 'singular values');
     const { rows, cols, r, m, label } = batch;
-    const maxInvocations = Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+    const maxInvocations = maxWorkgroupInvocations(device);
     const workgroupSize = spec.workgroupSize ?? singularValuesWorkgroupSize(device, r);
     if (!Number.isInteger(workgroupSize) || workgroupSize < 1 || workgroupSize > maxInvocations) {
       throw new RangeError(`${label}: workgroupSize must be an integer in [1, ${maxInvocations}] on this device, got ${workgroupSize}`);
@@ -56,7 +56,7 @@ export class BatchedSingularValues {
  * 64 ms with 4 invocations, 68 with 8, 84 with 16; 256 of 16×16: 25, 32, 42 ms.
  */
 export function singularValuesWorkgroupSize(device: GPUDevice, r: number): number {
-  const maxInvocations = Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+  const maxInvocations = maxWorkgroupInvocations(device);
   if (isSoftwareDevice(device)) return Math.min(4, maxInvocations);
   return Math.min(256, Math.ceil(r / 32) * 32, maxInvocations);
 }

@@ -9,7 +9,7 @@ import { DeviceLimitError } from '../errors.js';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import {
-  chooseWorkMemory, type MatrixBatchSpec, placeholder, requireFloats, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup,
+  chooseWorkMemory, maxWorkgroupInvocations, type MatrixBatchSpec, placeholder, requireFloats, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup,
   type WorkMemory,
 } from './workspace.js';
 
@@ -79,8 +79,7 @@ export class BatchedSvd {
     if (spec.sweeps) requireFloats(label, 'sweeps', spec.sweeps, batch);
 
     const pairs = Math.ceil(r / 2);
-    const limits = device.limits;
-    const maxInvocations = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+    const maxInvocations = maxWorkgroupInvocations(device);
     if (pairs > maxInvocations) {
       throw new DeviceLimitError(
         `${label}: a ${rows}×${cols} SVD rotates ${pairs} column pairs at once, one invocation each, but this device allows ` +
@@ -137,7 +136,7 @@ export function svdPairThreads(device: GPUDevice, rows: number, cols: number): n
   if (isSoftwareDevice(device)) return 1;
   const m = Math.max(rows, cols);
   const pairs = Math.ceil(Math.min(rows, cols) / 2);
-  const maxInvocations = Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX, 256);
+  const maxInvocations = Math.min(maxWorkgroupInvocations(device), 256);
   let threads = 1;
   while (3 * (2 * threads) ** 2 <= m && pairs * threads * 2 <= maxInvocations) threads *= 2;
   return threads;

@@ -102,6 +102,11 @@ export function chooseWorkMemory(device: GPUDevice, requested: 'auto' | WorkMemo
   return memory;
 }
 
+/** The most invocations a one-dimensional workgroup (@workgroup_size(WG)) may have on this device. */
+export function maxWorkgroupInvocations(device: GPUDevice): number {
+  return Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+}
+
 export function requireFloats(label: string, name: string, buffer: GPUBuffer, floats: number): void {
   if (buffer.size < floats * 4) {
     throw new RangeError(`${label}: buffer \`${name}\` holds ${buffer.size / 4} floats but the kernel needs ${floats}.`);
