@@ -4,7 +4,18 @@ export { type SchattenIdentity, schattenIdentity } from './schattenIdentity.js';
 export { type Balancedness, balancedness } from './balancedness.js';
 export { type Alignment, type SingularFrames, alignment } from './alignment.js';
 export type { TracePoint } from './logTimeGrid.js';
-export { DEFAULT_PLATEAU_OPTIONS, type Plateau, type PlateauOptions, detectPlateaus, saddleLevels } from './plateaus.js';
+export {
+  DEFAULT_PLATEAU_OPTIONS,
+  type Plateau,
+  type PlateauOptions,
+  type SaddleAnalysis,
+  type SaddleContext,
+  type UnresolvedSaddle,
+  analyzeSaddles,
+  detectPlateaus,
+  learnedRank,
+  saddleLevels,
+} from './plateaus.js';
 export { DEFAULT_REGIME_OPTIONS, type Regime, type RegimeLabel, type RegimeMeasure, type RegimeOptions, classifyRegime } from './regime.js';
 export {
   DEFAULT_TRAJECTORY_OPTIONS,

@@ -3,12 +3,12 @@
  * t > 0, thinned to a minimum spacing in ln t, with losses floored before taking logs.
  */
 
-/** One recorded point of a run: t = η·step (SPEC §1) and the end-to-end numerical rank. */
+/** One recorded point of a run: t = η·step (SPEC §1), and the end-to-end singular values (descending) when recorded. */
 export interface TracePoint {
   step: number;
   time: number;
   loss: number;
-  rank: number;
+  singularValues?: readonly number[];
 }
 
 export interface LogTimeGrid {

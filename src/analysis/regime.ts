@@ -1,5 +1,5 @@
 /**
- * Lazy versus saddle-to-saddle (SPEC §9), read off a loss-and-rank trace. The two signatures:
+ * Lazy versus saddle-to-saddle (SPEC §9), read off a loss trace and its spectra. The two signatures:
  * - saddle-to-saddle (small initialisation): the loss stalls near successive saddles and leaves
  *   each in a sharp drop, so it shows plateaus after the initial one, and the rate of decrease
  *   −dC/dt grows by orders of magnitude at every escape (the tangent kernel ∝ σ^{2−2/N} grows
@@ -9,7 +9,7 @@
  *   (a completely monotone loss) and there is no plateau but the log-time artefact at t → 0.
  */
 import { type LogTimeGrid, type TracePoint, logTimeGrid, segmentSlopes } from './logTimeGrid.js';
-import { DEFAULT_PLATEAU_OPTIONS, type Plateau, type PlateauOptions, detectPlateaus } from './plateaus.js';
+import { DEFAULT_PLATEAU_OPTIONS, type Plateau, type PlateauOptions, type SaddleContext, detectPlateaus } from './plateaus.js';
 
 export interface RegimeOptions extends PlateauOptions {
   /** Largest rateGain still called lazy: a fixed kernel gives ≤ 1; 2 allows a mild drift. */
@@ -23,8 +23,8 @@ export interface RegimeMeasure {
   plateaus: Plateau[];
   /** Plateaus that are neither initial nor final: saddles visited after the start and left. */
   intermediatePlateaus: number;
-  /** Rank of each non-initial plateau in order (the last one final if the run settled). */
-  plateauRanks: number[];
+  /** Learned rank of each non-initial plateau in order (the last one final if the run settled); null without spectra. */
+  plateauRanks: (number | null)[];
   /**
    * max over t_a < t_b of r(t_b) / r(t_a), r = −ΔC/Δt between samples of the log-time grid,
    * over positive rates and above the loss floor: how much the loss's rate of decrease grew.
@@ -51,9 +51,9 @@ export interface Regime {
  *   target from a small start: rich, but not a sequence of saddles; or saddles too brief for the
  *   plateau options, as at depth 2 unless σ₀ is tiny or the target's values far apart).
  */
-export function classifyRegime(trace: readonly TracePoint[], options: Partial<RegimeOptions> = {}): Regime {
+export function classifyRegime(trace: readonly TracePoint[], options: Partial<RegimeOptions> = {}, context: SaddleContext = {}): Regime {
   const opts = { ...DEFAULT_REGIME_OPTIONS, ...options };
-  const plateaus = detectPlateaus(trace, opts);
+  const plateaus = detectPlateaus(trace, context, opts);
   const intermediate = plateaus.filter((p) => !p.initial && !p.final);
   const grid = logTimeGrid(trace, opts.logTimeResolution, opts.relativeLossFloor);
   const measure: RegimeMeasure = {

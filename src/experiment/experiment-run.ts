@@ -1,13 +1,15 @@
 /**
  * From a trained batch to per-run results: each network's records pulled out of the batch trace,
- * and the diagnostics of SPEC §9 (final spectrum, numerical and effective rank, plateaus). Pure,
+ * and the diagnostics of SPEC §9 (final spectrum, numerical and effective rank, plateaus, mode
+ * half-times). Pure,
  * so the browser's exports build the same results as the CLI.
  */
 import type { Run } from '../config/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { Trace } from '../engine/trace.js';
-import { detectPlateaus, effectiveRank, numericalRank, type TracePoint } from '../analysis/index.js';
-import type { PlateauSummary, ExperimentRun, RunTrace } from './types.js';
+import { analyzeSaddles, effectiveRank, numericalRank, type SaddleAnalysis, type TracePoint } from '../analysis/index.js';
+import { saddleContext } from './saddle-context.js';
+import type { ExperimentRun, RunTrace } from './types.js';
 
 /** Network b's records of a batch trace, with time t = lr·step (SPEC §1). */
 export function runTrace(run: Run, trace: Trace, b: number): RunTrace {
@@ -30,6 +32,7 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
   const singularValues = last >= 0 ? [...trace.singularValues[last]!] : [];
   const tolerance = run.config.record.rankTolerance;
   const hasSpectra = singularValues.length > 0;
+  const saddles = saddlesOf(run, trace, diverged);
   return {
     id: run.id,
     overrides: run.overrides,
@@ -40,38 +43,30 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
     singularValues,
     rank: hasSpectra ? numericalRank(singularValues, tolerance) : null,
     effectiveRank: hasSpectra ? effectiveRank(singularValues) : null,
-    plateaus: plateausOf(trace, diverged, tolerance, hasSpectra),
+    plateaus: saddles.plateaus,
+    unresolvedSaddles: saddles.unresolved,
+    halfTimes: saddles.halfTimes,
     metrics,
     trace,
   };
 }
 
 /**
- * The run's trace as analysis TracePoints (t, loss, numerical rank), up to divergence: a diverged
- * network's later records are frozen at a blown-up loss. Without spectra every rank is 0.
+ * The run's trace as analysis TracePoints (t, loss, singular values), up to divergence: a diverged
+ * network's later records are frozen at a blown-up loss. Without spectra, points carry none.
  */
-export function tracePoints(trace: RunTrace, diverged: Divergence, tolerance: number): TracePoint[] {
+export function tracePoints(trace: RunTrace, diverged: Divergence): TracePoint[] {
   const points: TracePoint[] = [];
   for (let i = 0; i < trace.steps.length; i++) {
     const step = trace.steps[i]!;
     const loss = trace.losses[i]!;
     if ((diverged && step >= diverged.step) || !Number.isFinite(loss)) break;
-    const values = trace.singularValues[i]!;
-    points.push({ step, time: trace.times[i]!, loss, rank: values.length > 0 ? numericalRank(values, tolerance) : 0 });
+    points.push({ step, time: trace.times[i]!, loss, singularValues: trace.singularValues[i] });
   }
   return points;
 }
 
-/** Plateaus of the trace before divergence; without spectra they are found on the loss alone and have no rank. */
-function plateausOf(trace: RunTrace, diverged: Divergence, tolerance: number, hasSpectra: boolean): PlateauSummary[] {
-  return detectPlateaus(tracePoints(trace, diverged, tolerance)).map((p) => ({
-    startStep: p.startStep,
-    endStep: p.endStep,
-    startTime: p.startTime,
-    endTime: p.endTime,
-    rank: hasSpectra ? p.rank : null,
-    loss: p.loss,
-    initial: p.initial,
-    final: p.final,
-  }));
+/** Plateaus, unresolved saddles and mode half-times of the trace before divergence (SPEC §9). */
+function saddlesOf(run: Run, trace: RunTrace, diverged: Divergence): SaddleAnalysis {
+  return analyzeSaddles(tracePoints(trace, diverged), saddleContext(run.config));
 }

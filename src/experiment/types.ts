@@ -4,6 +4,7 @@
  * `dlnsim merge` rebuilds it from those files, so everything here must be recoverable from them.
  */
 import type { Config, ResolvedConfig } from '../config/types.js';
+import type { Plateau, UnresolvedSaddle } from '../analysis/index.js';
 import type { Divergence } from '../engine/simulator.js';
 
 /** Shard i of n (1-based): the runs whose id ≡ i − 1 (mod n). */
@@ -21,20 +22,8 @@ export interface RunTrace {
   singularValues: number[][];
 }
 
-/** A plateau of the loss as detectPlateaus reports it (SPEC §9). */
-export interface PlateauSummary {
-  startStep: number;
-  endStep: number;
-  startTime: number;
-  endTime: number;
-  /** Numerical rank over the plateau; null when the run recorded no spectra. */
-  rank: number | null;
-  loss: number;
-  /** Flat from the first recorded t > 0: the start, not a saddle seen to be entered. */
-  initial: boolean;
-  /** Flat up to the last record: the end of training, or a saddle not yet left. */
-  final: boolean;
-}
+/** A plateau of the loss as analyzeSaddles reports it (SPEC §9; fields documented there and in docs/analysis.md). */
+export type PlateauSummary = Plateau;
 
 export interface ExperimentRun {
   /** Global run id from expandRuns (shards keep it). */
@@ -52,6 +41,10 @@ export interface ExperimentRun {
   effectiveRank: number | null;
   /** Plateaus of the trace up to divergence. */
   plateaus: PlateauSummary[];
+  /** Saddles between two mode half-times with too few records between them to see a plateau. */
+  unresolvedSaddles: UnresolvedSaddle[];
+  /** Per learnable mode (descending): the first recorded t with σ_i ≥ ½ its reference (target s_i, or its final value); [] without spectra. */
+  halfTimes: (number | null)[];
   /** Measurements a preset takes from the final layers (e.g. the Schatten identity of SPEC §7). */
   metrics: Record<string, number>;
   trace: RunTrace;

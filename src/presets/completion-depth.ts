@@ -10,7 +10,7 @@ import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { TaskData } from '../problem/types.js';
 import { formatNumber } from '../view/format.js';
-import { formatTable } from './table.js';
+import { formatTable, median } from './table.js';
 import type { Preset, Verdict } from './types.js';
 
 /** The observed entries count as fitted when their relative error is below this. */
@@ -95,10 +95,4 @@ function completionVerdict(result: ExperimentResult): Verdict {
     ? `PASS: every depth fits the observed entries (error < ${FITTED}); the unobserved error falls with depth: ${trend}`
     : `FAIL: ${fitted ? '' : `some runs do not fit the observed entries (error ≥ ${FITTED}); `}unobserved error by depth: ${trend}${improves ? '' : ' (not falling with depth from 2 on)'}`;
   return { claim, measured, pass, summary };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -5,7 +5,7 @@
  * large start it stays near its linearisation, the loss decays without plateaus and the rank starts
  * full and falls to the target's. classifyRegime (SPEC §9) labels each run from its loss and rank.
  */
-import { classifyRegime, type RegimeLabel } from '../analysis/index.js';
+import { classifyRegime, numericalRank, type RegimeLabel } from '../analysis/index.js';
 import { tracePoints } from '../experiment/experiment-run.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { formatNumber } from '../view/format.js';
@@ -51,7 +51,7 @@ function regimeVerdict(result: ExperimentResult): Verdict {
   if (scales.length < 2) return { claim, measured: ['needs converging runs at two init scales or more'], pass: false, summary: 'FAIL: nothing to compare across scales' };
   const rows: ScaleRow[] = scales.map((scale) => {
     const runs = byScale.get(scale)!;
-    const regimes = runs.map((run) => classifyRegime(tracePoints(run.trace, run.diverged, run.config.record.rankTolerance)));
+    const regimes = runs.map((run) => classifyRegime(tracePoints(run.trace, run.diverged)));
     const saddles = regimes.map((r) => r.measure.intermediatePlateaus).sort((a, b) => a - b);
     return { scale, runs, labels: regimes.map((r) => r.label), saddles: saddles[Math.floor((saddles.length - 1) / 2)]!, path: rankPath(runs[0]!) };
   });
@@ -78,9 +78,9 @@ function initScale(run: ExperimentRun): number | undefined {
 
 /** The run's numerical rank over time with repeats removed, e.g. "7→1→2→3→4"; blips shorter than a record are kept. */
 function rankPath(run: ExperimentRun): string {
-  const ranks = tracePoints(run.trace, run.diverged, run.config.record.rankTolerance)
+  const ranks = tracePoints(run.trace, run.diverged)
     .filter((p) => p.time > 0)
-    .map((p) => p.rank);
+    .map((p) => numericalRank(p.singularValues ?? [], run.config.record.rankTolerance));
   const path = ranks.filter((rank, i) => i === 0 || rank !== ranks[i - 1]);
   return path.length > 12 ? `${path.slice(0, 5).join('→')}→…→${path.slice(-5).join('→')}` : path.join('→');
 }

@@ -7,27 +7,25 @@
  *
  * Depth 3: at depth 2 escapes from a small start follow one another too closely (each takes
  * ~ ln(s/σ₀)/(2s)) for targets whose values differ by factors of two; at depth 3 an escape takes
- * ~ σ₀^{−1/3}/s, so each plateau spans about a factor two in time. The rank tolerance 0.05 counts
- * a mode once it is being learned (σ > 0.05·σ₁ = 0.4 here), not while it creeps up from σ₀.
+ * ~ σ₀^{−1/3}/s, so each plateau spans about a factor two in time and the products t_i·s_i of the
+ * half-times are nearly constant. The verdict demands every saddle in every run: the detector is
+ * measured to find ≥ 99% of saddles on a labelled set (test/unit/saddle-detection.test.ts), so a
+ * missing saddle is a finding about the dynamics, not noise to be tolerated.
  */
-import { saddleLevels } from '../analysis/index.js';
+import type { Plateau } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { formatNumber } from '../view/format.js';
-import { fraction, formatTable, percent } from './table.js';
+import { fraction, formatTable, median, percent } from './table.js';
 import type { Preset, Verdict } from './types.js';
 
-/** A plateau counts as the saddle of its rank k when its loss is within this of ½ Σ_{i>k} s_i². */
+/** A plateau counts as the saddle of its learned rank k when its loss is within this of ½ Σ_{i>k} s_i². */
 const LEVEL_TOLERANCE = 0.02;
-/** Each saddle must be resolved in at least this fraction of runs (seeds differ in how far apart their escapes fall). */
-const SEEN_FRACTION = 0.5;
-/** This fraction of all intermediate plateaus must sit at a predicted level. */
-const MATCHED_FRACTION = 0.9;
 /** Converged: final loss below this fraction of the initial saddle level ½ Σ s_i². */
 const CONVERGED = 1e-6;
 
 export const saddleToSaddle: Preset = {
   name: 'saddle-to-saddle',
-  description: 'Small init, rank-4 target s = (8, 4, 2, 1), depth 3: the loss plateaus at ½Σ_{i>k} s_i² while rank k is learned, one mode at a time',
+  description: 'Small init, rank-4 target s = (8, 4, 2, 1), depth 3: the loss plateaus at ½Σ_{i>k} s_i² while k modes are learned, one at a time',
   config: {
     name: 'saddle-to-saddle',
     task: { kind: 'factorization', target: { rows: 8, cols: 8, singularValues: [8, 4, 2, 1], seed: 1 } },
@@ -41,72 +39,79 @@ export const saddleToSaddle: Preset = {
   verdict: saddleVerdict,
 };
 
-interface SaddleMatch {
-  k: number;
-  plateau: ExperimentRun['plateaus'][number];
-  predicted: number;
-  error: number;
+interface RunSaddles {
+  run: ExperimentRun;
+  target: number[];
+  /** Per intermediate saddle k = 1 … r−1: the plateau of learned rank k at its level, or null. */
+  saddles: (Plateau | null)[];
+  /** Intermediate plateaus that sit at no predicted level (for their learned rank). */
+  stray: Plateau[];
+  converged: boolean;
 }
 
 function saddleVerdict(result: ExperimentResult): Verdict {
   const claim =
     'From a small initialisation the loss stalls at the saddles of the factorization loss, learning one singular mode at a time: ' +
-    'the k-th plateau has numerical rank k and loss ½ Σ_{i>k} s_i² (Jacot et al. 2021, saddle-to-saddle; Saxe et al. 2014).';
+    'the k-th plateau has k modes learned and loss ½ Σ_{i>k} s_i², and mode i escapes at t_i ∝ 1/s_i at depth ≥ 3 (Jacot et al. 2021, saddle-to-saddle; Saxe et al. 2014).';
   const runs = result.runs.filter((run) => !run.diverged);
   const targets = runs.map((run) => ('singularValues' in run.config.task.target && run.config.task.kind === 'factorization' ? run.config.task.target.singularValues : null));
   if (runs.length === 0 || targets.some((t) => t === null)) {
     return { claim, measured: ['no converging factorization run with a target given by its singular values'], pass: false, summary: 'FAIL: nothing to compare with the saddle levels' };
   }
-  const perRun = runs.map((run, i) => matchSaddles(run, targets[i]!));
-  const targetRank = Math.max(...targets.map((t) => t!.filter((s) => s > 0).length));
-  const saddles = Array.from({ length: targetRank - 1 }, (_, i) => i + 1);
-  const seen = saddles.map((k) => perRun.filter((m) => m.matched.some((x) => x.k === k)).length);
-  const plateaus = perRun.reduce((sum, m) => sum + m.intermediate, 0);
-  const matched = perRun.reduce((sum, m) => sum + m.matched.length, 0);
-  const worst = Math.max(0, ...perRun.flatMap((m) => m.matched.map((x) => x.error)));
-  const converged = runs.filter((run, i) => run.finalLoss < CONVERGED * saddleLevels(targets[i]!)[0]! && run.rank === targets[i]!.filter((s) => s > 0).length).length;
-  const shown = perRun.findIndex((m) => saddles.every((k) => m.matched.some((x) => x.k === k)));
-  const example = shown >= 0 ? shown : 0;
-  const exampleRun = runs[example]!;
+  const perRun = runs.map((run, i) => runSaddles(run, [...targets[i]!].filter((x) => x > 0).sort((a, b) => b - a)));
+  const rank = Math.max(...perRun.map((r) => r.target.length));
+  const saddles = Array.from({ length: rank - 1 }, (_, i) => i + 1);
+  const seen = saddles.map((k) => perRun.filter((r) => r.saddles[k - 1]).length);
+  const complete = perRun.filter((r) => r.saddles.every((p) => p !== null));
+  const stray = perRun.reduce((sum, r) => sum + r.stray.length, 0);
+  const unresolved = perRun.reduce((sum, r) => sum + r.run.unresolvedSaddles.length, 0);
+  const converged = perRun.filter((r) => r.converged).length;
+  const errors = perRun.flatMap((r) => r.saddles.flatMap((p) => (p?.levelError != null ? [p.levelError] : [])));
+  const worst = Math.max(0, ...errors);
+  const example = complete[0] ?? perRun[0]!;
 
-  const table = formatTable(
-    ['saddle k', 'rank', 't start', 't end', 'loss', 'predicted ½Σ_{i>k}s_i²', 'error'],
-    perRun[example]!.matched.map((x) => [
-      String(x.k),
-      String(x.plateau.rank),
-      formatNumber(x.plateau.startTime, 3),
-      formatNumber(x.plateau.endTime, 3),
-      formatNumber(x.plateau.loss, 5),
-      formatNumber(x.predicted, 5),
-      percent(x.error),
-    ]),
+  const plateauTable = formatTable(
+    ['saddle k', 't start', 't end', 'records', 'loss', 'predicted ½Σ_{i>k}s_i²', 'error'],
+    example.saddles.flatMap((p, i) =>
+      p ? [[String(i + 1), formatNumber(p.startTime, 3), formatNumber(p.endTime, 3), String(p.records), formatNumber(p.loss, 5), formatNumber(p.predicted ?? NaN, 5), percent(p.levelError ?? NaN)]] : [],
+    ),
+  );
+  const modeTable = formatTable(
+    ['mode i', 's_i', 'half-time t_i (median)', 't_i·s_i (median)', 't_i·s_i (min – max)'],
+    example.target.map((si, i) => {
+      const times = perRun.map((r) => r.run.halfTimes[i]).filter((t): t is number => t !== null && t !== undefined);
+      const products = times.map((t) => t * si);
+      return [String(i + 1), formatNumber(si, 3), formatNumber(median(times), 3), formatNumber(median(products), 3), `${formatNumber(Math.min(...products), 3)} – ${formatNumber(Math.max(...products), 3)}`];
+    }),
   );
   const measured = [
-    `run ${exampleRun.id} (init.seed ${exampleRun.config.init.seed}), plateaus between the start and convergence:`,
-    ...table.map((line) => `  ${line}`),
-    `all ${runs.length} runs: ${plateaus} such plateaus, ${matched} within ${percent(LEVEL_TOLERANCE)} of the level for their rank (largest error ${percent(worst)})`,
-    `saddle seen: ${saddles.map((k, i) => `k=${k} in ${fraction(seen[i]!, runs.length)} runs`).join(', ')}`,
-    `converged to the rank-${targetRank} target (loss < ${CONVERGED.toExponential(0)} × ½Σs_i²): ${fraction(converged, runs.length)} runs`,
+    `run ${example.run.id} (init.seed ${example.run.config.init.seed}), the saddles between the start and convergence:`,
+    ...plateauTable.map((line) => `  ${line}`),
+    `mode half-times (first t with σ_i ≥ s_i/2) over ${runs.length} runs:`,
+    ...modeTable.map((line) => `  ${line}`),
+    `saddle at its level (±${percent(LEVEL_TOLERANCE)}): ${saddles.map((k, i) => `k=${k} in ${fraction(seen[i]!, runs.length)} runs`).join(', ')} (largest error ${percent(worst)})`,
+    `every saddle in ${fraction(complete.length, runs.length)} runs; ${stray} intermediate plateau(s) at no predicted level; ${unresolved} saddle(s) unresolved by the record cadence`,
+    `converged to the rank-${rank} target (loss < ${CONVERGED.toExponential(0)} × ½Σs_i²): ${fraction(converged, runs.length)} runs`,
   ];
-  const pass =
-    plateaus > 0 && matched >= MATCHED_FRACTION * plateaus && seen.every((n) => n >= SEEN_FRACTION * runs.length) && converged >= MATCHED_FRACTION * runs.length;
+  const pass = complete.length === runs.length && stray === 0 && converged === runs.length;
   const summary = pass
-    ? `PASS: ${matched}/${plateaus} plateaus at the predicted saddle levels (largest error ${percent(worst)}), every saddle seen in ≥ ${Math.min(...seen)}/${runs.length} runs`
-    : `FAIL: ${matched}/${plateaus} plateaus at predicted levels (need ${percent(MATCHED_FRACTION)}), saddles seen in ${seen.join('/')} of ${runs.length} runs (need half), ${converged}/${runs.length} converged`;
+    ? `PASS: all ${saddles.length} saddles at their levels in all ${runs.length} runs (largest error ${percent(worst)}), all converged`
+    : `FAIL: every saddle in ${complete.length}/${runs.length} runs (saddles seen ${seen.join('/')}), ${stray} stray plateau(s), ${unresolved} unresolved, ${converged}/${runs.length} converged`;
   return { claim, measured, pass, summary };
 }
 
-/** The run's plateaus between the start and convergence, each matched to the saddle of its rank. */
-function matchSaddles(run: ExperimentRun, target: number[]): { intermediate: number; matched: SaddleMatch[] } {
-  const levels = saddleLevels(target);
+/** The run's intermediate plateaus matched to the saddle of their learned rank. */
+function runSaddles(run: ExperimentRun, target: number[]): RunSaddles {
   const intermediate = run.plateaus.filter((p) => !p.initial && !p.final);
-  const matched: SaddleMatch[] = [];
+  const saddles: (Plateau | null)[] = target.slice(1).map(() => null);
+  const stray: Plateau[] = [];
   for (const plateau of intermediate) {
     const k = plateau.rank;
-    if (k === null || k < 1 || k >= levels.length - 1) continue;
-    const predicted = levels[k]!;
-    const error = Math.abs(plateau.loss - predicted) / predicted;
-    if (error <= LEVEL_TOLERANCE) matched.push({ k, plateau, predicted, error });
+    const atLevel = k !== null && k >= 1 && k < target.length && plateau.levelError !== null && plateau.levelError <= LEVEL_TOLERANCE;
+    if (atLevel && !saddles[k - 1]) saddles[k - 1] = plateau;
+    else stray.push(plateau);
   }
-  return { intermediate: intermediate.length, matched };
+  const initialLevel = target.reduce((sum, s) => sum + s * s, 0) / 2;
+  const converged = run.finalLoss < CONVERGED * initialLevel && run.rank === target.length;
+  return { run, target, saddles, stray, converged };
 }

@@ -62,6 +62,8 @@ export function restoreResult(summary: Summary, traces: Map<number, RunTrace>): 
         rank: run.rank,
         effectiveRank: run.effectiveRank,
         plateaus: run.plateaus,
+        unresolvedSaddles: run.unresolvedSaddles,
+        halfTimes: run.halfTimes,
         metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
         trace: f32Trace(traces.get(run.id) ?? { steps: [], times: [], losses: [], singularValues: [] }, config.record.spectra === 'gpu'),
       };

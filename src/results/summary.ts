@@ -3,6 +3,7 @@
  * state and diagnostics (docs/cli.md lists every field). Pure: the CLI writes it to disk and the
  * browser offers it as a download. readSummary is its inverse, for `dlnsim merge`.
  */
+import type { UnresolvedSaddle } from '../analysis/index.js';
 import type { Config } from '../config/types.js';
 import type { DeviceSummary, ExperimentResult, PlateauSummary, ExperimentRun, Shard, Timing } from '../experiment/types.js';
 import type { Divergence } from '../engine/simulator.js';
@@ -23,6 +24,8 @@ export interface SummaryRun {
   rank: number | null;
   effectiveRank: number | null;
   plateaus: PlateauSummary[];
+  unresolvedSaddles: UnresolvedSaddle[];
+  halfTimes: (number | null)[];
   metrics: Record<string, number | null>;
   /** Flow runs: σ < flowThreshold·σ_max counted as 0 by the operator (train.flowThreshold, defaults filled); null for layer runs. */
   flowThreshold: number | null;
@@ -79,6 +82,8 @@ function summaryRun(run: ExperimentRun): SummaryRun {
     rank: run.rank,
     effectiveRank: run.effectiveRank === null ? null : finiteOrNull(run.effectiveRank),
     plateaus: run.plateaus,
+    unresolvedSaddles: run.unresolvedSaddles,
+    halfTimes: run.halfTimes,
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, finiteOrNull(value)])),
     flowThreshold: run.config.train.method === 'flow' ? run.config.train.flowThreshold : null,
     logVolume: finalLogVolume(run),

@@ -8,7 +8,9 @@ import {
   alignment,
   balancedness,
   classifyRegime,
+  analyzeSaddles,
   detectPlateaus,
+  learnedRank,
   effectiveRank,
   numericalRank,
   regularisedFixedPoints,
@@ -285,15 +287,18 @@ describe('saddleLevels', () => {
   });
 });
 
-/** Closed-form factorization trace: loss ½Σ(s_i − σ_i(t))², rank #σ_i > 1e-3·σ_max (SPEC §9, §10). */
+/** Closed-form factorization trace: loss ½Σ(s_i − σ_i(t))² and the aligned modes' σ_i(t) (SPEC §9, §10). */
 function closedFormTrace(depth: number, s: number[], sigma0: number, times: number[], f32 = false): TracePoint[] {
   const round = f32 ? Math.fround : (x: number) => x;
   const modes = s.map((si) => alignedModeTrajectory(depth, si, sigma0, times));
   return times.map((time, i) => {
     const sigma = modes.map((m) => round(m[i]!));
-    return { step: i, time, loss: round(s.reduce((sum, si, k) => sum + (si - sigma[k]!) ** 2 / 2, 0)), rank: numericalRank(sigma) };
+    return { step: i, time, loss: round(s.reduce((sum, si, k) => sum + (si - sigma[k]!) ** 2 / 2, 0)), singularValues: [...sigma].sort((a, b) => b - a) };
   });
 }
+
+/** What the pipeline knows of a factorization with target values s (saddleContext). */
+const factorizationContext = (s: number[]) => ({ references: [...s].sort((a, b) => b - a), levels: saddleLevels(s) });
 
 const uniformTimes = (end: number, dt: number) => Array.from({ length: Math.round(end / dt) + 1 }, (_, i) => i * dt);
 
@@ -319,23 +324,32 @@ describe('detectPlateaus on closed-form saddle-to-saddle traces (SPEC §9)', () 
     ];
     for (const [sampling, times, f32] of samplings) {
       it(`depth ${depth}, s = [${s}], σ₀ = ${sigma0}, ${sampling}: one plateau per intermediate saddle at its level (2%), between half-times`, () => {
-        const plateaus = detectPlateaus(closedFormTrace(depth, s, sigma0, times, f32));
+        const analysis = analyzeSaddles(closedFormTrace(depth, s, sigma0, times, f32), factorizationContext(s));
+        const plateaus = analysis.plateaus;
         const intermediate = plateaus.filter((p) => !p.initial && !p.final);
         expect(intermediate.map((p) => p.rank)).toEqual(s.slice(1).map((_, i) => i + 1));
         intermediate.forEach((p, i) => {
           const k = i + 1;
           expect(relativeError(p.loss, levels[k]!)).toBeLessThan(0.02);
+          expect(p.predicted).toBe(levels[k]);
+          expect(p.levelError).toBeCloseTo(relativeError(p.loss, levels[k]!), 12);
           // Saddle k is visited after mode k escaped and before mode k+1 does.
           expect(p.startTime).toBeGreaterThan(halfTimes[k - 1]!);
           expect(p.endTime).toBeLessThan(halfTimes[k]!);
           expect(p.endTime / p.startTime).toBeGreaterThan(1.5);
         });
+        // The initial plateau is reported once, with nothing learned.
         const initial = plateaus.filter((p) => p.initial);
-        expect(initial.length).toBeGreaterThan(0);
-        for (const p of initial) {
-          expect(relativeError(p.loss, levels[0]!)).toBeLessThan(0.02);
-          expect(p.endTime).toBeLessThan(halfTimes[0]!);
-        }
+        expect(initial).toHaveLength(1);
+        expect(initial[0]!.rank).toBe(0);
+        expect(relativeError(initial[0]!.loss, levels[0]!)).toBeLessThan(0.02);
+        expect(initial[0]!.endTime).toBeLessThan(halfTimes[0]!);
+        // Half-times: the first sample at or past the closed-form time σ_i = s_i/2.
+        analysis.halfTimes.forEach((t, i) => {
+          expect(t).toBeGreaterThanOrEqual(halfTimes[i]!);
+          expect(t! - halfTimes[i]!).toBeLessThanOrEqual(Math.max(...times.slice(1).map((x, j) => x - times[j]!)) * 1.0001);
+        });
+        expect(analysis.unresolved).toEqual([]);
         const final = plateaus.filter((p) => p.final);
         expect(final).toHaveLength(1);
         expect(final[0]!.rank).toBe(s.length);
@@ -347,7 +361,7 @@ describe('detectPlateaus on closed-form saddle-to-saddle traces (SPEC §9)', () 
   const { s, sigma0 } = saddleCases[0]!;
 
   it('labels the trace saddle-to-saddle, rank rising one at a time', () => {
-    const regime = classifyRegime(closedFormTrace(3, s, sigma0, uniformTimes(400, 0.05)));
+    const regime = classifyRegime(closedFormTrace(3, s, sigma0, uniformTimes(400, 0.05)), {}, factorizationContext(s));
     expect(regime.label).toBe('saddle-to-saddle');
     expect(regime.measure.intermediatePlateaus).toBe(3);
     expect(regime.measure.plateauRanks).toEqual([1, 2, 3, 4]);
@@ -373,7 +387,7 @@ describe('detectPlateaus on closed-form saddle-to-saddle traces (SPEC §9)', () 
     expect(stuck.label).toBe('undetermined');
     expect(stuck.measure.plateaus.map((p) => [p.initial, p.final])).toEqual([[true, true]]);
     // Too short for any plateau, but the loss never moved: no evidence for lazy either.
-    const short = [0, 0.1, 0.11, 0.12].map((time, step) => ({ step, time, loss: 5, rank: 2 }));
+    const short = [0, 0.1, 0.105, 0.11].map((time, step) => ({ step, time, loss: 5 }));
     expect(detectPlateaus(short)).toEqual([]);
     expect(classifyRegime(short).label).toBe('undetermined');
     expect(classifyRegime([]).label).toBe('undetermined');
@@ -381,31 +395,48 @@ describe('detectPlateaus on closed-form saddle-to-saddle traces (SPEC §9)', () 
 });
 
 describe('detectPlateaus mechanics', () => {
-  /** Loss given as a function of t on a log-spaced grid from 0.01 to 100, plus t = 0. */
-  const synthetic = (loss: (t: number) => number, rank: (t: number) => number = () => 1): TracePoint[] =>
-    [0, ...Array.from({ length: 401 }, (_, i) => 0.01 * Math.pow(1e4, i / 400))].map((time, step) => ({ step, time, loss: loss(time), rank: rank(time) }));
+  /** Loss given as a function of t on a log-spaced grid from 0.01 to 100, plus t = 0; σ(t) optional. */
+  const synthetic = (loss: (t: number) => number, sigma?: (t: number) => number[]): TracePoint[] =>
+    [0, ...Array.from({ length: 401 }, (_, i) => 0.01 * Math.pow(1e4, i / 400))].map((time, step) => ({ step, time, loss: loss(time), ...(sigma ? { singularValues: sigma(time) } : {}) }));
 
-  it('splits a plateau where the rank changes and marks both parts initial and final', () => {
-    const plateaus = detectPlateaus(synthetic(() => 1, (t) => (t < 1 ? 1 : 2)));
-    expect(plateaus.map((p) => [p.rank, p.initial, p.final])).toEqual([[1, true, true], [2, true, true]]);
+  it('does not split a plateau where a mode crosses a rank tolerance; its rank counts modes at half their reference', () => {
+    // The second mode rises through 1e-3·σ₁ at t = 1 while the loss stays flat: one plateau, rank 1.
+    const sigma = (t: number) => [2, 1e-4 * t * t];
+    const plateaus = detectPlateaus(synthetic(() => 1, sigma), { references: [2, 1] });
+    expect(plateaus.map((p) => [p.rank, p.initial, p.final])).toEqual([[1, true, true]]);
     expect(plateaus[0]!.startTime).toBeCloseTo(0.01, 12);
-    expect(plateaus[1]!.endTime).toBeCloseTo(100, 10);
+    expect(plateaus[0]!.endTime).toBeCloseTo(100, 10);
+    // Without references, the final values above rankTolerance·σ₁ are the references: σ₂(100) = 1 is learned at the end, not at the midpoint (σ₂(1) = 1e-4).
+    expect(learnedRank([2, 0.6], [2, 1], 0.5)).toBe(2);
+    expect(learnedRank([2, 0.4], [2, 1], 0.5)).toBe(1);
+    expect(learnedRank([], [2, 1], 0.5)).toBeNull();
+    expect(detectPlateaus(synthetic(() => 1, sigma))[0]!.rank).toBe(1);
+    // Without spectra the plateau has no rank.
+    expect(detectPlateaus(synthetic(() => 1))[0]!.rank).toBeNull();
+  });
+
+  it('joins flat stretches the loss did not leave (a blip under mergeTolerance), not those split by a drop', () => {
+    const blip = (t: number) => (Math.abs(Math.log(t)) < 0.05 ? 1.05 : 1);
+    expect(detectPlateaus(synthetic(blip))).toHaveLength(1);
+    const drop = (t: number) => (t < 1 ? 1 : 0.5);
+    expect(detectPlateaus(synthetic(drop)).map((p) => [p.loss, p.initial, p.final])).toEqual([[1, true, false], [0.5, false, true]]);
+    expect(detectPlateaus(synthetic(blip), {}, { mergeTolerance: 0.01 })).toHaveLength(2);
   });
 
   it('applies the slope threshold to |Δ ln C / Δ ln t| and reports the loss at the log-time midpoint', () => {
-    // C = t^{−0.04} has slope 0.04 everywhere: a plateau under 0.05, none under 0.03.
-    const plateaus = detectPlateaus(synthetic((t) => Math.pow(t, -0.04)));
+    // C = t^{−0.08} has slope 0.08 everywhere: a plateau under 0.1, none under 0.05.
+    const plateaus = detectPlateaus(synthetic((t) => Math.pow(t, -0.08)));
     expect(plateaus).toHaveLength(1);
-    // The level is C at the log-time midpoint √(0.01·100) = 1, not at either end (1.2, 0.83).
+    // The level is C at the log-time midpoint √(0.01·100) = 1, not at either end (1.45, 0.69).
     expect(plateaus[0]!.loss).toBeCloseTo(1, 12);
-    expect(detectPlateaus(synthetic((t) => Math.pow(t, -0.04)), { slopeThreshold: 0.03 })).toHaveLength(0);
+    expect(detectPlateaus(synthetic((t) => Math.pow(t, -0.08)), {}, { slopeThreshold: 0.05 })).toHaveLength(0);
   });
 
   it('drops flat stretches shorter than minSpanFactor', () => {
     // Flat on [2, 2.8] (a factor 1.4) between two steep power-law stretches.
     const loss = (t: number) => (t < 2 ? Math.pow(t / 2, -2) : t < 2.8 ? 1 : Math.pow(t / 2.8, -2));
-    expect(detectPlateaus(synthetic(loss)).filter((p) => !p.initial && !p.final)).toHaveLength(0);
-    const short = detectPlateaus(synthetic(loss), { minSpanFactor: 1.3 }).filter((p) => !p.initial && !p.final);
+    expect(detectPlateaus(synthetic(loss), {}, { minSpanFactor: 1.5 }).filter((p) => !p.initial && !p.final)).toHaveLength(0);
+    const short = detectPlateaus(synthetic(loss)).filter((p) => !p.initial && !p.final);
     expect(short).toHaveLength(1);
     expect(short[0]!.loss).toBeCloseTo(1, 12);
   });
