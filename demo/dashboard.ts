@@ -94,6 +94,7 @@ export class Dashboard {
     for (const p of this.plots) {
       p.refresh();
       p.plot.root.parentElement!.dataset.points = String(p.plot.data[0].length);
+      if (p.kind === 'loss') p.plot.root.parentElement!.dataset.plateaus = String(p.markedPlateaus);
     }
     this.sweepPlots.forEach((p) => p.refresh());
     this.view3d?.refresh();

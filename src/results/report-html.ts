@@ -8,11 +8,13 @@ import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { formatDuration, formatNumber, formatOverrides, formatRate } from '../view/format.js';
 import { runColour, singularColour } from '../view/palette.js';
 import type { SummaryExtras } from './summary.js';
-import { type GuideLine, PLOT_CSS, type PlotSeries, escapeXml, plotFigure } from './svg-plot.js';
+import { type GuideLine, PLOT_CSS, type PlotSeries, type PlotSpan, escapeXml, plotFigure } from './svg-plot.js';
 
 /** Lines per time plot and panels of singular values: beyond these a plot is unreadable anyway. */
 const MAX_LINES = 48;
 const MAX_PANELS = 9;
+/** Runs whose plateaus are drawn on the loss plot: more would hide the lines. */
+const MAX_MARKED_RUNS = 8;
 const MAX_TABLE_ROWS = 500;
 
 export function reportHtml(result: ExperimentResult, extras: SummaryExtras = {}): string {
@@ -103,6 +105,7 @@ function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
   }));
   const levels = commonSaddleLevels(result.runs);
   const guides: GuideLine[] = levels.slice(0, -1).map((level, k) => ({ value: level, label: `saddle ${k}: ${formatNumber(level, 3)}` }));
+  const spans = plateauSpans(shown.slice(0, MAX_MARKED_RUNS).map(({ run, group }) => ({ run, colour: group.colour })));
   const plot = plotFigure({
     id: 'loss',
     title: 'Loss over time',
@@ -112,14 +115,34 @@ function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
     y: 'log',
     series,
     guides,
+    spans,
     legend: legendOf(groups),
-    note: [shownNote(shown.length, result.runs.length, 'runs'), guides.length ? 'dashed: saddle levels ½ Σ_{i>k} sᵢ² (k modes learned)' : undefined]
+    note: [
+      shownNote(shown.length, result.runs.length, 'runs'),
+      guides.length ? 'dashed: saddle levels ½ Σ_{i>k} sᵢ² (k modes learned)' : undefined,
+      spans.length ? `bars: detected plateaus${shown.length > MAX_MARKED_RUNS ? ` of the first ${MAX_MARKED_RUNS} runs shown` : ''} (hover for rank and level)` : undefined,
+    ]
       .filter(Boolean)
       .join(' · '),
     width: 980,
     height: 380,
   });
   return `<section class="card"><h2>Loss</h2>${plot}</section>`;
+}
+
+/** The detected plateaus of a few runs as bars at their loss level (docs/analysis.md). */
+function plateauSpans(runs: { run: ExperimentRun; colour: string }[]): PlotSpan[] {
+  return runs.flatMap(({ run, colour }) =>
+    run.plateaus.map((p) => ({
+      x0: p.startTime,
+      x1: p.endTime,
+      y: p.loss,
+      colour,
+      label: `run ${run.id}: ${p.initial ? 'initial plateau' : p.final ? 'final plateau' : 'saddle'}, ${p.rank === null ? '' : `${p.rank} modes learned, `}loss ${formatNumber(p.loss, 4)}${
+        p.predicted !== null ? ` (predicted ${formatNumber(p.predicted, 4)})` : ''
+      }, t ${formatNumber(p.startTime, 3)}–${formatNumber(p.endTime, 3)}`,
+    })),
+  );
 }
 
 /** The factorization saddle levels (SPEC §9) when every run learns the same target, given by its singular values, without weight decay. */

@@ -22,6 +22,16 @@ export interface GuideLine {
   label: string;
 }
 
+/** A horizontal bar over the data from x0 to x1 at height y: a detected plateau, say. */
+export interface PlotSpan {
+  x0: number;
+  x1: number;
+  y: number;
+  colour: string;
+  /** Shown on hover. */
+  label: string;
+}
+
 export interface PlotSpec {
   title: string;
   xLabel: string;
@@ -30,6 +40,8 @@ export interface PlotSpec {
   y: Scale;
   series: PlotSeries[];
   guides?: GuideLine[];
+  /** Drawn over the series, translucent, so the line under them stays visible. */
+  spans?: PlotSpan[];
   /** A categorical x axis: series x values are indices into these names. */
   xCategories?: string[];
   /** Legend entries under the chart (label → colour); none when omitted. */
@@ -133,6 +145,11 @@ export function plotFigure(spec: PlotSpec): string {
     }
     if (body.length > 0) parts.push(`<g><title>${escapeXml(series.label)}</title>${body.join('')}</g>`);
   }
+  for (const span of spec.spans ?? []) {
+    if (!usable(span.x0, spec.x) || !usable(span.x1, spec.x) || !usableY(span.y)) continue;
+    const [x0, x1, y] = [px(span.x0), px(span.x1), py(span.y)];
+    parts.push(`<g><title>${escapeXml(span.label)}</title><line x1="${f(x0)}" y1="${f(y)}" x2="${f(x1)}" y2="${f(y)}" stroke="${span.colour}" class="p-span"/></g>`);
+  }
   parts.push('</g>');
   return figure(svg(width, height, parts.join('')), spec);
 }
@@ -155,7 +172,7 @@ export const PLOT_CSS =
   `.p-axis{fill:${AXIS};font-size:11.5px}.p-grid{stroke:${GRID};stroke-width:1}.p-minor{stroke-opacity:.45}` +
   `.p-frame{fill:none;stroke:#2a3442}.p-guide{stroke:${AXIS};stroke-dasharray:5 4;stroke-width:1}` +
   `.p-guide-label{fill:${AXIS};font-size:10px}.p-series{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}` +
-  `g:hover>.p-series{stroke-width:3}`;
+  `g:hover>.p-series{stroke-width:3}.p-span{stroke-width:7;stroke-opacity:.35;stroke-linecap:round}g:hover>.p-span{stroke-opacity:.7}`;
 
 /** SVG path through the projected points, breaking at gaps and dropping points within a pixel of the last one drawn. */
 function pathData(points: ([number, number] | null)[], step: boolean): string {

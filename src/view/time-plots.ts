@@ -1,6 +1,6 @@
 /**
  * Live charts over time (uPlot): loss and singular values on log–log axes, numerical rank on a
- * linear axis over log time. Time is t = η·step when every network has the same learning rate
+ * linear axis over log time; the loss plot marks the plateaus detected so far (plateau-marks.ts). Time is t = η·step when every network has the same learning rate
  * (the closed forms of SPEC §10 are in t), else the step. Step 0 has no place on a log axis; the
  * first point is the first record after it.
  */
@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import { axis, fitToContainer, referenceLines, type ReferenceLine } from './plot-style.js';
 import { runColour, singularColour, withAlpha } from './palette.js';
 import type { History, RunHistory } from './history.js';
+import { type PlateauMark, livePlateaus, plateauMarks } from './plateau-marks.js';
 
 export type TimePlotKind = 'loss' | 'singular' | 'rank';
 
@@ -28,6 +29,8 @@ export function timeAxis(history: History): TimeAxis {
 
 /** Largest number of end-to-end singular values drawn per network. */
 const MAX_DRAWN_SINGULAR = 8;
+/** Networks whose detected plateaus the loss plot marks: more bars would hide the lines. */
+const MAX_MARKED_RUNS = 8;
 
 const positive = (v: number) => (Number.isFinite(v) && v > 0 ? v : null);
 
@@ -37,6 +40,7 @@ export class TimePlot {
   private readonly time: TimeAxis;
   private drawnVersion = -1;
   private readonly series: { history: RunHistory; value: (index: number) => number | null }[] = [];
+  private marks: PlateauMark[] = [];
 
   constructor(
     container: HTMLElement,
@@ -74,10 +78,15 @@ export class TimePlot {
       },
       axes: [axis(this.time.label, true, 'x'), axis(yLabel, kind !== 'rank', 'y')],
       series: seriesOptions,
-      plugins: [referenceLines(() => references)],
+      plugins: [referenceLines(() => references), ...(kind === 'loss' ? [plateauMarks(() => this.marks, this.time.perStep)] : [])],
     };
     this.plot = new uPlot(options, [[], ...this.series.map(() => [])], container);
     this.observer = fitToContainer(this.plot, container);
+  }
+
+  /** Plateaus marked on a loss plot at the last refresh (0 for the other kinds). */
+  get markedPlateaus(): number {
+    return this.marks.length;
   }
 
   /** Redraws when the history changed since the last call. */
@@ -87,6 +96,9 @@ export class TimePlot {
     const steps = this.history.steps.filter((s) => s > 0);
     const x = steps.map((s) => s * this.time.perStep);
     const ys = this.series.map(({ history, value }) => history.alignedTo(steps, value));
+    if (this.kind === 'loss') {
+      this.marks = this.history.runs.slice(0, MAX_MARKED_RUNS).flatMap((run, i) => livePlateaus(run).map((plateau) => ({ plateau, colour: runColour(i) })));
+    }
     this.plot.setData([x, ...ys] as uPlot.AlignedData);
   }
 

@@ -84,6 +84,15 @@ test('a preset from the URL, with edits, fills the form', async ({ page }) => {
   await expect(page.locator('#runs tbody tr')).toHaveCount(2);
 });
 
+test('marks the plateaus it detects on the loss plot: the start, the three saddles and convergence', async ({ page }) => {
+  await page.goto('/demo/index.html?preset=saddle-to-saddle&seeds=1');
+  await waitForState(page, 'ready');
+  await page.click('#play');
+  await waitForState(page, 'done');
+  await expect(page.locator('[data-plot="loss"]')).toHaveAttribute('data-plateaus', '5');
+  await page.locator('[data-plot="loss"]').screenshot({ path: '.test-results/demo-plateaus.png' });
+});
+
 test('URL state round-trips: edits and view choices restore the same page', async ({ page }) => {
   await page.goto(demoUrl(SMALL_CONFIG, '&network.depth=2&train.lr=0.1&show-run=1'));
   await waitForState(page, 'ready');
