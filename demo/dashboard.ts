@@ -9,7 +9,7 @@ import { TimePlot } from '../src/view/time-plots.js';
 import { SweepPlot, sweptPaths } from '../src/view/sweep-plot.js';
 import { saddleGuides, singularValueGuides, targetSpectrum } from '../src/view/references.js';
 import { runColour, singularColour } from '../src/view/palette.js';
-import type { TrajectoryView } from '../src/view/trajectories.js';
+import { type TrajectoryView, viewDimensions } from '../src/view/trajectories.js';
 import type { LoadedInfo } from '../src/worker/protocol.js';
 import { RunsTable } from './runs-table.js';
 import { HeatmapPanel } from './heatmaps.js';
@@ -51,12 +51,14 @@ export class Dashboard {
       new TimePlot(plot('rank'), this.history, 'rank'),
     ];
     document.getElementById('rank-tolerance')!.textContent = `#{σᵢ > ${first.record.rankTolerance}·σ₁}`;
-    this.legends(Math.min(first.widths[0]!, first.widths[first.widths.length - 1]!));
     this.view3d?.show(this.history, spectrum);
+    const axes = Array.from({ length: viewDimensions(this.history) }, (_, k) => `σ<sub>${k + 1}</sub>`).join(', ');
+    document.getElementById('trajectories-title')!.innerHTML = `Trajectories of (${axes})`;
 
     this.showRun = info.runs.some((r) => r.id === view.showRun) ? view.showRun! : info.runs[0]!.id;
     this.table = new RunsTable(document.querySelector('#runs')!, this.history, (id) => this.pick(id));
     this.table.select(this.showRun);
+    this.legends(Math.min(first.widths[0]!, first.widths[first.widths.length - 1]!));
     this.heatmaps = new HeatmapPanel(this.history, document.querySelector('#heatmap-target')!, document.querySelector('#heatmap-learned')!);
     this.sweepView(view.sweepX);
     this.draw();
@@ -146,9 +148,27 @@ export class Dashboard {
       return span;
     };
     const runs = document.querySelector<HTMLElement>('[data-legend="runs"]')!;
-    const shown = this.history.runs.slice(0, 12);
-    runs.replaceChildren(...shown.map((r, i) => swatch(`network ${r.run.id}`, runColour(i))));
-    if (this.history.runs.length > shown.length) runs.append(swatch(`… ${this.history.runs.length - shown.length} more`, 'transparent'));
+    const groups = this.plots[0]!.groups;
+    if (groups.length > 0) {
+      // An ensemble: one entry per sweep point (its median line and 10–90% band); clicking one lists its networks.
+      runs.replaceChildren(
+        ...groups.map((g) => {
+          const entry = swatch(`${g.label} · ${g.runs.length} networks`, g.colour);
+          entry.dataset.point = g.label;
+          entry.tabIndex = 0;
+          entry.title = 'median and 10–90% band; click to list these networks';
+          const show = () => this.table.show(g.label);
+          entry.addEventListener('click', show);
+          entry.addEventListener('keydown', (event) => event.key === 'Enter' && show());
+          return entry;
+        }),
+        swatch(`median, 10–90% band per sweep point; faint: ${Math.min(12, groups.length * 2)} sample networks`, 'transparent'),
+      );
+    } else {
+      const shown = this.history.runs.slice(0, 12);
+      runs.replaceChildren(...shown.map((r, i) => swatch(`network ${r.run.id}`, runColour(i))));
+      if (this.history.runs.length > shown.length) runs.append(swatch(`… ${this.history.runs.length - shown.length} more`, 'transparent'));
+    }
     const singular = document.querySelector<HTMLElement>('[data-legend="singular"]')!;
     singular.replaceChildren(...Array.from({ length: Math.min(8, Math.max(rank, 1)) }, (_, i) => swatch(`σ${i + 1}`, singularColour(i))));
   }

@@ -1,4 +1,5 @@
 /** Public API of the analysis layer: spectral diagnostics (SPEC §9), SPEC §7 and §10 closed forms. */
+export { median, quantile } from './statistics.js';
 export { DEFAULT_RANK_TOLERANCE, effectiveRank, numericalRank, schatten, schattenPower } from './spectrum.js';
 export { type SchattenIdentity, schattenIdentity } from './schattenIdentity.js';
 export { type Balancedness, balancedness } from './balancedness.js';

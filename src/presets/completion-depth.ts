@@ -9,8 +9,9 @@ import { endToEnd } from '../reference/loss.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { TaskData } from '../problem/types.js';
+import { median } from '../analysis/statistics.js';
 import { formatNumber } from '../view/format.js';
-import { formatTable, median } from './table.js';
+import { formatTable } from './table.js';
 import type { Preset, Verdict } from './types.js';
 
 /** The observed entries count as fitted when their relative error is below this. */

@@ -11,6 +11,7 @@
  * below agree with those of η = 0.1 to the digits shown); 64 seeds per depth.
  */
 import { effectiveRank } from '../analysis/spectrum.js';
+import { quantile } from '../analysis/statistics.js';
 import type { FlowDepth } from '../config/types.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { singularValues } from '../linalg/decompositions.js';
@@ -133,12 +134,3 @@ function depthRow(depth: FlowDepth, runs: ExperimentRun[]): DepthRow {
 
 const depthOrder = (depth: FlowDepth) => (depth === 'infinity' ? Infinity : depth);
 const depthLabel = (depth: FlowDepth) => (depth === 'infinity' ? '∞' : String(depth));
-
-/** The q-quantile of sorted values, interpolating between order statistics; NaN when empty. */
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (at - lo) * (sorted[hi]! - sorted[lo]!);
-}

@@ -14,8 +14,9 @@
  */
 import type { Plateau } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
+import { median } from '../analysis/statistics.js';
 import { formatNumber } from '../view/format.js';
-import { fraction, formatTable, median, percent } from './table.js';
+import { fraction, formatTable, percent } from './table.js';
 import type { Preset, Verdict } from './types.js';
 
 /** A plateau counts as the saddle of its learned rank k when its loss is within this of ½ Σ_{i>k} s_i². */

@@ -1,4 +1,4 @@
-/** Plain-text tables for verdicts (columns padded to their widest cell, two spaces apart) and the numbers they show. */
+/** Plain-text tables for verdicts: columns padded to their widest cell, two spaces apart. */
 export function formatTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? '').length)));
   const line = (cells: string[]) =>
@@ -15,10 +15,3 @@ export const fraction = (k: number, n: number) => `${k}/${n}`;
 /** A relative error as a percentage with two significant digits. */
 export const percent = (relativeError: number) => `${Number((100 * relativeError).toPrecision(2))}%`;
 
-/** The median (mean of the middle two for an even count); NaN for no values. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}

@@ -29,6 +29,11 @@ export class RunHistory {
     return this.steps.length - 1;
   }
 
+  /** The index of this run's record at `step`, or undefined. */
+  indexOf(step: number): number | undefined {
+    return this.byStep.get(step);
+  }
+
   /** For each of `steps`, `value(recordIndex)` where this run recorded it, else null (a gap). */
   alignedTo(steps: readonly number[], value: (index: number) => number | null): (number | null)[] {
     return steps.map((step) => {

@@ -1,5 +1,6 @@
 /**
- * The 3D view: every network's trajectory of its top three singular values (σ₁, σ₂, σ₃), drawn by
+ * The 3D view: every network's trajectory of its top three singular values (σ₁, σ₂, σ₃; the plane
+ * (σ₁, σ₂) for networks with two), drawn by
  * a WebGPU render pipeline on the page's own device (the worker's device computes; this one only
  * draws). Coordinates are σ divided by the larger of the target's σ₁ and the largest σ₁ seen, so
  * the unit box holds everything. With a small initialisation, saddle-to-saddle learning is a walk
@@ -115,19 +116,22 @@ export class TrajectoryView {
     this.unit = largest > 0 ? largest : 1;
     const u = this.unit;
 
-    // The unit box and the axes.
+    // The unit box (a square when there are only two singular values) and the axes.
+    const dims = viewDimensions(history);
+    const bits = [1, 2, 4].slice(0, dims);
+    const count = 1 << dims;
     const corners: Point[] = [];
-    for (let i = 0; i < 8; i++) corners.push([i & 1, (i >> 1) & 1, (i >> 2) & 1]);
-    for (let i = 0; i < 8; i++) {
-      for (const bit of [1, 2, 4]) if (!(i & bit)) push(corners[i]!, corners[i | bit]!, '#ffffff', 0.07, 1 * ratio);
+    for (let i = 0; i < count; i++) corners.push([i & 1, (i >> 1) & 1, (i >> 2) & 1]);
+    for (let i = 0; i < count; i++) {
+      for (const bit of bits) if (!(i & bit)) push(corners[i]!, corners[i | bit]!, '#ffffff', 0.07, 1 * ratio);
     }
-    const axes: Point[] = [[1.12, 0, 0], [0, 1.12, 0], [0, 0, 1.12]];
+    const axes = ([[1.12, 0, 0], [0, 1.12, 0], [0, 0, 1.12]] as Point[]).slice(0, dims);
     axes.forEach((end, k) => push([0, 0, 0], end, singularColour(k), 0.85, 2 * ratio));
 
     // The saddles of the target: 0 → (s₁,0,0) → (s₁,s₂,0) → (s₁,s₂,s₃).
-    const s = [0, 1, 2].map((k) => (this.target[k] ?? 0) / u);
-    const saddles: Point[] = [[0, 0, 0], [s[0]!, 0, 0], [s[0]!, s[1]!, 0], [s[0]!, s[1]!, s[2]!]];
-    for (let k = 0; k < 3; k++) push(saddles[k]!, saddles[k + 1]!, '#ffffff', 0.18, 1.5 * ratio);
+    const s = [0, 1, 2].map((k) => (k < dims ? (this.target[k] ?? 0) / u : 0));
+    const saddles = ([[0, 0, 0], [s[0]!, 0, 0], [s[0]!, s[1]!, 0], [s[0]!, s[1]!, s[2]!]] as Point[]).slice(0, dims + 1);
+    for (let k = 0; k + 1 < saddles.length; k++) push(saddles[k]!, saddles[k + 1]!, '#ffffff', 0.18, 1.5 * ratio);
     for (const corner of saddles) push(corner, corner, '#ffffff', 0.55, 7 * ratio);
 
     // Trajectories, faint at the start and solid at the end, each with a dot where it is now.
@@ -154,9 +158,10 @@ export class TrajectoryView {
       this.overlay.append(element);
       this.labels.push({ element, point });
     };
-    ['σ₁', 'σ₂', 'σ₃'].forEach((name, k) => label(name, axes[k]!.map((v) => v * 1.06) as Point, singularColour(k)));
+    axes.forEach((axisEnd, k) => label(['σ₁', 'σ₂', 'σ₃'][k]!, axisEnd.map((v) => v * 1.06) as Point, singularColour(k)));
+    this.host.dataset.axes = String(dims);
     // Above its corner, so the label does not hide where the trajectories arrive.
-    const end = saddles[Math.min(3, this.target.length)]!;
+    const end = saddles[Math.min(dims, this.target.length)]!;
     if (this.target.length > 0) label(`target (box edge = ${Number(u.toPrecision(3))})`, [end[0], end[1], end[2] + 0.12], '#c8d0dc');
     return out;
   }
@@ -172,12 +177,19 @@ export class TrajectoryView {
   }
 }
 
+/** Axes the view draws: the networks' number of singular values, min(n_0, n_N), at most 3 (at least 1). */
+export function viewDimensions(history: History): number {
+  const values = history.runs.map((run) => Math.min(run.run.config.widths[0]!, run.run.config.widths[run.run.config.widths.length - 1]!));
+  return Math.max(1, Math.min(3, Math.max(...values)));
+}
+
 function addCanvas(host: HTMLElement): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   host.prepend(canvas);
   return canvas;
 }
 
+/** Values past the view's dimensions are 0 in the data already (a 2×2 network has no σ₃). */
 function toPoint(values: Float64Array, unit: number): Point {
   return [(values[0] ?? 0) / unit, (values[1] ?? 0) / unit, (values[2] ?? 0) / unit];
 }

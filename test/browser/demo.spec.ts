@@ -210,3 +210,30 @@ test('says clearly when the browser has no WebGPU', async ({ page }) => {
   await expect(page.locator('.fatal h1')).toHaveText('WebGPU is not available in this browser');
   await expect(page.locator('.fatal')).toContainText('enable-unsafe-webgpu');
 });
+
+test('256 networks read at a glance: bands and legend per sweep point, one page of the table', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto('/demo/index.html?preset=infinite-depth-completion');
+  await waitForState(page, 'ready');
+  await page.click('#play');
+  await waitForState(page, 'done');
+  // The legend lists the four sweep points (flow depths 5, 10, 20, ∞), not 256 networks.
+  const points = page.locator('[data-legend="runs"] [data-point]');
+  await expect(points).toHaveCount(4);
+  await expect(points.first()).toContainText('64 networks');
+  // One page of the table; the page stays under three screens.
+  await expect(page.locator('#runs tbody tr')).toHaveCount(25);
+  await expect(page.locator('.table-pager .page-label')).toHaveText('1–25 of 256');
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  expect(height).toBeLessThan(3 * 1000);
+  // A 2×2 problem has two singular values: the trajectory view draws two axes.
+  await expect(page.locator('#trajectories-title')).toHaveText('Trajectories of (σ1, σ2)');
+  await expect(page.locator('#view3d')).toHaveAttribute('data-axes', '2');
+  // A sweep point's entry lists its networks; sorting by loss orders the page.
+  await points.nth(1).click();
+  await expect(page.locator('.table-pager .page-label')).toHaveText('1–25 of 64');
+  await page.click('#runs th[data-sort="loss"]');
+  const losses = await page.locator('#runs tbody [data-column="loss"]').evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
+  expect(losses).toEqual([...losses].sort((a, b) => a - b));
+  await page.screenshot({ path: '.test-results/demo-ensemble.png', fullPage: true });
+});
