@@ -98,7 +98,10 @@ export class Dashboard {
       p.plot.root.parentElement!.dataset.points = String(p.plot.data[0].length);
       if (p.kind === 'loss') p.plot.root.parentElement!.dataset.plateaus = String(p.markedPlateaus);
     }
-    this.sweepPlots.forEach((p) => p.refresh());
+    for (const p of this.sweepPlots) {
+      p.refresh();
+      p.plot.root.parentElement!.dataset.points = String(p.drawnPoints);
+    }
     this.view3d?.refresh();
     this.table.refresh();
     this.heatmaps.refresh(this.showRun);

@@ -1,13 +1,16 @@
 /**
- * The view across a sweep: each network's latest loss or numerical rank against the value of one
- * swept parameter. Networks that differ only in that parameter form one line (so replicate seeds,
- * or a second swept parameter, give several lines). Numeric values spanning a decade or more get a
- * log axis; non-numeric ones (e.g. init kinds) sit at equal spacing.
+ * The view across a sweep: the latest loss or numerical rank against the value of one swept
+ * parameter. Networks that differ only in that parameter and in init.seed form one line (a second
+ * swept parameter gives several lines); with replicate seeds a line is their median, with the
+ * 10–90% band around it. Numeric values spanning a decade or more get a log axis; non-numeric
+ * ones (e.g. init kinds) sit at equal spacing.
  */
 import uPlot from 'uplot';
 import { axis, fitToContainer } from './plot-style.js';
 import { formatOverrides } from './format.js';
-import { runColour } from './palette.js';
+import { runColour, withAlpha } from './palette.js';
+import { quantile } from '../analysis/statistics.js';
+import { BAND } from './ensemble.js';
 import type { History, RunHistory } from './history.js';
 
 export type SweepMetric = 'loss' | 'rank';
@@ -39,7 +42,7 @@ export class SweepPlot {
     const logX = positive && Math.max(...(this.xs as number[])) / Math.min(...(this.xs as number[])) >= 10;
     const groups = new Map<string, RunHistory[]>();
     for (const run of history.runs) {
-      const { [path]: _swept, ...rest } = run.run.overrides;
+      const { [path]: _swept, 'init.seed': _seed, ...rest } = run.run.overrides;
       const key = formatOverrides(rest);
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key)!.push(run);
@@ -58,32 +61,44 @@ export class SweepPlot {
       axes: [xAxis, axis(metric === 'loss' ? 'latest loss' : 'latest numerical rank', metric === 'loss', 'y')],
       series: [
         {},
-        ...this.lines.map((_, i) => ({
-          label: `line ${i}`,
-          stroke: runColour(i),
-          width: 1.4,
-          spanGaps: true,
-          points: { show: true, size: 7, fill: runColour(i) },
-        })),
+        ...this.lines.flatMap((_, i) => [
+          { label: `line ${i} ${BAND[0] * 100}%`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } },
+          { label: `line ${i}`, stroke: runColour(i), width: 1.4, spanGaps: true, points: { show: true, size: 7, fill: runColour(i) } },
+          { label: `line ${i} ${BAND[1] * 100}%`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } },
+        ]),
       ],
+      bands: this.lines.map((_, i) => ({ series: [3 * i + 3, 3 * i + 1] as [number, number], fill: withAlpha(runColour(i), 0.18) })),
     };
-    this.plot = new uPlot(options, [[], ...this.lines.map(() => [])], container);
+    this.plot = new uPlot(options, [[], ...this.lines.flatMap(() => [[], [], []])], container);
     this.observer = fitToContainer(this.plot, container);
   }
 
   refresh(): void {
     if (this.drawnVersion === this.history.version) return;
     this.drawnVersion = this.history.version;
-    const x = this.xs.map((v, i) => (typeof v === 'number' ? v : i));
-    const ys = this.lines.map((line) =>
-      this.xs.map((value) => {
-        const run = line.find((r) => JSON.stringify(r.run.overrides[this.path]) === JSON.stringify(value));
-        if (!run || run.last < 0) return null;
-        const v = this.metric === 'loss' ? run.losses[run.last]! : (run.ranks[run.ranks.length - 1] ?? NaN);
-        return Number.isFinite(v) && (this.metric === 'rank' || v > 0) ? v : null;
-      }),
-    );
+    // A categorical axis (any value not a number, e.g. flowDepth 'infinity' among numbers) places every value at its index.
+    const numeric = this.xs.every((v) => typeof v === 'number');
+    const x = this.xs.map((v, i) => (numeric ? (v as number) : i));
+    const ys = this.lines.flatMap((line) => {
+      const columns: (number | null)[][] = [[], [], []];
+      for (const value of this.xs) {
+        const key = JSON.stringify(value);
+        const values = line
+          .filter((r) => r.last >= 0 && JSON.stringify(r.run.overrides[this.path]) === key)
+          .map((run) => (this.metric === 'loss' ? run.losses[run.last]! : (run.ranks[run.ranks.length - 1] ?? NaN)))
+          .filter((v) => Number.isFinite(v) && (this.metric === 'rank' || v > 0))
+          .sort((a, b) => a - b);
+        [BAND[0], 0.5, BAND[1]].forEach((q, c) => columns[c]!.push(values.length > 0 ? quantile(values, q) : null));
+      }
+      return columns;
+    });
     this.plot.setData([x, ...ys] as uPlot.AlignedData);
+  }
+
+  /** Medians drawn at the last refresh (a point per line and swept value that has a value). */
+  get drawnPoints(): number {
+    const medians = this.plot.data.slice(1).filter((_, i) => i % 3 === 1) as (number | null | undefined)[][];
+    return medians.reduce((n, column) => n + column.filter((v) => v !== null && v !== undefined).length, 0);
   }
 
   destroy(): void {

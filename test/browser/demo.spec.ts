@@ -229,6 +229,8 @@ test('256 networks read at a glance: bands and legend per sweep point, one page 
   // A 2×2 problem has two singular values: the trajectory view draws two axes.
   await expect(page.locator('#trajectories-title')).toHaveText('Trajectories of (σ1, σ2)');
   await expect(page.locator('#view3d')).toHaveAttribute('data-axes', '2');
+  // Across the sweep: one median (with its band over the 64 seeds) per depth.
+  await expect(page.locator('[data-plot="sweep-rank"]')).toHaveAttribute('data-points', '4');
   // A sweep point's entry lists its networks; sorting by loss orders the page.
   await points.nth(1).click();
   await expect(page.locator('.table-pager .page-label')).toHaveText('1–25 of 64');
