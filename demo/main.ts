@@ -15,6 +15,7 @@ import { ConfigForm, type FormChange } from './form.js';
 import { Dashboard, type ViewChoice } from './dashboard.js';
 import { NO_WEBGPU, SOFTWARE_ADAPTER, clearNotice, showFatal, showNotice } from './notices.js';
 import { downloadText } from './download.js';
+import { showResultPanel } from './result-panel.js';
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 
@@ -60,6 +61,7 @@ class Demo {
   async load(): Promise<void> {
     this.dashboard?.destroy();
     this.dashboard = null;
+    $('#panel-result').hidden = true;
     this.running = false;
     this.form.show(this.config, this.state.config ? undefined : (this.state.preset ?? PRESETS[0]?.name));
     $<HTMLTextAreaElement>('#config-json').value = JSON.stringify(this.config, null, 2);
@@ -96,6 +98,7 @@ class Demo {
         this.dashboard?.flush();
         this.setState(reply.stopped.reason === 'done' ? 'done' : 'paused');
         this.progress(Math.min(...reply.stopped.steps), reply.stopped.reason === 'done' ? 1 : undefined, reply.stopped.networkStepsPerSecond, 0);
+        if (reply.stopped.reason === 'done') void this.showResult();
         return;
       case 'device-lost':
         showNotice('device', 'warn', 'The GPU device was lost', `${reply.message} Rebuilding the networks on a new device from their last recorded state…`);
@@ -177,10 +180,29 @@ class Demo {
     setTimeout(() => (button.textContent = 'Copy link'), 1800);
   }
 
+  /** An unedited preset that ran to the end: its verdict and its figure, as report.html shows them. */
+  private async showResult(): Promise<void> {
+    const preset = this.unedited() ? (this.state.preset ?? PRESETS[0]?.name) : undefined;
+    const panel = $('#panel-result');
+    if (!preset) {
+      panel.hidden = true;
+      return;
+    }
+    try {
+      const files = await this.client.exportResults(preset);
+      showResultPanel(preset, files);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private unedited(): boolean {
+    return !this.state.config && this.state.edits.length === 0;
+  }
+
   private async export(which: 'summary' | 'trace'): Promise<void> {
     try {
-      const unedited = !this.state.config && this.state.edits.length === 0;
-      const files = await this.client.exportResults(unedited ? (this.state.preset ?? PRESETS[0]?.name) : undefined);
+      const files = await this.client.exportResults(this.unedited() ? (this.state.preset ?? PRESETS[0]?.name) : undefined);
       if (which === 'summary') downloadText('summary.json', files.summaryJson, 'application/json');
       else downloadText('trace.csv', files.traceCsv, 'text/csv');
     } catch (error) {

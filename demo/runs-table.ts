@@ -14,7 +14,7 @@ import { runColour } from '../src/view/palette.js';
 
 /** Singular values shown per network. */
 const SHOWN_SINGULAR = 4;
-export const PAGE_SIZE = 25;
+export const PAGE_SIZE = 20;
 
 type Column = { name: string; value: (run: RunHistory) => number | string | undefined; text?: (run: RunHistory) => string };
 

@@ -7,6 +7,7 @@ import { numericalRank, saddleLevels } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { formatDuration, formatNumber, formatOverrides, formatRate } from '../view/format.js';
 import { runColour, singularColour } from '../view/palette.js';
+import { presetFigures } from './figures/index.js';
 import type { SummaryExtras } from './summary.js';
 import { type GuideLine, PLOT_CSS, type PlotSeries, type PlotSpan, escapeXml, plotFigure } from './svg-plot.js';
 
@@ -22,6 +23,7 @@ export function reportHtml(result: ExperimentResult, extras: SummaryExtras = {})
   const groups = groupRuns(result.runs);
   const sections = [
     verdictSection(extras),
+    figureSection(extras.preset, result),
     lossSection(result, groups),
     spectraSection(result, groups),
     rankSection(result, groups),
@@ -91,6 +93,12 @@ function verdictSection({ verdict, preset }: SummaryExtras): string {
   const badge = verdict.pass ? '<span class="badge pass">PASS</span>' : '<span class="badge fail">FAIL</span>';
   return `<section class="card verdict"><h2>${badge} ${escapeXml(preset ?? 'verdict')}</h2>
 <p>${escapeXml(verdict.claim)}</p><pre>${escapeXml(verdict.measured.join('\n'))}</pre><p><strong>${escapeXml(verdict.summary)}</strong></p></section>`;
+}
+
+/** The preset's own figures (src/results/figures), the same the demo and <dln-sim> show. */
+function figureSection(preset: string | null | undefined, result: ExperimentResult): string {
+  const figures = presetFigures(preset, result);
+  return figures.length > 0 ? `<section class="card"><h2>Figure</h2><div class="figures">${figures.join('')}</div></section>` : '';
 }
 
 const legendOf = (groups: RunGroup[]) => (groups.length > 1 && groups.length <= 16 ? groups.map((g) => ({ label: g.label, colour: g.colour })) : undefined);
@@ -309,6 +317,7 @@ pre{font:12.5px/1.45 'JetBrains Mono','SFMono-Regular',ui-monospace,monospace;wh
 .pass{background:#1d3b24;color:#7ee081;border:1px solid #7ee081}
 .fail{background:#3d1c1c;color:#ff6b6b;border:1px solid #ff6b6b}
 figure.plot{margin:0}
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:18px}
 figure.plot svg{width:100%;height:auto;display:block}
 .panels{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:14px}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12.5px;color:#c3cad6;margin-top:6px}

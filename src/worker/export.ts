@@ -10,6 +10,7 @@ import type { Trace } from '../engine/trace.js';
 import type { AdapterReport } from '../gpu/device.js';
 import { batchExperimentRuns, type ExperimentResult } from '../experiment/index.js';
 import type { Preset } from '../presets/types.js';
+import { presetFigures } from '../results/figures/index.js';
 import { summaryJson } from '../results/summary.js';
 import { traceCsv } from '../results/trace-csv.js';
 import type { ExportedFiles } from './protocol.js';
@@ -38,9 +39,14 @@ export function experimentResult(config: Config, adapter: AdapterReport, seconds
   };
 }
 
-/** The files; a preset's verdict is included only for a complete run, as the CLI does. */
+/** The files, and the preset's verdict (only for a complete run, as the CLI does) and figures. */
 export function exportFiles(config: Config, adapter: AdapterReport, seconds: number, batches: TrainedBatch[], preset?: Preset): ExportedFiles {
   const result = experimentResult(config, adapter, seconds, batches);
   const verdict = preset && !result.aborted ? preset.verdict(result) : null;
-  return { summaryJson: summaryJson(result, { preset: preset?.name ?? null, verdict }), traceCsv: traceCsv(result) };
+  return {
+    summaryJson: summaryJson(result, { preset: preset?.name ?? null, verdict }),
+    traceCsv: traceCsv(result),
+    verdict,
+    figures: presetFigures(preset?.name, result),
+  };
 }

@@ -7,6 +7,7 @@
  * else streams (records, progress) or is a notice (device-lost, recovered, stopped, error).
  */
 import type { Config, ResolvedConfig } from '../config/types.js';
+import type { Verdict } from '../presets/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { BatchRecord } from '../engine/records.js';
 import type { AdapterReport } from '../gpu/device.js';
@@ -83,6 +84,10 @@ export interface StoppedInfo {
 export interface ExportedFiles {
   summaryJson: string;
   traceCsv: string;
+  /** The preset's verdict, for a complete run of an unedited preset; else null. */
+  verdict: Verdict | null;
+  /** The preset's figures as SVG <figure> markup (src/results/figures); [] without a preset. */
+  figures: string[];
 }
 
 /** An error as it crosses the boundary; ConfigError fields kept so the page can point at the field. */

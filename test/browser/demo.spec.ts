@@ -222,8 +222,8 @@ test('256 networks read at a glance: bands and legend per sweep point, one page 
   await expect(points).toHaveCount(4);
   await expect(points.first()).toContainText('64 networks');
   // One page of the table; the page stays under three screens.
-  await expect(page.locator('#runs tbody tr')).toHaveCount(25);
-  await expect(page.locator('.table-pager .page-label')).toHaveText('1–25 of 256');
+  await expect(page.locator('#runs tbody tr')).toHaveCount(20);
+  await expect(page.locator('.table-pager .page-label')).toHaveText('1–20 of 256');
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   expect(height).toBeLessThan(3 * 1000);
   // A 2×2 problem has two singular values: the trajectory view draws two axes.
@@ -233,9 +233,15 @@ test('256 networks read at a glance: bands and legend per sweep point, one page 
   await expect(page.locator('[data-plot="sweep-rank"]')).toHaveAttribute('data-points', '4');
   // A sweep point's entry lists its networks; sorting by loss orders the page.
   await points.nth(1).click();
-  await expect(page.locator('.table-pager .page-label')).toHaveText('1–25 of 64');
+  await expect(page.locator('.table-pager .page-label')).toHaveText('1–20 of 64');
   await page.click('#runs th[data-sort="loss"]');
   const losses = await page.locator('#runs tbody [data-column="loss"]').evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
   expect(losses).toEqual([...losses].sort((a, b) => a - b));
+  // The preset's verdict and its own figures (the report's): the hyperbola scatter and the rank histogram.
+  await expect(page.locator('#panel-result')).toBeVisible();
+  await expect(page.locator('#result-badge')).toHaveText(/PASS|FAIL/);
+  await expect(page.locator('#result-figures')).toHaveAttribute('data-figures', '2');
+  expect(await page.locator('#result-figures circle').count()).toBeGreaterThan(200);
+  await page.locator('#panel-result').screenshot({ path: '.test-results/demo-figure-infinite-depth-completion.png' });
   await page.screenshot({ path: '.test-results/demo-ensemble.png', fullPage: true });
 });

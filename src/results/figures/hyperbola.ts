@@ -1,0 +1,62 @@
+/**
+ * infinite-depth-completion (Cohen, Menon & Veraszto 2023, Figure 4): the learned off-diagonal
+ * entries (w₁₂, w₂₁) of the 2×2 completion, one colour per flow depth, over the two branches of the
+ * rank-one hyperbola w₁₂·w₂₁ = 1; and the histogram of the final effective ranks per depth.
+ */
+import type { ExperimentResult } from '../../experiment/types.js';
+import type { FlowDepth } from '../../config/types.js';
+import type { PlotSeries, PlotSpec } from '../svg-plot.js';
+import { groupBy } from './groups.js';
+
+const BINS = 10;
+
+export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
+  const runs = result.runs.filter((run) => !run.diverged && 'w12' in run.metrics && Number.isFinite(run.metrics.w12) && Number.isFinite(run.metrics.w21));
+  if (runs.length === 0) return [];
+  const depthKey = (depth: FlowDepth) => (depth === 'infinity' ? Number.POSITIVE_INFINITY : depth);
+  const groups = groupBy(runs, (run) => depthKey(run.config.train.flowDepth), (k) => `N = ${k === Number.POSITIVE_INFINITY ? '∞' : k}`);
+  const extent = Math.max(1.5, ...runs.flatMap((run) => [Math.abs(run.metrics.w12!), Math.abs(run.metrics.w21!)])) * 1.05;
+  const branch = (sign: number): PlotSeries => {
+    const points: [number, number][] = [];
+    for (let i = 0; i <= 200; i++) {
+      // a from 1/extent to extent, log-spaced, so both arms of the branch are smooth.
+      const a = sign * Math.exp(Math.log(1 / extent) + (2 * Math.log(extent) * i) / 200);
+      points.push([a, 1 / a]);
+    }
+    return { label: `w₁₂·w₂₁ = 1 (${sign > 0 ? 'positive' : 'negative'} branch)`, colour: sign > 0 ? '#c8d0dc' : '#8b95a7', points };
+  };
+  const scatter: PlotSpec = {
+    id: 'figure-hyperbola',
+    title: '(w₁₂, w₂₁) over the hyperbola w₁₂·w₂₁ = 1',
+    xLabel: 'w₁₂',
+    yLabel: 'w₂₁',
+    x: 'linear',
+    y: 'linear',
+    series: [branch(1), branch(-1), ...groups.map((g) => ({ label: g.label, colour: g.colour, style: 'points' as const, points: g.runs.map((run) => [run.metrics.w12!, run.metrics.w21!] as const) }))],
+    legend: groups.map((g) => ({ label: `${g.label} (${g.runs.length} runs)`, colour: g.colour })),
+    note: 'lines: the two branches of the hyperbola (rank-one completions); the deeper, the nearer',
+    width: 520,
+    height: 460,
+  };
+  const histogram: PlotSpec = {
+    id: 'figure-effective-rank',
+    title: 'Final effective rank per depth',
+    xLabel: 'effective rank',
+    yLabel: 'fraction of runs',
+    x: 'linear',
+    y: 'linear',
+    series: groups.map((g) => {
+      const counts = new Array<number>(BINS).fill(0);
+      for (const run of g.runs) {
+        const r = run.metrics.effectiveRank ?? run.effectiveRank ?? NaN;
+        if (Number.isFinite(r)) counts[Math.min(BINS - 1, Math.max(0, Math.floor((r - 1) * BINS)))]!++;
+      }
+      return { label: g.label, colour: g.colour, style: 'line+points' as const, points: counts.map((c, i) => [1 + (i + 0.5) / BINS, c / g.runs.length] as const) };
+    }),
+    legend: groups.map((g) => ({ label: g.label, colour: g.colour })),
+    note: `${BINS} bins from 1 (rank one) to 2 (two equal singular values)`,
+    width: 520,
+    height: 460,
+  };
+  return [scatter, histogram];
+}

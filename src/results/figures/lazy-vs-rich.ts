@@ -1,0 +1,36 @@
+/** lazy-vs-rich: the saddles each run visited against its initialisation scale, every run and the median per scale. */
+import { median } from '../../analysis/statistics.js';
+import type { ExperimentResult, ExperimentRun } from '../../experiment/types.js';
+import type { PlotSpec } from '../svg-plot.js';
+import { runColour } from '../../view/palette.js';
+import { groupBy } from './groups.js';
+
+const scaleOf = (run: ExperimentRun) => run.config.init.scale ?? run.config.init.std ?? run.config.init.gain ?? NaN;
+const saddlesOf = (run: ExperimentRun) => run.plateaus.filter((p) => !p.initial && !p.final).length;
+
+export function lazyVsRichFigures(result: ExperimentResult): PlotSpec[] {
+  const runs = result.runs.filter((run) => !run.diverged && scaleOf(run) > 0);
+  if (runs.length === 0) return [];
+  const groups = groupBy(runs, scaleOf, String);
+  return [
+    {
+      id: 'figure-lazy-vs-rich',
+      title: 'Saddles against init scale',
+      xLabel: 'initialisation scale',
+      yLabel: 'intermediate plateaus (saddles)',
+      x: 'log',
+      y: 'linear',
+      series: [
+        { label: 'every run', colour: runColour(1), style: 'points', points: runs.map((run) => [scaleOf(run), saddlesOf(run)] as const) },
+        { label: 'median per scale', colour: runColour(0), style: 'line+points', points: groups.map((g) => [g.key, median(g.runs.map(saddlesOf))] as const) },
+      ],
+      legend: [
+        { label: 'median per scale', colour: runColour(0) },
+        { label: 'every run', colour: runColour(1) },
+      ],
+      note: 'small scales: one saddle per mode (rich); large scales: none (lazy)',
+      width: 560,
+      height: 340,
+    },
+  ];
+}

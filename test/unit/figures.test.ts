@@ -1,0 +1,63 @@
+/**
+ * Every preset's figure renders with its data: built from a synthetic result of the preset's own
+ * runs (no GPU), each figure must draw a point or line per datum, never "no data to plot".
+ */
+import { describe, expect, it } from 'vitest';
+import { expandRuns } from '../../src/config/index.js';
+import { experimentRun } from '../../src/experiment/index.js';
+import type { ExperimentResult } from '../../src/experiment/types.js';
+import { PRESETS } from '../../src/presets/index.js';
+import { hasFigures, presetFigures } from '../../src/results/figures/index.js';
+
+/** A run of the preset that learned its target: σ from 1e-3 to s, loss from ½Σs² to ~0, with plausible metrics. */
+function syntheticResult(name: string): ExperimentResult {
+  const preset = PRESETS.find((p) => p.name === name)!;
+  const runs = expandRuns(preset.config).map((run, i) => {
+    const target = run.config.task.target;
+    const s = 'singularValues' in target ? [...target.singularValues].sort((a, b) => b - a) : [1, 0.5];
+    const steps = [0, 10, 100, 1000];
+    const fraction = [0, 0.2, 0.8, 1];
+    const trace = {
+      steps,
+      times: steps.map((step) => step * run.config.train.lr),
+      losses: fraction.map((f) => s.reduce((sum, v) => sum + (v * (1 - f)) ** 2, 0) / 2 + 1e-9),
+      singularValues: fraction.map((f) => s.map((v) => Math.max(1e-3, v * f))),
+    };
+    const sign = i % 2 === 0 ? 1 : -1;
+    return experimentRun(run, trace, false, { w12: sign * (1 + i / 100), w21: sign / (1 + i / 100), hyperbolaGap: 0.01, effectiveRank: 1 + (i % 10) / 10, unobservedError: 0.1 / (1 + (i % 4)) });
+  });
+  return { config: preset.config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1 }, shard: null, aborted: false, runs };
+}
+
+describe('preset figures', () => {
+  const named = PRESETS.filter((p) => hasFigures(p.name));
+
+  it('every preset has one', () => {
+    expect(PRESETS.filter((p) => !hasFigures(p.name)).map((p) => p.name)).toEqual([]);
+  });
+
+  for (const preset of named) {
+    it(`${preset.name}: draws its data`, () => {
+      const result = syntheticResult(preset.name);
+      const figures = presetFigures(preset.name, result);
+      expect(figures.length).toBeGreaterThan(0);
+      for (const figure of figures) {
+        expect(figure).not.toContain('no data to plot');
+        expect(figure).toMatch(/<(path|circle)/);
+      }
+    });
+  }
+
+  it('the CMV scatter has a point per run and both hyperbola branches', () => {
+    const result = syntheticResult('infinite-depth-completion');
+    const [scatter] = presetFigures('infinite-depth-completion', result);
+    expect(scatter!.match(/<circle/g)).toHaveLength(result.runs.length);
+    expect(scatter).toContain('positive branch');
+    expect(scatter).toContain('negative branch');
+  });
+
+  it('no preset, or no runs: no figure', () => {
+    expect(presetFigures(null, syntheticResult('saddle-to-saddle'))).toEqual([]);
+    expect(presetFigures('saddle-to-saddle', { ...syntheticResult('saddle-to-saddle'), runs: [] })).toEqual([]);
+  });
+});
