@@ -5,7 +5,9 @@
  */
 import type { Config } from '../src/config/types.js';
 import { ConfigError } from '../src/errors.js';
+import { parseConfig } from '../src/config/index.js';
 import { initScaleField, knob, type Knob } from '../src/view/knobs.js';
+import { fieldEditors } from './config-fields.js';
 
 export interface PresetChoice {
   name: string;
@@ -26,6 +28,10 @@ export class ConfigForm {
   private readonly fields = new Map<string, { knob: Knob; input: HTMLInputElement | HTMLSelectElement; error: HTMLElement; label: HTMLElement }>();
   private readonly presetSelect: HTMLSelectElement;
   private readonly presetDescription: HTMLElement;
+  /** Every field the knobs do not show: the sweep axes and the rest of the config. */
+  private readonly everything: HTMLFieldSetElement;
+  /** Config paths the knobs read and write. */
+  private readonly covered = new Set<string>();
 
   constructor(
     form: HTMLFormElement,
@@ -58,6 +64,10 @@ export class ConfigForm {
       for (const name of group.knobs) set.append(this.field(knob(name), group.wide?.includes(name) ?? false));
       form.append(set);
     }
+    for (const { knob: k } of this.fields.values()) for (const path of k.path.split(/[,|]/)) this.covered.add(path.trim());
+    this.everything = fieldset('Sweep and every other field');
+    this.everything.classList.add('everything');
+    form.append(this.everything);
     form.addEventListener('submit', (event) => event.preventDefault());
   }
 
@@ -70,10 +80,19 @@ export class ConfigForm {
       const value = k.read(config);
       input.value = value ?? '';
       input.disabled = value === undefined;
+      // A knob the config has no field for (the target spectrum of a matrix target) is not shown empty.
+      label.hidden = value === undefined;
       input.classList.remove('invalid');
       error.textContent = '';
       if (k.name === 'init-scale') label.firstChild!.textContent = `init ${initScaleField(config)}`;
     }
+    const legend = this.everything.querySelector('legend')!;
+    const editors = fieldEditors(config, this.covered, (next, input) => {
+      parseConfig(next);
+      input.classList.remove('invalid');
+      this.changed({ kind: 'config', config: next });
+    });
+    this.everything.replaceChildren(legend, ...editors);
   }
 
   private field(k: Knob, wide: boolean): HTMLElement {

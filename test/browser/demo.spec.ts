@@ -245,3 +245,32 @@ test('256 networks read at a glance: bands and legend per sweep point, one page 
   await page.locator('#panel-result').screenshot({ path: '.test-results/demo-figure-infinite-depth-completion.png' });
   await page.screenshot({ path: '.test-results/demo-ensemble.png', fullPage: true });
 });
+
+test('the form shows every field the preset sets, edits them, and the URL round-trips to the same config', async ({ page }) => {
+  await page.goto('/demo/index.html?preset=infinite-depth-completion');
+  await waitForState(page, 'ready');
+  const sweep = page.locator('input[data-path="sweep[\\"train.flowDepth\\"]"]');
+  await expect(sweep).toHaveValue('[5,10,20,"infinity"]');
+  await expect(page.locator('input[data-path="train.method"]')).toHaveValue('flow');
+  // The 2×2 target and its mask are grids.
+  await expect(page.locator('.matrix-grid[data-path="task.target.matrix"] input')).toHaveCount(4);
+  await expect(page.locator('.matrix-grid[data-path="task.mask"] input')).toHaveCount(4);
+  // Edit the sweep axis and one mask entry: the URL records both, and reloading it gives the same config.
+  await sweep.fill('[5, 10]');
+  await sweep.press('Enter');
+  await sweep.blur();
+  await waitForState(page, 'ready');
+  await expect(page).toHaveURL(/sweep/);
+  const edited = await page.locator('#config-json').inputValue();
+  expect(JSON.parse(edited).sweep['train.flowDepth']).toEqual([5, 10]);
+  await page.goto(page.url());
+  await waitForState(page, 'ready');
+  expect(JSON.parse(await page.locator('#config-json').inputValue())).toEqual(JSON.parse(edited));
+  await expect(page.locator('input[data-path="sweep[\\"train.flowDepth\\"]"]')).toHaveValue('[5,10]');
+  // A bad value is marked with the field's message and changes nothing.
+  const method = page.locator('input[data-path="train.method"]');
+  await method.fill('sideways');
+  await method.blur();
+  await expect(method).toHaveClass(/invalid/);
+  await expect(page.locator('input[data-path="train.method"] + .field-error')).toContainText('train.method');
+});
