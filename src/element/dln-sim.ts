@@ -8,7 +8,7 @@
  */
 import type { Config } from '../config/types.js';
 import { SimClient } from '../worker/client.js';
-import { type ErrorInfo, type LoadedInfo, type Reply, errorInfo } from '../worker/protocol.js';
+import { type ErrorInfo, type ExportedFiles, type LoadedInfo, type Reply, errorInfo } from '../worker/protocol.js';
 import { History } from '../view/history.js';
 import { TimePlot } from '../view/time-plots.js';
 import { saddleGuides, singularValueGuides, targetSpectrum } from '../view/references.js';
@@ -28,6 +28,7 @@ const TEMPLATE = `
   <div><div class="plot-title">loss</div><div class="plot" data-plot="loss"></div></div>
   <div><div class="plot-title">singular values</div><div class="plot" data-plot="singular"></div></div>
 </div>
+<div class="figures" part="figures" hidden></div>
 <footer><span>step <b class="step">0</b> / <span class="total">0</span></span><span>loss <b class="loss">—</b></span><span class="rate"></span><span class="adapter"></span></footer>`;
 
 export class DlnSimElement extends HTMLElement {
@@ -107,13 +108,27 @@ export class DlnSimElement extends HTMLElement {
     if (this.currentState === 'training') this.client?.pause();
   }
 
-  /** The CLI's summary.json and trace.csv for what has been trained so far. */
-  exportResults(): Promise<{ summaryJson: string; traceCsv: string }> {
+  /** The CLI's summary.json and trace.csv for what has been trained so far, and a preset's verdict and figures. */
+  exportResults(): Promise<ExportedFiles> {
     if (!this.client) return Promise.reject(new Error('<dln-sim> is not connected'));
-    // A preset with no attribute editing it is that preset: its summary names it, as the CLI's does.
+    return this.client.exportResults(this.uneditedPreset());
+  }
+
+  /** A preset with no attribute editing it is that preset: its summary names it, as the CLI's does. */
+  private uneditedPreset(): string | undefined {
     const edited = CONFIG_ATTRIBUTES.some((name) => name !== 'preset' && this.hasAttribute(name));
     const preset = this.getAttribute('preset');
-    return this.client.exportResults(preset !== null && !edited ? preset : undefined);
+    return preset !== null && !edited ? preset : undefined;
+  }
+
+  /** After an unedited preset finishes: its figures (the report's and the demo's), under the plots. */
+  private async showFigures(): Promise<void> {
+    const box = this.find<HTMLElement>('.figures');
+    if (!this.uneditedPreset() || !this.client) return;
+    const files = await this.client.exportResults(this.uneditedPreset());
+    // dlnsim's own SVG, built from numbers (labels escaped by svg-plot).
+    box.innerHTML = files.figures.join('');
+    box.hidden = files.figures.length === 0;
   }
 
   /** Rebuilds the networks from the attributes, once per task however many attributes changed. */
@@ -131,6 +146,7 @@ export class DlnSimElement extends HTMLElement {
     this.destroyPlots();
     this.resumeWhenVisible = false;
     this.showMessage(null);
+    this.find<HTMLElement>('.figures').hidden = true;
     this.setState('loading');
     let config: Config;
     try {
@@ -192,6 +208,7 @@ export class DlnSimElement extends HTMLElement {
           this.find<HTMLElement>('.progress div').style.width = '100%';
           this.setState('done');
           this.emit('done', reply.stopped);
+          void this.showFigures().catch((error) => this.failed(errorInfo(error)));
         } else {
           this.setState('paused');
         }

@@ -1,8 +1,17 @@
 /** The element's shadow-root styles: its own dark card, and uPlot's stylesheet (a shadow root sees no page CSS). */
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { PLOT_CSS } from '../results/svg-plot.js';
 
 export const ELEMENT_CSS = `
 ${uplotCss}
+${PLOT_CSS}
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr)); gap: 10px; padding: 8px 12px 0; }
+.figures[hidden] { display: none; }
+.figures figure.plot { margin: 0; height: auto; }
+.figures svg { width: 100%; height: auto; display: block; }
+.figures .legend { display: flex; flex-wrap: wrap; gap: 2px 10px; font-size: 11px; color: #8b95a7; }
+.figures .legend i { display: inline-block; width: 12px; height: 3px; margin-right: 5px; vertical-align: middle; }
+.figures .note { font-size: 11px; color: #8b95a7; }
 :host {
   display: block;
   min-width: 280px;

@@ -101,3 +101,13 @@ test('removing the element releases its worker and GPU', async ({ page }) => {
   expect(await page.locator('#gone').count()).toBe(0);
   expect(page.workers().length).toBe(workers - 1);
 });
+
+test('an unedited preset shows its own figure when it is done', async ({ page }) => {
+  test.setTimeout(180_000);
+  await open(page);
+  await addElement(page, 'fig', { preset: 'depth-l2', autoplay: '' });
+  await expect(page.locator('#fig')).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+  await expect(page.locator('#fig .figures figure')).toHaveCount(1);
+  expect(await page.locator('#fig .figures circle').count()).toBeGreaterThan(16);
+  await page.locator('#fig').screenshot({ path: '.test-results/element-figure-depth-l2.png' });
+});
