@@ -328,3 +328,16 @@ describe('presets', () => {
     }
   });
 });
+
+describe('report.html singular values', () => {
+  it('draws every recorded value, the unlearned modes far below σ₁ included', async () => {
+    const { reportHtml } = await import('../../src/results/report-html.js');
+    const result = handMade();
+    const run = result.runs[0]!;
+    // σ₂ at 1e-9·σ₁ at every record: once dropped by a 1e-6 floor, now a line.
+    run.trace.singularValues = run.trace.singularValues.map((values) => [values[0] ?? 1, 1e-9 * (values[0] ?? 1), ...values.slice(2)]);
+    const html = reportHtml({ ...result, runs: [run] });
+    const spectrum = html.slice(html.indexOf('id="clip-spectrum-0"'));
+    expect(spectrum.slice(0, spectrum.indexOf('</figure>'))).toContain('<title>σ2</title>');
+  });
+});
