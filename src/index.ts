@@ -8,6 +8,9 @@ export { acquireDevice, type AcquireOptions, type AdapterReport, type GpuContext
 export * from './config/index.js';
 export * from './analysis/index.js';
 export * from './experiment/index.js';
+export * from './flow/index.js';
+export { flowLogVolume } from './engine/flow-program.js';
+export { fullSvd } from './linalg/decompositions.js';
 export { PRESETS, findPreset, type Preset, type Verdict } from './presets/index.js';
 export { type Summary, type SummaryExtras, type SummaryRun, SUMMARY_VERSION, summaryJson, toSummary } from './results/summary.js';
 export { traceCsv, traceCsvChunks } from './results/trace-csv.js';
