@@ -45,8 +45,15 @@ function singularValueColumn(j: number): RunColumn {
   };
 }
 
+/** A run without the metric has null; one whose measurement was not finite (null in summary.json) has NaN. */
 function metricColumn(key: string): RunColumn {
-  return { name: `${METRIC}${key}`, type: 'DOUBLE', nullable: true, get: (r) => (key in r.metrics ? r.metrics[key] : null), set: (r, v) => v !== null && void (r.metrics[key] = num(v)) };
+  return {
+    name: `${METRIC}${key}`,
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => (key in r.metrics ? (r.metrics[key] ?? NaN) : null),
+    set: (r, v) => v !== null && void (r.metrics[key] = Number.isFinite(Number(v)) ? Number(v) : null),
+  };
 }
 
 /** A swept value: a number column when every run's value is a number, else the values' JSON text. */
