@@ -3,6 +3,7 @@
  * whose message says what to type instead.
  */
 import { DlnsimError } from '../errors.js';
+import { type FormatChoice, PARQUET_THRESHOLD_RUNS } from '../results/files.js';
 
 /** Bad command-line usage: an unknown command or option, a missing argument. Exit code 2. */
 export class UsageError extends DlnsimError {
@@ -14,8 +15,16 @@ export type Command =
   | { kind: 'version' }
   | { kind: 'presets' }
   | { kind: 'info' }
-  | { kind: 'run'; source: string; out?: string; sets: string[]; shard?: string; quiet: boolean }
-  | { kind: 'merge'; out: string; dirs: string[] };
+  | { kind: 'run'; source: string; out?: string; sets: string[]; shard?: string; quiet: boolean; format: FormatChoice }
+  | { kind: 'merge'; out: string; dirs: string[]; format: FormatChoice };
+
+/** --format: where the per-run results and the trace go (docs/cli.md, Results files). */
+const FORMATS: readonly FormatChoice[] = ['auto', 'json', 'parquet'];
+
+function parseFormat(text: string): FormatChoice {
+  if ((FORMATS as readonly string[]).includes(text)) return text as FormatChoice;
+  throw new UsageError(`--format ${text} is not a results format; write --format auto (the default: Parquet beyond ${PARQUET_THRESHOLD_RUNS} runs), --format json (summary.json + trace.csv) or --format parquet`);
+}
 
 export const COMMANDS = ['run', 'presets', 'info', 'merge', 'help'] as const;
 
@@ -34,11 +43,20 @@ export function parseArgs(argv: readonly string[]): Command {
     case 'run':
       return parseRun(rest);
     case 'merge': {
-      const positional = rest.filter((arg) => !arg.startsWith('-'));
-      const option = rest.find((arg) => arg.startsWith('-'));
-      if (option) throw new UsageError(`unknown option ${option} for merge; usage: dlnsim merge OUTDIR DIR...`);
+      const positional: string[] = [];
+      let format: FormatChoice = 'auto';
+      for (let i = 0; i < rest.length; i++) {
+        const arg = rest[i]!;
+        if (arg === '--format' || arg.startsWith('--format=')) {
+          const value = arg === '--format' ? rest[++i] : arg.slice('--format='.length);
+          if (value === undefined) throw new UsageError('--format needs a value, e.g. --format parquet');
+          format = parseFormat(value);
+        } else if (arg.startsWith('-')) {
+          throw new UsageError(`unknown option ${arg} for merge; usage: dlnsim merge OUTDIR DIR... [--format auto|json|parquet]`);
+        } else positional.push(arg);
+      }
       if (positional.length < 2) throw new UsageError('merge needs an output directory and at least one shard directory: dlnsim merge OUTDIR DIR...');
-      return { kind: 'merge', out: positional[0]!, dirs: positional.slice(1) };
+      return { kind: 'merge', out: positional[0]!, dirs: positional.slice(1), format };
     }
     default:
       throw new UsageError(`unknown command \`${name}\`; the commands are ${COMMANDS.join(', ')} (dlnsim --help)`);
@@ -56,6 +74,7 @@ function parseRun(args: readonly string[]): Command {
   let out: string | undefined;
   let shard: string | undefined;
   let quiet = false;
+  let format: FormatChoice = 'auto';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-')) {
@@ -86,12 +105,15 @@ function parseRun(args: readonly string[]): Command {
       case '-q':
         quiet = true;
         break;
+      case '--format':
+        format = parseFormat(value());
+        break;
       default:
-        throw new UsageError(`unknown option ${option} for run; the options are --out DIR, --set path=value, --shard i/n, --quiet`);
+        throw new UsageError(`unknown option ${option} for run; the options are --out DIR, --set path=value, --shard i/n, --format auto|json|parquet, --quiet`);
     }
   }
   if (source === undefined) throw new UsageError('run needs a preset name or a config file: dlnsim run saddle-to-saddle, or dlnsim run my-config.json (dlnsim presets lists the presets)');
-  return { kind: 'run', source, out, sets, shard, quiet };
+  return { kind: 'run', source, out, sets, shard, quiet, format };
 }
 
 const EXAMPLES: Record<string, string> = {
@@ -99,4 +121,5 @@ const EXAMPLES: Record<string, string> = {
   '-o': '-o results/mine',
   '--set': '--set train.lr=0.05',
   '--shard': '--shard 1/4',
+  '--format': '--format parquet',
 };

@@ -1,13 +1,14 @@
 /** The text of `dlnsim --help` and `dlnsim help <command>`. docs/cli.md has the long form. */
+import { PARQUET_THRESHOLD_RUNS } from '../results/files.js';
 import { UsageError } from './args.js';
 
 const OVERVIEW = `dlnsim — deep linear network training dynamics on the GPU (WebGPU)
 
 Usage:
-  dlnsim run <preset | config.json> [--out DIR] [--set path=value ...] [--shard i/n] [--quiet]
+  dlnsim run <preset | config.json> [--out DIR] [--set path=value ...] [--shard i/n] [--format F] [--quiet]
   dlnsim presets                     list the presets, one line each
   dlnsim info                        the WebGPU adapter and its limits
-  dlnsim merge OUTDIR DIR...         join the outputs of --shard 1/n … n/n into OUTDIR
+  dlnsim merge OUTDIR DIR... [--format F]  join the outputs of --shard 1/n … n/n into OUTDIR
   dlnsim help <command>              details of one command
 
 Examples:
@@ -24,7 +25,8 @@ const TOPICS: Record<string, string> = {
   run: `dlnsim run <preset | config.json> [options]
 
 Trains every run of a preset or config (sweep × seeds), one GPU batch per network shape, and
-writes summary.json, trace.csv and report.html into the output directory. A preset also prints
+writes summary.json, trace.csv and report.html into the output directory (beyond ${PARQUET_THRESHOLD_RUNS} runs
+runs.parquet and trace.parquet instead of the runs in summary.json and trace.csv). A preset also prints
 its verdict: the claim it reproduces, the measured numbers and PASS or FAIL.
 
 Options:
@@ -34,6 +36,8 @@ Options:
                         --set 'sweep={"train.weightDecay":[0,0.01]}'; null removes a field.
   --shard i/n           train only shard i of n (1-based): the runs whose id ≡ i−1 (mod n).
                         Join the n outputs with dlnsim merge.
+  --format F            auto (default: JSON + CSV up to ${PARQUET_THRESHOLD_RUNS} runs, Parquet beyond), json
+                        (runs in summary.json, trace.csv) or parquet (runs.parquet, trace.parquet)
   --quiet, -q           no progress on stderr
 
 Progress (steps/s, network-steps/s, ETA, batch i/n) goes to stderr. Ctrl-C stops training,
@@ -54,6 +58,7 @@ software fallback, about 100× slower), and the device limits that bound batch s
 Joins the output directories of dlnsim run … --shard 1/n, …, --shard n/n into OUTDIR, as if the
 experiment had run unsharded: runs sorted by id, timing summed, the preset's verdict recomputed.
 Every shard must be present exactly once and all must come from the same config and --set edits.
+Shards may be in either format; --format chooses OUTDIR's (as for run; auto by the merged count).
 `,
 };
 

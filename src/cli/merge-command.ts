@@ -5,7 +5,7 @@ import { mergeShards, readResults, ResultsError, writeResults } from '../results
 import type { Command } from './args.js';
 import { EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { resultOverview, verdictText } from './result-text.js';
+import { resultOverview, resultPathsText, verdictText } from './result-text.js';
 
 export async function mergeCommand(command: Extract<Command, { kind: 'merge' }>, io: CliIo): Promise<number> {
   if (command.dirs.some((dir) => resolve(dir) === resolve(command.out))) {
@@ -16,10 +16,10 @@ export async function mergeCommand(command: Extract<Command, { kind: 'merge' }>,
   const { preset: presetName, result } = mergeShards(parts);
   const preset = presetName === null ? undefined : findPreset(presetName);
   const verdict = preset && !result.aborted ? preset.verdict(result) : null;
-  const paths = await writeResults(command.out, result, { preset: presetName, verdict });
+  const paths = await writeResults(command.out, result, { preset: presetName, verdict }, command.format);
   const lines = [`merged ${parts.length} shard${parts.length === 1 ? '' : 's'}`, '', ...resultOverview(result)];
   if (verdict) lines.push('', ...verdictText(presetName!, verdict));
-  lines.push('', `results: ${paths.summary}`, `         ${paths.trace}`, `         ${paths.report}`);
+  lines.push('', ...resultPathsText(paths));
   io.stdout.write(`${lines.join('\n')}\n`);
   return EXIT_OK;
 }

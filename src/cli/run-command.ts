@@ -10,7 +10,7 @@ import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { defaultOutDir, loadExperiment } from './load-config.js';
 import { progressReporter } from './progress.js';
-import { resultOverview, verdictText } from './result-text.js';
+import { resultOverview, resultPathsText, verdictText } from './result-text.js';
 import { withGpu } from './with-gpu.js';
 
 export async function runCommand(command: Extract<Command, { kind: 'run' }>, io: CliIo): Promise<number> {
@@ -40,13 +40,13 @@ export async function runCommand(command: Extract<Command, { kind: 'run' }>, io:
     progress.clear();
     const complete = !result.aborted && !shard;
     const verdict = preset && complete ? preset.verdict(result) : null;
-    const paths = await writeResults(out, result, { preset: preset?.name ?? null, verdict });
+    const paths = await writeResults(out, result, { preset: preset?.name ?? null, verdict }, command.format);
 
     const lines = ['', ...resultOverview(result)];
     if (verdict) lines.push('', ...verdictText(preset!.name, verdict));
     else if (preset && shard && !result.aborted) lines.push('', `verdict: after all ${shard.count} shards are done, dlnsim merge computes it`);
     if (result.aborted) lines.push('', 'interrupted: the results hold what was recorded up to the interruption');
-    lines.push('', `results: ${paths.summary}`, `         ${paths.trace}`, `         ${paths.report}`);
+    lines.push('', ...resultPathsText(paths));
     io.stdout.write(`${lines.join('\n')}\n`);
     return result.aborted ? EXIT_INTERRUPTED : EXIT_OK;
   });

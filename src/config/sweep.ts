@@ -18,11 +18,14 @@ export function expandRuns(config: Config): Run[] {
     const seeds = point.config.seeds ?? DEFAULTS.seeds;
     const single = withValue(point.config, 'seeds', undefined);
     const baseSeed = single.init.seed ?? DEFAULTS.init.seed;
+    // Resolved once per sweep point: the replicas differ only in init.seed and share every other
+    // part of it (read-only), so 10⁶ seeds cost two small objects each, not a whole config.
+    const resolved = fillDefaults(single);
     for (let r = 0; r < seeds; r++) {
       // With one seed the config is the user's as written; replicas record which seed they drew.
-      const seeded = seeds > 1 ? withValue(single, 'init.seed', baseSeed + r) : single;
+      const config = seeds > 1 ? { ...resolved, init: { ...resolved.init, seed: baseSeed + r } } : resolved;
       const overrides = seeds > 1 ? { ...point.overrides, 'init.seed': baseSeed + r } : { ...point.overrides };
-      runs.push({ id: runs.length, overrides, config: fillDefaults(seeded) });
+      runs.push({ id: runs.length, overrides, config });
     }
   }
   return runs;
@@ -30,16 +33,25 @@ export function expandRuns(config: Config): Run[] {
 
 /** Equal for two resolved configs exactly when their networks can train in one GPU batch. */
 export function batchKey(config: ResolvedConfig): string {
+  return canonicalJson(batchShared(config));
+}
+
+/** What the networks of one batch share: everything but the per-network init, learning rate and weight decay. */
+function batchShared(config: ResolvedConfig): object {
   const { init: _perNetworkInit, ...shared } = config;
   const { lr: _perNetworkLr, weightDecay: _perNetworkDecay, ...train } = config.train;
-  return canonicalJson({ ...shared, train });
+  return { ...shared, train };
 }
 
 /** Runs split into GPU batches, run order kept inside each; batches ordered by their first run. */
 export function groupBatches(runs: Run[]): Run[][] {
   const batches = new Map<string, Run[]>();
+  // Replicas of one sweep point stringify alike; the canonical key is computed once per distinct text.
+  const keys = new Map<string, string>();
   for (const run of runs) {
-    const key = batchKey(run.config);
+    const text = JSON.stringify(batchShared(run.config));
+    let key = keys.get(text);
+    if (key === undefined) keys.set(text, (key = batchKey(run.config)));
     const batch = batches.get(key);
     if (batch) batch.push(run);
     else batches.set(key, [run]);

@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** `content`: a string, or chunks (written one by one, so a large file is never one string). */
-export async function writeFileAtomic(path: string, content: string | Iterable<string>): Promise<void> {
+/** `content`: a string, or chunks of text or bytes (written one by one, so a large file is never held whole). */
+export async function writeFileAtomic(path: string, content: string | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(temporary, 'wx');
-    for (const chunk of typeof content === 'string' ? [content] : content) await handle.write(chunk);
+    for await (const chunk of typeof content === 'string' ? [content] : content) await (typeof chunk === 'string' ? handle.write(chunk) : handle.write(chunk));
     await handle.sync();
     await handle.close();
     handle = undefined;

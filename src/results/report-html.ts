@@ -1,14 +1,17 @@
 /**
  * report.html: one self-contained page (inline CSS and SVG, no script, no network) with the
  * experiment's verdict, loss and singular values over time on log axes, the numerical rank over
- * time, the sweep views (final rank and loss against each swept parameter) and a table of runs.
+ * time, the sweep views (median and quartiles over seeds of the final rank and loss against each
+ * swept parameter), a table of sweep points (quantiles over seeds) and, for up to 500 runs, of runs.
  */
 import { numericalRank, saddleLevels } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { formatDuration, formatNumber, formatOverrides, formatRate } from '../view/format.js';
 import { runColour, singularColour } from '../view/palette.js';
 import { presetFigures } from './figures/index.js';
+import { type Quantiles, quantiles } from './quantiles.js';
 import type { SummaryExtras } from './summary.js';
+import { saddleCount, type SweepPointAggregate, sweepPointAggregates } from './sweep-points.js';
 import { type GuideLine, PLOT_CSS, type PlotSeries, type PlotSpan, escapeXml, plotFigure } from './svg-plot.js';
 
 /** Lines per time plot and panels of singular values: beyond these a plot is unreadable anyway. */
@@ -28,6 +31,7 @@ export function reportHtml(result: ExperimentResult, extras: SummaryExtras = {})
     spectraSection(result, groups),
     rankSection(result, groups),
     sweepSection(result),
+    sweepPointsSection(extras.sweepPoints ?? sweepPointAggregates(result.runs)),
     runsSection(result),
     `<section><details><summary>Config</summary><pre>${escapeXml(JSON.stringify(result.config, null, 2))}</pre></details></section>`,
   ];
@@ -225,17 +229,29 @@ function rankSection(result: ExperimentResult, groups: RunGroup[]): string {
   return `<section class="card"><h2>Rank</h2>${plot}</section>`;
 }
 
+/** Beyond this many runs the sweep plots show the quantiles over seeds only, not a dot per run. */
+const MAX_DOTS = 2000;
+
 function sweepSection(result: ExperimentResult): string {
   const keys = Object.keys(result.config.sweep ?? {});
   if (keys.length === 0) return '';
   const hasRank = result.runs.some((run) => run.rank !== null);
+  const dots = result.runs.length <= MAX_DOTS;
   const figures = keys.flatMap((key, k) => {
-    const values = [...new Set(result.runs.map((run) => JSON.stringify(run.overrides[key])))].map((text) => JSON.parse(text) as unknown);
+    const index = new Map<string, number>();
+    const values: unknown[] = [];
+    for (const run of result.runs) {
+      const text = JSON.stringify(run.overrides[key]);
+      if (!index.has(text)) {
+        index.set(text, values.length);
+        values.push(run.overrides[key]);
+      }
+    }
     const numeric = values.every((v) => typeof v === 'number');
     const numbers = values as number[];
-    const logX = numeric && numbers.every((v) => v > 0) && Math.max(...numbers) / Math.min(...numbers) >= 20;
+    const logX = numeric && numbers.every((v) => v > 0) && numbers.reduce((a, b) => Math.max(a, b), -Infinity) / numbers.reduce((a, b) => Math.min(a, b), Infinity) >= 20;
     const categories = numeric ? undefined : values.map((v) => JSON.stringify(v));
-    const xOf = (run: ExperimentRun) => (numeric ? (run.overrides[key] as number) : values.findIndex((v) => JSON.stringify(v) === JSON.stringify(run.overrides[key])));
+    const xOf = (run: ExperimentRun) => (numeric ? (run.overrides[key] as number) : index.get(JSON.stringify(run.overrides[key]))!);
     const lines = new Map<string, ExperimentRun[]>();
     for (const run of result.runs) {
       const { [key]: _swept, 'init.seed': _seed, ...rest } = run.overrides;
@@ -248,12 +264,19 @@ function sweepSection(result: ExperimentResult): string {
       const series: PlotSeries[] = [...lines].flatMap(([label, runs], i) => {
         const colour = runColour(i);
         const byX = new Map<number, number[]>();
-        for (const run of runs) byX.set(xOf(run), [...(byX.get(xOf(run)) ?? []), y(run)]);
-        const means = [...byX].sort(([a], [b]) => a - b).map(([x, ys]) => [x, ys.reduce((s, v) => s + v, 0) / ys.length] as const);
+        for (const run of runs) {
+          const ys = byX.get(xOf(run));
+          if (ys) ys.push(y(run));
+          else byX.set(xOf(run), [y(run)]);
+        }
+        const spread = [...byX].sort(([a], [b]) => a - b).map(([x, ys]) => [x, quantiles(ys)] as const);
+        const curve = (pick: (q: Quantiles) => number) => spread.map(([x, q]) => [x, q ? pick(q) : NaN] as const);
         const name = label === '—' ? key : label;
+        const several = runs.length > byX.size;
         return [
-          { label: `${name} (mean)`, colour, points: means, style: 'line' as const },
-          { label: name, colour, points: runs.map((run) => [xOf(run), y(run)] as const), style: 'points' as const },
+          { label: `${name} (median)`, colour, points: curve((q) => q.median), style: 'line+points' as const },
+          ...(several ? [{ label: `${name} (25%)`, colour, points: curve((q) => q.q25), style: 'line' as const }, { label: `${name} (75%)`, colour, points: curve((q) => q.q75), style: 'line' as const }] : []),
+          ...(dots ? [{ label: name, colour, points: runs.map((run) => [xOf(run), y(run)] as const), style: 'points' as const }] : []),
         ];
       });
       return plotFigure({
@@ -266,7 +289,7 @@ function sweepSection(result: ExperimentResult): string {
         series,
         xCategories: categories,
         legend: lines.size > 1 && lines.size <= 16 ? [...lines.keys()].map((label, i) => ({ label, colour: runColour(i) })) : undefined,
-        note: 'dots: runs; line: mean over seeds',
+        note: `${dots ? 'dots: runs; ' : ''}lines: median and quartiles over seeds`,
         width: 480,
         height: 300,
       });
@@ -276,11 +299,38 @@ function sweepSection(result: ExperimentResult): string {
   return `<section class="card"><h2>Sweep</h2><div class="panels">${figures.join('')}</div></section>`;
 }
 
+/** One row per sweep point: the spread over its seeds of the final loss, rank and saddles. */
+function sweepPointsSection(points: SweepPointAggregate[]): string {
+  const head = ['sweep point', 'runs', 'diverged', 'final loss: 10%', '25%', 'median', '75%', '90%', 'final rank (runs)', 'eff. rank (median)', 'saddles (median)'];
+  const q = (value: Quantiles | null | undefined, pick: (q: Quantiles) => number, digits = 4) => (value ? formatNumber(pick(value), digits) : '—');
+  const rows = points.slice(0, MAX_TABLE_ROWS).map((point) => {
+    const loss = point.quantiles.finalLoss;
+    const cells = [
+      point.label,
+      String(point.runs),
+      String(point.diverged),
+      q(loss, (v) => v.q10),
+      q(loss, (v) => v.q25),
+      q(loss, (v) => v.median),
+      q(loss, (v) => v.q75),
+      q(loss, (v) => v.q90),
+      Object.entries(point.rankCounts).map(([rank, count]) => `${rank === 'none' ? '—' : rank} (${count})`).join(', '),
+      q(point.quantiles.effectiveRank, (v) => v.median, 3),
+      q(point.quantiles.saddles, (v) => v.median, 3),
+    ];
+    return `<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`;
+  });
+  const note = points.length > MAX_TABLE_ROWS ? `<p class="note">first ${MAX_TABLE_ROWS} of ${points.length} sweep points; all are in summary.json</p>` : '';
+  return `<section class="card"><h2>Sweep points</h2><p class="note">Quantiles over the seeds of each sweep point.</p><div class="table"><table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}</section>`;
+}
+
+/** One row per run, only while that is a readable table; beyond, the sweep points summarise. */
 function runsSection(result: ExperimentResult): string {
+  if (result.runs.length > MAX_TABLE_ROWS) return '';
   const metricKeys = [...new Set(result.runs.flatMap((run) => Object.keys(run.metrics)))];
   const head = ['run', 'sweep values', 'final step', 'final loss', 'rank', 'eff. rank', 'plateaus', 'diverged', ...metricKeys];
-  const rows = result.runs.slice(0, MAX_TABLE_ROWS).map((run) => {
-    const saddles = run.plateaus.filter((p) => !p.initial && !p.final).length;
+  const rows = result.runs.map((run) => {
+    const saddles = saddleCount(run);
     const cells = [
       String(run.id),
       formatOverrides(run.overrides),
@@ -294,8 +344,7 @@ function runsSection(result: ExperimentResult): string {
     ];
     return `<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`;
   });
-  const note = result.runs.length > MAX_TABLE_ROWS ? `<p class="note">first ${MAX_TABLE_ROWS} of ${result.runs.length} runs; all are in summary.json</p>` : '';
-  return `<section class="card"><h2>Runs</h2><div class="table"><table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}</section>`;
+  return `<section class="card"><h2>Runs</h2><div class="table"><table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
 const CSS = `

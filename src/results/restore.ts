@@ -6,7 +6,7 @@
 import { expandRuns } from '../config/index.js';
 import type { ExperimentResult, RunTrace } from '../experiment/types.js';
 import { ResultsError } from './results-error.js';
-import { type Summary, SUMMARY_VERSION } from './summary.js';
+import { RESULT_TABLES, type Summary, type SummaryRun, SUMMARY_VERSION } from './summary.js';
 
 /** Parses summary.json's text; `source` names the file in errors. */
 export function parseSummary(text: string, source: string): Summary {
@@ -17,11 +17,16 @@ export function parseSummary(text: string, source: string): Summary {
     throw new ResultsError(`${source} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   const summary = data as Summary;
-  if (typeof data !== 'object' || data === null || !Array.isArray(summary.runs) || typeof summary.config !== 'object') {
-    throw new ResultsError(`${source} is not a dlnsim summary (no config or runs)`);
+  if (typeof data !== 'object' || data === null || typeof summary.config !== 'object' || summary.config === null) {
+    throw new ResultsError(`${source} is not a dlnsim summary (no config)`);
   }
+  // Version 1 had the runs always in summary.json and no aggregates; it reads as version 2's JSON format.
+  if (summary.version === 1) return { ...summary, version: SUMMARY_VERSION, format: 'json', tables: RESULT_TABLES.json, sweepPoints: [] };
   if (summary.version !== SUMMARY_VERSION) {
-    throw new ResultsError(`${source} has summary version ${String(summary.version)}; this dlnsim reads version ${SUMMARY_VERSION}`);
+    throw new ResultsError(`${source} has summary version ${String(summary.version)}; this dlnsim reads versions 1 and ${SUMMARY_VERSION}`);
+  }
+  if (summary.format === 'json' ? !Array.isArray(summary.runs) : summary.format !== 'parquet') {
+    throw new ResultsError(`${source} is not a dlnsim summary (format ${String(summary.format)}${summary.format === 'json' ? ' without runs' : ''})`);
   }
   return summary;
 }
@@ -40,7 +45,8 @@ function f32Trace(trace: RunTrace, gpuSpectra: boolean): RunTrace {
   };
 }
 
-export function restoreResult(summary: Summary, traces: Map<number, RunTrace>): ExperimentResult {
+/** `runs`: summary.json's runs, or the rows of runs.parquet in the Parquet format. */
+export function restoreResult(summary: Summary, traces: Map<number, RunTrace>, runs: SummaryRun[] = summary.runs ?? []): ExperimentResult {
   const configs = new Map(expandRuns(summary.config).map((run) => [run.id, run.config]));
   return {
     config: summary.config,
@@ -48,7 +54,7 @@ export function restoreResult(summary: Summary, traces: Map<number, RunTrace>): 
     timing: summary.timing,
     shard: summary.shard,
     aborted: summary.aborted,
-    runs: summary.runs.map((run) => {
+    runs: runs.map((run) => {
       const config = configs.get(run.id);
       if (!config) throw new ResultsError(`summary run id ${run.id} is not a run of its config (which has ${configs.size} runs)`);
       return {

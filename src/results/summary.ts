@@ -1,7 +1,9 @@
 /**
- * summary.json: the experiment's config, device, timing and one entry per run with its final
- * state and diagnostics (docs/cli.md lists every field). Pure: the CLI writes it to disk and the
- * browser offers it as a download. readSummary is its inverse, for `dlnsim merge`.
+ * summary.json: the experiment's config, device, timing, the sweep-point aggregates and, in the
+ * JSON format, one entry per run with its final state and diagnostics (docs/cli.md lists every
+ * field); in the Parquet format the runs are in runs.parquet and summary.json names it, so it stays
+ * small at any number of runs. Pure: the CLI writes it to disk and the browser offers it as a
+ * download. parseSummary is its inverse, for `dlnsim merge`.
  */
 import type { UnresolvedSaddle } from '../analysis/index.js';
 import type { Config } from '../config/types.js';
@@ -10,9 +12,13 @@ import type { Divergence } from '../engine/simulator.js';
 import { logVolumeDensity } from '../flow/volume.js';
 import type { Verdict } from '../presets/types.js';
 import { finiteOrNull } from './numbers.js';
+import { type SweepPointAggregate, sweepPointAggregates } from './sweep-points.js';
 
 /** Bumped whenever a field changes meaning or disappears. */
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
+
+/** How the per-run results and the trace are stored: summary.json's runs and trace.csv, or runs.parquet and trace.parquet. */
+export type ResultsFormat = 'json' | 'parquet';
 
 export interface SummaryRun {
   id: number;
@@ -42,7 +48,13 @@ export interface Summary {
   timing: Timing;
   shard: Shard | null;
   aborted: boolean;
-  runs: SummaryRun[];
+  format: ResultsFormat;
+  /** The files, relative to summary.json, holding the run table (summary.json itself in the JSON format) and the trace. */
+  tables: { runs: string; trace: string };
+  /** Runs pooled by sweep point (seeds together): counts and quantiles of the final state. */
+  sweepPoints: SweepPointAggregate[];
+  /** One entry per run, in the JSON format only. */
+  runs?: SummaryRun[];
   /** The preset's verdict, when a preset ran to completion unsharded (or was merged). */
   verdict?: Verdict;
 }
@@ -50,7 +62,16 @@ export interface Summary {
 export interface SummaryExtras {
   preset?: string | null;
   verdict?: Verdict | null;
+  /** Default 'json'. */
+  format?: ResultsFormat;
+  /** The aggregates when the caller has them already (they cost a sort per sweep point). */
+  sweepPoints?: SweepPointAggregate[];
 }
+
+export const RESULT_TABLES: Record<ResultsFormat, { runs: string; trace: string }> = {
+  json: { runs: 'summary.json', trace: 'trace.csv' },
+  parquet: { runs: 'runs.parquet', trace: 'trace.parquet' },
+};
 
 export function toSummary(result: ExperimentResult, extras: SummaryExtras = {}): Summary {
   const summary: Summary = {
@@ -61,8 +82,11 @@ export function toSummary(result: ExperimentResult, extras: SummaryExtras = {}):
     timing: result.timing,
     shard: result.shard,
     aborted: result.aborted,
-    runs: result.runs.map(summaryRun),
+    format: extras.format ?? 'json',
+    tables: RESULT_TABLES[extras.format ?? 'json'],
+    sweepPoints: extras.sweepPoints ?? sweepPointAggregates(result.runs),
   };
+  if (summary.format === 'json') summary.runs = result.runs.map(summaryRun);
   if (extras.verdict) summary.verdict = extras.verdict;
   return summary;
 }
@@ -71,7 +95,7 @@ export function summaryJson(result: ExperimentResult, extras: SummaryExtras = {}
   return `${JSON.stringify(toSummary(result, extras), null, 2)}\n`;
 }
 
-function summaryRun(run: ExperimentRun): SummaryRun {
+export function summaryRun(run: ExperimentRun): SummaryRun {
   return {
     id: run.id,
     overrides: run.overrides,

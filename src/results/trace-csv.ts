@@ -1,27 +1,28 @@
 /**
- * trace.csv: one row per run per recorded step, `run,step,time,loss,sv1,…,svR` with R the largest
- * rank of any run (cells past a run's own rank, or of a run without spectra, are empty). Rows are
- * grouped by run id, in step order. parseTraceCsv is its inverse, for `dlnsim merge`.
+ * trace.csv: one row per run per recorded step, TRACE_COLUMNS (run,step,time,loss) then
+ * sv1,…,svR with R the largest rank of any run (cells past a run's own rank, or of a run without
+ * spectra, are empty). Rows are grouped by run id, in step order. parseTraceCsv is its inverse,
+ * for `dlnsim merge`.
  */
 import type { ExperimentResult, RunTrace } from '../experiment/types.js';
-import { formatExact, formatTime } from './numbers.js';
+import { formatExact } from './numbers.js';
 import { ResultsError } from './results-error.js';
+import { emptyTrace, TRACE_COLUMNS, traceHeaderNames, traceSingularValueColumns } from './trace-columns.js';
 
 export function traceHeader(columns: number): string {
-  return ['run', 'step', 'time', 'loss', ...Array.from({ length: columns }, (_, i) => `sv${i + 1}`)].join(',');
+  return traceHeaderNames(columns).join(',');
 }
 
 /** The file in chunks (header, then one chunk per run), so a large trace never has to be one string. */
 export function* traceCsvChunks(result: ExperimentResult): Generator<string> {
-  const columns = result.runs.reduce((most, run) => run.trace.singularValues.reduce((m, values) => Math.max(m, values.length), most), 0);
+  const columns = traceSingularValueColumns(result.runs);
   yield `${traceHeader(columns)}\n`;
   for (const run of result.runs) {
-    const { steps, times, losses, singularValues } = run.trace;
+    const values = run.trace.singularValues;
     const rows: string[] = [];
-    for (let i = 0; i < steps.length; i++) {
-      const values = singularValues[i]!;
-      const cells = [String(run.id), String(steps[i]), formatTime(times[i]!), formatExact(losses[i]!)];
-      for (let j = 0; j < columns; j++) cells.push(j < values.length ? formatExact(values[j]!) : '');
+    for (let i = 0; i < run.trace.steps.length; i++) {
+      const cells = TRACE_COLUMNS.map((column) => column.text(column.get(run, i)));
+      for (let j = 0; j < columns; j++) cells.push(j < values[i]!.length ? formatExact(values[i]![j]!) : '');
       rows.push(cells.join(','));
     }
     if (rows.length > 0) yield `${rows.join('\n')}\n`;
@@ -36,21 +37,21 @@ export function traceCsv(result: ExperimentResult): string {
 export function parseTraceCsv(text: string, source = 'trace.csv'): Map<number, RunTrace> {
   const lines = text.split('\n').filter((line) => line !== '');
   const header = lines[0]?.split(',') ?? [];
-  if (header.slice(0, 4).join(',') !== 'run,step,time,loss' || header.slice(4).some((name, j) => name !== `sv${j + 1}`)) {
-    throw new ResultsError(`${source}: the header must be run,step,time,loss,sv1,…; found "${lines[0] ?? ''}"`);
+  const fixed = TRACE_COLUMNS.length;
+  if (header.slice(0, fixed).join(',') !== traceHeader(0) || header.slice(fixed).some((name, j) => name !== `sv${j + 1}`)) {
+    throw new ResultsError(`${source}: the header must be ${traceHeader(0)},sv1,…; found "${lines[0] ?? ''}"`);
   }
   const traces = new Map<number, RunTrace>();
   for (let l = 1; l < lines.length; l++) {
     const cells = lines[l]!.split(',');
     if (cells.length !== header.length) throw new ResultsError(`${source} line ${l + 1}: ${cells.length} cells, the header has ${header.length}`);
-    const [run, step, time, loss] = cells.slice(0, 4).map(Number) as [number, number, number, number];
+    const values = cells.slice(0, fixed).map(Number);
+    const [run, step] = values as [number, number];
     if (!Number.isInteger(run) || !Number.isInteger(step)) throw new ResultsError(`${source} line ${l + 1}: run and step must be integers`);
     let trace = traces.get(run);
-    if (!trace) traces.set(run, (trace = { steps: [], times: [], losses: [], singularValues: [] }));
-    trace.steps.push(step);
-    trace.times.push(time);
-    trace.losses.push(loss);
-    trace.singularValues.push(cells.slice(4).filter((cell) => cell !== '').map(Number));
+    if (!trace) traces.set(run, (trace = emptyTrace()));
+    TRACE_COLUMNS.forEach((column, c) => column.push?.(trace, values[c]!));
+    trace.singularValues.push(cells.slice(fixed).filter((cell) => cell !== '').map(Number));
   }
   return traces;
 }

@@ -62,7 +62,7 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
     expect(summary.config).toEqual(config);
     expect(summary.preset).toBeNull();
     expect(summary.aborted).toBe(false);
-    expect(summary.runs.map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(summary.runs!.map((r) => r.id)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(summary.timing.steps).toBe(120);
     expect(summary.timing.networkSteps).toBe(480);
     expect(summary.device.adapter).toBe(gpu!.adapter.name);
@@ -86,7 +86,7 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
       const sim = await Simulator.create(gpu!, batch);
       await sim.run();
       batch.forEach((run, b) => {
-        const reported = summary.runs[run.id]!;
+        const reported = summary.runs![run.id]!;
         const values = sim.trace.singularValues(b).at(-1)!;
         expect(reported.finalLoss).toBe(sim.trace.losses(b).at(-1));
         expect(reported.singularValues).toEqual(values);
@@ -102,7 +102,7 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
     for (const run of [runs[0]!, runs[7]!]) {
       const sim = await Simulator.create(gpu!, [run]);
       await sim.run();
-      expect(sim.trace.losses(0).at(-1)).toBe(summary.runs[run.id]!.finalLoss);
+      expect(sim.trace.losses(0).at(-1)).toBe(summary.runs![run.id]!.finalLoss);
       sim.destroy();
     }
   });
@@ -113,15 +113,15 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
     expect((await cli('run', configPath, '--shard', '2/2', '--out', shards[1]!, '--quiet')).code).toBe(0);
     const first = await readSummary(shards[0]!);
     expect(first.shard).toEqual({ index: 1, count: 2 });
-    expect(first.runs.map((r) => r.id)).toEqual([0, 2, 4, 6]);
+    expect(first.runs!.map((r) => r.id)).toEqual([0, 2, 4, 6]);
     const merged = join(scratch, 'merged');
     const { code, stdout } = await cli('merge', merged, ...shards);
     expect(code).toBe(0);
     expect(stdout).toContain('merged 2 shards');
     const joined = await readSummary(merged);
     expect(joined.shard).toBeNull();
-    expect(joined.runs.map((r) => [r.id, r.overrides, r.finalLoss, r.singularValues, r.rank, r.plateaus])).toEqual(
-      summary.runs.map((r) => [r.id, r.overrides, r.finalLoss, r.singularValues, r.rank, r.plateaus]),
+    expect(joined.runs!.map((r) => [r.id, r.overrides, r.finalLoss, r.singularValues, r.rank, r.plateaus])).toEqual(
+      summary.runs!.map((r) => [r.id, r.overrides, r.finalLoss, r.singularValues, r.rank, r.plateaus]),
     );
     expect(await readTrace(merged)).toEqual(await readTrace(out));
     expect((await cli('merge', join(scratch, 'half'), shards[0]!)).stderr).toMatch(/shard 2\/2 missing/);
@@ -136,7 +136,7 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
       onBatchStart: (_i, _n, batch) => batches.push(batch.length),
     });
     expect(batches).toEqual([2, 2]);
-    expect(result.runs.map((r) => r.finalLoss)).toEqual([0, 1, 2, 3].map((id) => summary.runs[id]!.finalLoss));
+    expect(result.runs.map((r) => r.finalLoss)).toEqual([0, 1, 2, 3].map((id) => summary.runs![id]!.finalLoss));
   });
 
   it('stops on abort, keeps the records up to then and exits 130 from the CLI', async () => {
@@ -173,7 +173,7 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
     const written = await readSummary(dir);
     expect(written.preset).toBe('depth-l2');
     expect(written.verdict?.claim).toContain('Σ_k ‖W_k‖² = N Σ σ_i^{2/N}');
-    for (const run of written.runs) expect(run.metrics.schattenRatio).toBeGreaterThanOrEqual(1 - 1e-5);
+    for (const run of written.runs!) expect(run.metrics.schattenRatio).toBeGreaterThanOrEqual(1 - 1e-5);
   });
 
   it('describes the adapter and its limits', async () => {

@@ -152,17 +152,32 @@ describe('trace.csv', () => {
 describe('summary.json', () => {
   it('has every documented field', () => {
     const summary = JSON.parse(summaryJson(handMade(), { preset: 'p', verdict: { claim: 'c', measured: ['m'], pass: true, summary: 'PASS' } }));
-    expect(Object.keys(summary)).toEqual(['version', 'preset', 'config', 'device', 'timing', 'shard', 'aborted', 'runs', 'verdict']);
+    expect(Object.keys(summary)).toEqual(['version', 'preset', 'config', 'device', 'timing', 'shard', 'aborted', 'format', 'tables', 'sweepPoints', 'runs', 'verdict']);
+    expect(summary.tables).toEqual({ runs: 'summary.json', trace: 'trace.csv' });
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
     expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond']);
-    expect(Object.keys(summary.runs[0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume']);
+    expect(Object.keys(summary.runs![0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume']);
     // Layer runs have neither.
-    expect(summary.runs[0]).toMatchObject({ flowThreshold: null, logVolume: null });
-    expect(summary.runs[2].overrides).toEqual({ 'train.lr': 0.2, 'init.seed': 0 });
-    expect(summary.runs[0]).toMatchObject({ id: 0, finalStep: 30, finalLoss: 0.25, rank: 3, diverged: false });
-    expect(summary.runs[3].diverged).toEqual({ step: 20, reason: 'loss became NaN' });
-    expect(summary.runs[1].metrics).toEqual({ ratio: 1.5, missing: null });
+    expect(summary.runs![0]).toMatchObject({ flowThreshold: null, logVolume: null });
+    expect(summary.runs![2].overrides).toEqual({ 'train.lr': 0.2, 'init.seed': 0 });
+    expect(summary.runs![0]).toMatchObject({ id: 0, finalStep: 30, finalLoss: 0.25, rank: 3, diverged: false });
+    expect(summary.runs![3].diverged).toEqual({ step: 20, reason: 'loss became NaN' });
+    expect(summary.runs![1].metrics).toEqual({ ratio: 1.5, missing: null });
     expect(summary.verdict.pass).toBe(true);
+  });
+
+  it('pools the seeds of each sweep point with their quantiles', () => {
+    const summary = toSummary(handMade());
+    expect(summary.sweepPoints.map((p) => [p.label, p.runs, p.diverged])).toEqual([
+      ['train.lr = 0.1', 2, 0],
+      ['train.lr = 0.2', 2, 1],
+    ]);
+    // Run r's final loss is fround(1/(4 + r)): runs 0 and 1 at lr 0.1.
+    const loss = summary.sweepPoints[0]!.quantiles.finalLoss!;
+    expect(loss.min).toBe(Math.fround(1 / 5));
+    expect(loss.max).toBe(Math.fround(1 / 4));
+    expect(loss.median).toBeCloseTo((Math.fround(1 / 4) + Math.fround(1 / 5)) / 2, 12);
+    expect(summary.sweepPoints[0]!.rankCounts).toEqual({ 3: 2 });
   });
 
   it('reports the flow threshold in force and the final log-volume of flow runs', () => {
@@ -173,18 +188,18 @@ describe('summary.json', () => {
     const trace = { steps: [0], times: [0], losses: [1], singularValues: [values] };
     const runs = [experimentRun(byDefault!, trace, false), experimentRun(explicit!, trace, false), experimentRun(byDefault!, { ...trace, singularValues: [[2, 1, 1]] }, false)];
     const summary = toSummary({ ...handMade(), config: flowConfig, runs });
-    expect(summary.runs.map((r) => r.flowThreshold)).toEqual([1e-4, 1e-3, 1e-4]);
-    expect(summary.runs[0]!.logVolume).toBe(logVolumeDensity(values, 'infinity'));
-    expect(Number.isFinite(summary.runs[0]!.logVolume)).toBe(true);
+    expect(summary.runs!.map((r) => r.flowThreshold)).toEqual([1e-4, 1e-3, 1e-4]);
+    expect(summary.runs![0]!.logVolume).toBe(logVolumeDensity(values, 'infinity'));
+    expect(Number.isFinite(summary.runs![0]!.logVolume)).toBe(true);
     // Coincident σ: the density vanishes (−Infinity), written as null.
-    expect(summary.runs[2]!.logVolume).toBeNull();
+    expect(summary.runs![2]!.logVolume).toBeNull();
   });
 
   it('writes non-finite numbers as null and reads them back as NaN', () => {
     const result = handMade();
     result.runs[0]!.finalLoss = NaN;
     const summary = parseSummary(summaryJson(result), 'summary.json');
-    expect(summary.runs[0]!.finalLoss).toBeNull();
+    expect(summary.runs![0]!.finalLoss).toBeNull();
     expect(restoreResult(summary, new Map()).runs[0]!.finalLoss).toBeNaN();
   });
 
@@ -194,6 +209,16 @@ describe('summary.json', () => {
     const other = JSON.parse(summaryJson(handMade()));
     other.version = 99;
     expect(() => parseSummary(JSON.stringify(other), 's.json')).toThrow(/version 99/);
+    const runless = JSON.parse(summaryJson(handMade()));
+    delete runless.runs;
+    expect(() => parseSummary(JSON.stringify(runless), 's.json')).toThrow(/format json without runs/);
+  });
+
+  it('reads version 1 (runs always in summary.json, no aggregates)', () => {
+    const { format: _f, tables: _t, sweepPoints: _s, ...old } = JSON.parse(summaryJson(handMade()));
+    const summary = parseSummary(JSON.stringify({ ...old, version: 1 }), 's.json');
+    expect(summary.format).toBe('json');
+    expect(restoreResult(summary, new Map()).runs).toHaveLength(4);
   });
 
   it('round-trips through a results directory', async () => {
