@@ -3,4 +3,4 @@ export { assertFlowDepth, kDepth, kDirect, kInfinity, multiplierMatrix } from '.
 export { DEFAULT_FLOW_TOLERANCE, type OperatorOptions, endToEndOperator } from './operator.js';
 export { type Velocity, eulerStep, rk4Step } from './integrators.js';
 export { type FlowIntegrator, type FlowOptions, ReferenceFlow, flowVelocity } from './reference.js';
-export { logVolumeDensity } from './volume.js';
+export { groupOrbitEntropy, logVolumeDensity } from './volume.js';

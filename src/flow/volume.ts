@@ -37,6 +37,36 @@ export function logVolumeDensity(singularValues: ArrayLike<number>, depth: FlowD
 }
 
 /**
+ * The group-orbit entropy of Menon & Yu (2025, arXiv 2509.09088) up to its constant, for d ≥ 2
+ * singular values: S = ½ ln(van(Σ²) / van(Σ^{2/N})), van(x) = ∏_{i<j} |x_i − x_j|. The constant
+ * (N − 1) ln c_d is dropped. SPEC §8 states this form, with the ½ (the square root of the
+ * Vandermonde ratio), citing the paper; a secondary source quotes it without, which doubles S and
+ * changes no comparison between runs. docs/flow.md says the same.
+ *
+ * Each pair's ratio (σ_i² − σ_j²)/(σ_i^{2/N} − σ_j^{2/N}) has a finite limit N σ^{2−2/N} when the
+ * two values meet, used there, so S is defined at coinciding values. At N = ∞ the denominator's
+ * pairs are replaced by |ln σ_i² − ln σ_j²| (the (1/N) factor each pair loses is an N-dependent
+ * constant, (d(d−1)/4) ln N in S): S_∞ = ½ Σ_{i<j} ln((σ_i² − σ_j²)/(ln σ_i² − ln σ_j²)), limit 2 ln σ
+ * per pair at coinciding values. NaN when a σ is 0 at N = ∞ (ln 0); 0 at N = 1 (the ratio is 1).
+ */
+export function groupOrbitEntropy(singularValues: ArrayLike<number>, depth: FlowDepth): number {
+  assertFlowDepth(depth);
+  const sigma = Array.from(singularValues);
+  if (sigma.some((s) => !(s >= 0))) throw new Error(`groupOrbitEntropy: singular values must be ≥ 0, got ${sigma.join(', ')}`);
+  let total = 0;
+  forEachPair(sigma, (hi, lo) => {
+    if (depth === 'infinity') {
+      if (lo === 0) total = NaN;
+      else total += hi === lo ? 2 * Math.log(hi) : logPowerGap(hi, lo, 2) - Math.log(2 * Math.log1p((hi - lo) / lo));
+    } else if (depth !== 1) {
+      const p = 2 / depth;
+      total += hi === lo ? Math.log(depth) + (2 - p) * Math.log(hi) : logPowerGap(hi, lo, 2) - logPowerGap(hi, lo, p);
+    }
+  });
+  return total / 2;
+}
+
+/**
  * ln(hi^p − lo^p) for hi ≥ lo ≥ 0 as p ln hi + ln(1 − (lo/hi)^p): at large N both powers are
  * close to 1 and their plain difference loses log₁₀(N) digits; −Infinity when hi = lo.
  */

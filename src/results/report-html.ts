@@ -8,6 +8,7 @@ import { numericalRank, saddleLevels } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { formatDuration, formatNumber, formatOverrides, formatRate } from '../view/format.js';
 import { runColour, singularColour } from '../view/palette.js';
+import { logVolumeAt } from '../experiment/volume-diagnostics.js';
 import { presetFigures } from './figures/index.js';
 import { type Quantiles, quantiles } from './quantiles.js';
 import type { SummaryExtras } from './summary.js';
@@ -28,6 +29,7 @@ export function reportHtml(result: ExperimentResult, extras: SummaryExtras = {})
     verdictSection(extras),
     figureSection(extras.preset, result),
     lossSection(result, groups),
+    volumeSection(result, groups),
     spectraSection(result, groups),
     rankSection(result, groups),
     sweepSection(result),
@@ -140,6 +142,31 @@ function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
     height: 380,
   });
   return `<section class="card"><h2>Loss</h2>${plot}</section>`;
+}
+
+/** SPEC §8's log-volume along the trajectories (square W with spectra only), next to the loss. */
+function volumeSection(result: ExperimentResult, groups: RunGroup[]): string {
+  const shown = sampleRuns(groups, MAX_LINES).filter(({ run }) => run.trace.singularValues.some((values) => logVolumeAt(run.config, values) !== null));
+  if (shown.length === 0) return '';
+  const series: PlotSeries[] = shown.map(({ run, group }) => ({
+    label: `run ${run.id}: ${group.label}`,
+    colour: group.colour,
+    points: run.trace.times.map((t, i) => [t, logVolumeAt(run.config, run.trace.singularValues[i]!) ?? NaN] as const),
+  }));
+  const plot = plotFigure({
+    id: 'log-volume',
+    title: 'Log-volume density along the trajectories',
+    xLabel: 'time t = lr · step',
+    yLabel: 'log-volume (SPEC §8)',
+    x: 'log',
+    y: 'linear',
+    series,
+    legend: legendOf(groups),
+    note: [shownNote(shown.length, result.runs.length, 'runs'), 'at each run’s depth (train.flowDepth for the flow); gaps where σ coincide or vanish'].filter(Boolean).join(' · '),
+    width: 980,
+    height: 300,
+  });
+  return `<section class="card"><h2>Volume</h2>${plot}</section>`;
 }
 
 /** The detected plateaus of a few runs as bars at their loss level (docs/analysis.md). */

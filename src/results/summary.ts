@@ -9,7 +9,7 @@ import type { UnresolvedSaddle } from '../analysis/index.js';
 import type { Config } from '../config/types.js';
 import type { DeviceSummary, ExperimentResult, PlateauSummary, ExperimentRun, Shard, Timing } from '../experiment/types.js';
 import type { Divergence } from '../engine/simulator.js';
-import { logVolumeDensity } from '../flow/volume.js';
+import { logVolumeAt } from '../experiment/volume-diagnostics.js';
 import type { Verdict } from '../presets/types.js';
 import { finiteOrNull } from './numbers.js';
 import { type SweepPointAggregate, sweepPointAggregates } from './sweep-points.js';
@@ -35,7 +35,7 @@ export interface SummaryRun {
   metrics: Record<string, number | null>;
   /** Flow runs: σ < flowThreshold·σ_max counted as 0 by the operator (train.flowThreshold, defaults filled); null for layer runs. */
   flowThreshold: number | null;
-  /** Flow runs with a square W and spectra: SPEC §8's log-volume density at the final W, depth train.flowDepth; else null. */
+  /** A square W with its spectrum recorded: SPEC §8's log-volume density at the final W, at the run's depth (train.flowDepth for flow runs); else null. */
   logVolume: number | null;
 }
 
@@ -115,14 +115,10 @@ export function summaryRun(run: ExperimentRun): SummaryRun {
 }
 
 /**
- * The volume form is the flow's metric's (SPEC §8), so only flow runs get one, at their own
- * train.flowDepth; its formula needs a square W with every singular value recorded. Computed from
- * the final spectrum rather than stored, so a merge recomputes it from the restored run.
+ * SPEC §8's log-volume density at the final spectrum, at the run's own depth (layer runs: their
+ * number of layers; flow runs: train.flowDepth), for a square W with every singular value recorded
+ * (src/experiment/volume-diagnostics.ts); else null. Computed, not stored, so a merge recomputes it.
  */
 function finalLogVolume(run: ExperimentRun): number | null {
-  const [rows, cols] = [run.config.widths.at(-1), run.config.widths[0]];
-  if (run.config.train.method !== 'flow' || rows !== cols || run.singularValues.length === 0) return null;
-  // A diverged network's spectrum may be NaN or infinite: it has no volume either.
-  if (!run.singularValues.every(Number.isFinite)) return null;
-  return finiteOrNull(logVolumeDensity(run.singularValues, run.config.train.flowDepth));
+  return logVolumeAt(run.config, run.singularValues);
 }

@@ -1,27 +1,40 @@
 /**
  * The trace's columns, shared by trace.csv and trace.parquet: one row per (run, record), keyed
  * by run and step, then one column per recorded quantity and sv1…svR. A new trace quantity is one
- * line in TRACE_COLUMNS (with its field in RunTrace).
+ * line in TRACE_COLUMNS (with its field in RunTrace). Derived columns (logVolume, entropy) are
+ * computed from the record's singular values when written and recomputed, not read, by merge; a
+ * missing value is an empty cell (a null in Parquet).
  */
 import type { ExperimentRun, RunTrace } from '../experiment/types.js';
+import { entropyAt, logVolumeAt } from '../experiment/volume-diagnostics.js';
 import { formatExact, formatTime } from './numbers.js';
 import type { TableColumn } from './parquet-table.js';
 
 export interface TraceColumn extends TableColumn {
-  /** The value at record i of the run. */
-  get: (run: ExperimentRun, i: number) => number;
+  /** The value at record i of the run; null where it is undefined (derived columns only). */
+  get: (run: ExperimentRun, i: number) => number | null;
   /** How trace.csv prints it: exactly (f32 values by their shortest decimal). */
-  text: (value: number) => string;
-  /** Appends a value read back to the run's trace; absent for the key `run`. */
+  text: (value: number | null) => string;
+  /** Appends a value read back to the run's trace; absent for the key `run` and for derived columns. */
   push?: (trace: RunTrace, value: number) => void;
+  /** Computed from the singular values: older trace files may lack it. */
+  derived?: true;
 }
+
+const orEmpty = (value: number | null) => (value === null ? '' : String(value));
 
 export const TRACE_COLUMNS: readonly TraceColumn[] = [
   { name: 'run', type: 'INT32', nullable: false, get: (run) => run.id, text: String },
   { name: 'step', type: 'INT32', nullable: false, get: (run, i) => run.trace.steps[i]!, text: String, push: (t, v) => void t.steps.push(v) },
-  { name: 'time', type: 'DOUBLE', nullable: false, get: (run, i) => run.trace.times[i]!, text: formatTime, push: (t, v) => void t.times.push(v) },
-  { name: 'loss', type: 'DOUBLE', nullable: false, get: (run, i) => run.trace.losses[i]!, text: formatExact, push: (t, v) => void t.losses.push(v) },
+  { name: 'time', type: 'DOUBLE', nullable: false, get: (run, i) => run.trace.times[i]!, text: (v) => formatTime(v ?? NaN), push: (t, v) => void t.times.push(v) },
+  { name: 'loss', type: 'DOUBLE', nullable: false, get: (run, i) => run.trace.losses[i]!, text: (v) => formatExact(v ?? NaN), push: (t, v) => void t.losses.push(v) },
+  // SPEC §8 along the trajectory (src/experiment/volume-diagnostics.ts): square W with every σ recorded.
+  { name: 'logVolume', type: 'DOUBLE', nullable: true, derived: true, get: (run, i) => logVolumeAt(run.config, run.trace.singularValues[i] ?? []), text: orEmpty },
+  { name: 'entropy', type: 'DOUBLE', nullable: true, derived: true, get: (run, i) => entropyAt(run.config, run.trace.singularValues[i] ?? []), text: orEmpty },
 ];
+
+/** The columns trace files must hold, in order: the derived ones may be absent from older files. */
+export const STORED_TRACE_COLUMNS = TRACE_COLUMNS.filter((column) => !column.derived);
 
 /** The most singular values any record of these runs holds: the number of sv columns. */
 export function traceSingularValueColumns(runs: Iterable<ExperimentRun>): number {

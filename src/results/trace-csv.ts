@@ -7,7 +7,7 @@
 import type { ExperimentResult, RunTrace } from '../experiment/types.js';
 import { formatExact } from './numbers.js';
 import { ResultsError } from './results-error.js';
-import { emptyTrace, TRACE_COLUMNS, traceHeaderNames, traceSingularValueColumns } from './trace-columns.js';
+import { emptyTrace, STORED_TRACE_COLUMNS, TRACE_COLUMNS, traceHeaderNames, traceSingularValueColumns } from './trace-columns.js';
 
 export function traceHeader(columns: number): string {
   return traceHeaderNames(columns).join(',');
@@ -37,8 +37,10 @@ export function traceCsv(result: ExperimentResult): string {
 export function parseTraceCsv(text: string, source = 'trace.csv'): Map<number, RunTrace> {
   const lines = text.split('\n').filter((line) => line !== '');
   const header = lines[0]?.split(',') ?? [];
-  const fixed = TRACE_COLUMNS.length;
-  if (header.slice(0, fixed).join(',') !== traceHeader(0) || header.slice(fixed).some((name, j) => name !== `sv${j + 1}`)) {
+  // Files written before the derived columns (logVolume, entropy) existed have only the stored ones.
+  const columns = header.slice(0, TRACE_COLUMNS.length).join(',') === traceHeader(0) ? TRACE_COLUMNS : STORED_TRACE_COLUMNS;
+  const fixed = columns.length;
+  if (header.slice(0, fixed).join(',') !== columns.map((c) => c.name).join(',') || header.slice(fixed).some((name, j) => name !== `sv${j + 1}`)) {
     throw new ResultsError(`${source}: the header must be ${traceHeader(0)},sv1,…; found "${lines[0] ?? ''}"`);
   }
   const traces = new Map<number, RunTrace>();
@@ -50,7 +52,7 @@ export function parseTraceCsv(text: string, source = 'trace.csv'): Map<number, R
     if (!Number.isInteger(run) || !Number.isInteger(step)) throw new ResultsError(`${source} line ${l + 1}: run and step must be integers`);
     let trace = traces.get(run);
     if (!trace) traces.set(run, (trace = emptyTrace()));
-    TRACE_COLUMNS.forEach((column, c) => column.push?.(trace, values[c]!));
+    columns.forEach((column, c) => column.push?.(trace, values[c]!));
     trace.singularValues.push(cells.slice(fixed).filter((cell) => cell !== '').map(Number));
   }
   return traces;

@@ -114,7 +114,7 @@ describe('Parquet results', () => {
 
     const trace = await independentRead(join(dir, 'trace.parquet'));
     expect(trace.rows).toBe(12 * 4);
-    expect(Object.keys(trace.columns)).toEqual(['run', 'step', 'time', 'loss', 'sv1', 'sv2', 'sv3']);
+    expect(Object.keys(trace.columns)).toEqual(['run', 'step', 'time', 'loss', 'logVolume', 'entropy', 'sv1', 'sv2', 'sv3']);
     const at = (run: number, record: number) => run * 4 + record;
     expect(trace.columns.step![at(7, 2)]).toBe(20);
     expect(trace.columns.time![at(7, 2)]).toBe(original.runs[7]!.trace.times[2]);

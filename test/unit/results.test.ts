@@ -107,21 +107,47 @@ describe('writeFileAtomic', () => {
 });
 
 describe('trace.csv', () => {
-  it('has the header run,step,time,loss,sv1..svR and one row per run per record', () => {
+  it('has the header run,step,time,loss,logVolume,entropy,sv1..svR and one row per run per record', () => {
     const text = traceCsv(handMade());
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('run,step,time,loss,sv1,sv2,sv3');
+    expect(lines[0]).toBe('run,step,time,loss,logVolume,entropy,sv1,sv2,sv3');
     expect(lines).toHaveLength(1 + 4 * 4);
-    // time = lr·step without binary noise; f32 values as their shortest round-trip decimal.
-    expect(lines[1]).toBe('0,0,0,1,2,1,0.5');
-    expect(lines[2]).toBe('0,10,1,0.5,2,1,0.5');
-    expect(lines.find((l) => l.startsWith('2,30,'))).toBe('2,30,6,0.16666667,0.6666667,0.33333334,0.16666667');
+    // time = lr·step without binary noise; f32 values as their shortest round-trip decimal; the
+    // volume and entropy of the square W in full (their values: the next test).
+    const cells = (line: string) => {
+      const c = line.split(',');
+      return [...c.slice(0, 4), ...c.slice(6)].join(',');
+    };
+    expect(cells(lines[1]!)).toBe('0,0,0,1,2,1,0.5');
+    expect(cells(lines[2]!)).toBe('0,10,1,0.5,2,1,0.5');
+    expect(cells(lines.find((l) => l.startsWith('2,30,'))!)).toBe('2,30,6,0.16666667,0.6666667,0.33333334,0.16666667');
+    expect(lines.slice(1).every((line) => line.split(',').slice(4, 6).every((cell) => Number.isFinite(Number(cell)) && cell !== ''))).toBe(true);
+    // A rectangular W has no volume form: empty cells.
+    const result = handMade();
+    const rectangular = { ...result.runs[0]!, config: { ...result.runs[0]!.config, widths: [4, 5, 3] } };
+    expect(traceCsv({ ...result, runs: [rectangular] }).split('\n')[1]).toBe('0,0,0,1,,,2,1,0.5');
+  });
+
+  it('writes SPEC §8’s log-volume and the group-orbit entropy of a square W at every record', () => {
+    const result = handMade();
+    const run = result.runs[0]!;
+    const square = { ...run, config: { ...run.config, widths: [3, 5, 3] } };
+    const lines = traceCsv({ ...result, runs: [square] }).trimEnd().split('\n');
+    const [, , , , logVolume, entropy] = lines[1]!.split(',').map(Number);
+    // σ = (2, 1, 0.5) at depth 2: ln|σ_i − σ_j| over pairs + 3 ln 2 − ¼ Σ ln σ_i², and ½ Σ ln((σ_i² − σ_j²)/(σ_i − σ_j)) = ½ Σ ln(σ_i + σ_j).
+    expect(logVolume).toBeCloseTo(Math.log(1 * 1.5 * 0.5) + 3 * Math.log(2) - 0.25 * (Math.log(4) + Math.log(1) + Math.log(0.25)), 12);
+    expect(entropy).toBeCloseTo(0.5 * Math.log(3 * 2.5 * 1.5), 12);
+    // Read back, the derived columns are recomputed, not stored: the trace is unchanged.
+    expect(parseTraceCsv(lines.join('\n')).get(square.id)!.losses.map(Math.fround)).toEqual(square.trace.losses);
+    // An older file without them still parses.
+    const older = lines.map((line) => line.split(',').filter((_, c) => c !== 4 && c !== 5).join(',')).join('\n');
+    expect(parseTraceCsv(older).get(square.id)!.singularValues.map((v) => v.map(Math.fround))).toEqual(square.trace.singularValues);
   });
 
   it('leaves cells empty past a run’s rank', () => {
     const result = handMade();
     result.runs[0]!.trace.singularValues = result.runs[0]!.trace.singularValues.map(() => []);
-    expect(traceCsv(result).split('\n')[1]).toBe('0,0,0,1,,,');
+    expect(traceCsv(result).split('\n')[1]).toBe('0,0,0,1,,,,,');
   });
 
   it('parses back to the same traces (f32 values once rounded to f32)', () => {
@@ -157,8 +183,9 @@ describe('summary.json', () => {
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
     expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond']);
     expect(Object.keys(summary.runs![0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume']);
-    // Layer runs have neither.
-    expect(summary.runs![0]).toMatchObject({ flowThreshold: null, logVolume: null });
+    // A layer run has no flow threshold; its square W has a log-volume at its own depth (SPEC §8).
+    expect(summary.runs![0]).toMatchObject({ flowThreshold: null });
+    expect(summary.runs![0]!.logVolume).toBeCloseTo(logVolumeDensity(summary.runs![0]!.singularValues as number[], 2), 12);
     expect(summary.runs![2].overrides).toEqual({ 'train.lr': 0.2, 'init.seed': 0 });
     expect(summary.runs![0]).toMatchObject({ id: 0, finalStep: 30, finalLoss: 0.25, rank: 3, diverged: false });
     expect(summary.runs![3].diverged).toEqual({ step: 20, reason: 'loss became NaN' });
