@@ -3,7 +3,7 @@
  * results files, print the overview and, for a complete preset run, its verdict.
  */
 import { expandRuns } from '../config/index.js';
-import { bindingLimit, parseShard, planBatches, runExperiment, shardRuns } from '../experiment/index.js';
+import { memoryLimits, parseShard, planBatches, runExperiment, shardRuns } from '../experiment/index.js';
 import { writeResults } from '../results/index.js';
 import type { Command } from './args.js';
 import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
@@ -25,7 +25,7 @@ export async function runCommand(command: Extract<Command, { kind: 'run' }>, io:
   };
 
   return withGpu(io, async (gpu) => {
-    const batches = planBatches(runs, bindingLimit(gpu.device)).length;
+    const batches = planBatches(runs, memoryLimits(gpu.device)).length;
     note(
       `dlnsim: ${preset ? `preset ${preset.name}` : name}: ${runs.length} run${runs.length === 1 ? '' : 's'}` +
         `${shard ? ` (shard ${shard.index}/${shard.count} of ${all.length})` : ''} in ${batches} batch${batches === 1 ? '' : 'es'} on ${gpu.adapter.name}` +

@@ -15,10 +15,12 @@ import { expandRuns, groupBatches } from '../config/index.js';
 import { AbortError, ConfigError, DlnsimError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
 import { readFloats } from '../gpu/buffers.js';
+import { memoryLimits } from '../gpu/host-memory.js';
 import { fromArray, type Matrix } from '../linalg/matrix.js';
 import { singularValues } from '../linalg/decompositions.js';
 import { buildTask } from '../problem/task.js';
 import type { TaskData } from '../problem/types.js';
+import { checkNetworkFits, experimentRecordBytes } from './footprint.js';
 import { NET_FLOATS } from './nets.js';
 import { networkMatrices, PROGRAMS } from './programs.js';
 import type { BatchProgram } from './program.js';
@@ -116,6 +118,9 @@ export class Simulator {
     const first = runs[0]!.config;
     const factory = PROGRAMS[first.train.method];
     if (!factory) throw new ConfigError('train.method', first.train.method, `use one of: ${Object.keys(PROGRAMS).join(', ')}`);
+    // Before the task, the layers or any buffer is made: a network too large for the device or
+    // the host is a ConfigError, not a RangeError or a WebGPU error deep inside.
+    checkNetworkFits(runs[0]!, memoryLimits(gpu.device), experimentRecordBytes(runs));
     const task = buildTask(first);
     const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers);
     const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;

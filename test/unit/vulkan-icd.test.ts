@@ -44,7 +44,7 @@ describe('chooseVulkanDriver', () => {
   });
 
   it("leaves the user's own choice alone, and does nothing without SwiftShader", () => {
-    const chosen = { ...env, VK_DRIVER_FILES: '/x/icd.json' };
+    const chosen: NodeJS.ProcessEnv = { ...env, VK_DRIVER_FILES: '/x/icd.json' };
     expect(chooseVulkanDriver(chosen, swiftShader)).toBe(false);
     expect(chosen.VK_ICD_FILENAMES).toBeUndefined();
     expect(chooseVulkanDriver(env, join(base, 'missing.json'))).toBe(false);
