@@ -99,7 +99,9 @@ export function checkKeys(object: Record<string, unknown>, path: string): void {
     const suggestion = didYouMean(key, allowed);
     const hint = suggestion === undefined ? '' : ` did you mean \`${suggestion}\`?`;
     const where = path ? `\`${path}\`` : 'a config';
-    throw new ConfigError(path ? `${path}.${key}` : key, object[key], `unknown key;${hint} the keys of ${where} are: ${allowed.join(', ')}`);
+    // A key that a dotted path cannot spell (empty, with dots, spaces or quotes) is named as in sweeps: `train[""]`.
+    const field = /^[^.\s`"[\]]+$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
+    throw new ConfigError(field, object[key], `unknown key;${hint} the keys of ${where} are: ${allowed.join(', ')}`);
   }
 }
 
