@@ -182,6 +182,9 @@ export class Simulator {
       pass.end();
       const done = this.finishChunk(encoder, chunk.recordSteps);
       delivered = delivered.then(() => done).then((records) => records.forEach((r) => this.deliver(r, options.onRecord)));
+      // When the device is lost, wait() throws before later links are awaited; their rejections
+      // (readbacks aborted by destroy()) are expected and must not surface as unhandled.
+      delivered.catch(() => undefined);
       inFlight.push({ settled: delivered, end: chunk.end });
       this.step = chunk.end;
       if (inFlight.length >= IN_FLIGHT) {
@@ -268,7 +271,10 @@ export class Simulator {
     encoder.copyBufferToBuffer(this.program.records, 0, staging, 0, floats * 4);
     device.queue.submit([encoder.finish()]);
     this.recordedStep = recordSteps[recordSteps.length - 1]!;
-    return this.pool.read(staging, floats).then((values) => recordSteps.map((step, slot) => decodeSlot(this.layout, values, slot, step)));
+    const records = this.pool.read(staging, floats).then((values) => recordSteps.map((step, slot) => decodeSlot(this.layout, values, slot, step)));
+    // Awaited through the delivery chain, which a lost device may break before it gets here.
+    records.catch(() => undefined);
+    return records;
   }
 
   private deliver(record: BatchRecord, onRecord?: (record: BatchRecord) => void): void {

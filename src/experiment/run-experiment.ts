@@ -7,6 +7,7 @@
 import { expandRuns, groupBatches } from '../config/index.js';
 import type { Config, Run } from '../config/types.js';
 import { type Progress, Simulator, type SimulatorOptions } from '../engine/simulator.js';
+import { DeviceLostError, GpuError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
 import { checkNetworkFits, experimentRecordBytes, networksThatFit } from '../engine/footprint.js';
 import { type MemoryLimits, memoryLimits } from '../gpu/host-memory.js';
@@ -63,6 +64,7 @@ export async function runExperiment(gpu: GpuContext, config: Config, options: Ex
   const timing: Timing = { seconds: 0, steps: 0, networkSteps: 0, networkStepsPerSecond: 0 };
   const results: ExperimentRun[] = [];
   let aborted = false;
+  let failure: DeviceLostError | GpuError | undefined;
 
   for (const [i, batch] of batches.entries()) {
     if (options.signal?.aborted) {
@@ -72,10 +74,20 @@ export async function runExperiment(gpu: GpuContext, config: Config, options: Ex
     options.onBatchStart?.(i + 1, batches.length, batch);
     const sim = await Simulator.create(gpu, batch, options.simulator);
     try {
-      const outcome = await sim.run({
-        signal: options.signal,
-        onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, batch: i + 1, batches: batches.length, networks: batch.length })),
-      });
+      let outcome;
+      try {
+        outcome = await sim.run({
+          signal: options.signal,
+          onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, batch: i + 1, batches: batches.length, networks: batch.length })),
+        });
+      } catch (error) {
+        if (!(error instanceof DeviceLostError || error instanceof GpuError)) throw error;
+        // The device is gone: keep what this batch recorded before, train nothing more.
+        results.push(...batchExperimentRuns(batch, sim.trace, sim.diverged));
+        failure = error;
+        aborted = true;
+        break;
+      }
       let metrics: Record<string, number>[] = [];
       if (options.measure) {
         const layers = await sim.readLayers();
@@ -101,6 +113,7 @@ export async function runExperiment(gpu: GpuContext, config: Config, options: Ex
     timing,
     shard: options.shard ?? null,
     aborted,
+    ...(failure ? { failure } : {}),
     runs: results,
   };
 }
