@@ -126,6 +126,13 @@ test('a bad config in the URL shows what is wrong instead of a blank page', asyn
   await expect(page.locator('.fatal')).toContainText('not valid JSON');
 });
 
+test('a network too large for the device is refused with the message naming network.width, before any buffer is made', async ({ page }) => {
+  await page.goto(demoUrl(SMALL_CONFIG, '&network.width=100000'));
+  await waitForState(page, 'error');
+  await expect(page.locator('[data-notice="error"]')).toContainText('Config error in network.width');
+  await expect(page.locator('[data-notice="error"]')).toContainText('one network needs a GPU buffer of 74.51 GiB');
+});
+
 test('a form value that cannot be a config field is marked, and nothing is rebuilt', async ({ page }) => {
   await page.goto(demoUrl(SMALL_CONFIG));
   await waitForState(page, 'ready');

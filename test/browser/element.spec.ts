@@ -78,6 +78,16 @@ test('a bad attribute gives an error event naming the field', async ({ page }) =
   await expect(page.locator('#bad')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
 });
 
+test('a network too large for the device gives an error event naming network.widths, before any buffer is made', async ({ page }) => {
+  await open(page);
+  const huge: Config = { ...CONFIG, network: { widths: [6, 100000, 100000, 6] } };
+  await addElement(page, 'huge', { config: JSON.stringify(huge) });
+  await expect(page.locator('#huge')).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+  const [error] = (await events(page, 'huge')).filter((e) => e.type === 'error');
+  expect(error!.detail.field).toBe('network.widths');
+  await expect(page.locator('#huge .message')).toContainText('one network needs a GPU buffer of 74.51 GiB');
+});
+
 test('autoplay waits until the element is on screen', async ({ page }) => {
   await open(page);
   await addElement(page, 'below', { config: JSON.stringify(CONFIG), autoplay: '' }, 4000);
