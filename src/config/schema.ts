@@ -3,7 +3,7 @@
  * and `--set` paths are checked against, so the three can never disagree. Which keys a given task
  * or init kind may use is validate.ts's business; here every key that any kind uses is allowed.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, invariant } from '../errors.js';
 
 interface KeyTree {
   readonly [key: string]: KeyTree | 'leaf';
@@ -87,7 +87,7 @@ function editDistance(a: string, b: string): number {
 function subtree(path: string): KeyTree {
   let node: KeyTree | 'leaf' = CONFIG_KEYS;
   for (const key of path ? path.split('.') : []) node = node === 'leaf' ? 'leaf' : (node[key] ?? 'leaf');
-  if (node === 'leaf') throw new Error(`schema: ${path} is not a section`);
+  invariant(node !== 'leaf', () => `schema: ${path} is not a section`);
   return node;
 }
 

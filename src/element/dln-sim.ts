@@ -16,6 +16,7 @@ import { formatNumber, formatRate } from '../view/format.js';
 import { CONFIG_ATTRIBUTES, configFromAttributes } from './attributes.js';
 import type { DlnSimEventMap } from './events.js';
 import { ELEMENT_CSS } from './styles.js';
+import { DlnsimError } from '../errors.js';
 
 export type DlnSimState = 'idle' | 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'error';
 
@@ -109,7 +110,7 @@ export class DlnSimElement extends HTMLElement {
 
   /** The CLI's summary.json and trace.csv for what has been trained so far. */
   exportResults(): Promise<{ summaryJson: string; traceCsv: string }> {
-    if (!this.client) return Promise.reject(new Error('<dln-sim> is not connected'));
+    if (!this.client) return Promise.reject(new DlnsimError('<dln-sim> is not connected: add it to the document (and wait for its ready event) before calling exportResults()'));
     // A preset with no attribute editing it is that preset: its summary names it, as the CLI's does.
     const edited = CONFIG_ATTRIBUTES.some((name) => name !== 'preset' && this.hasAttribute(name));
     const preset = this.getAttribute('preset');
