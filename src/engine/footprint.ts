@@ -69,9 +69,9 @@ export function taskFootprint(config: ResolvedConfig): { field: string; value: u
 
 /**
  * Throws a ConfigError when not even one network of `run`'s shape fits `limits`, whatever the
- * batch size, beside the records the host keeps for all runs of the experiment (`recordBytes`, this
- * run's included; experimentRecordBytes(runs)): the sizes come from the network, its records or its task, and
- * splitting the batch cannot help.
+ * batch size, beside the records the host keeps for every run of the experiment (`recordBytes`,
+ * this run's included: experimentRecordBytes(runs)). The sizes then come from the network, its
+ * records or its task, and splitting the batch cannot help.
  */
 export function checkNetworkFits(run: Run, limits: MemoryLimits, recordBytes = networkFootprint(run.config).hostRecordBytes): void {
   const config = run.config;
@@ -94,9 +94,8 @@ export function checkNetworkFits(run: Run, limits: MemoryLimits, recordBytes = n
     throw new ConfigError(task.field, task.value, `the task's data needs a GPU buffer of ${formatBytes(task.largestBufferBytes)} but ${binding}; make it smaller`);
   }
   const building = net.hostBuildBytes + task.hostBytes;
-  const recording = recordBytes;
-  if (building + recording <= limits.hostBytes) return;
-  if (building >= recording) {
+  if (building + recordBytes <= limits.hostBytes) return;
+  if (building >= recordBytes) {
     const [field, value] = net.hostBuildBytes >= task.hostBytes ? [widthsField, widthsValue] : [task.field, task.value];
     throw new ConfigError(field, value, `building one network needs ${formatBytes(building)} of host memory but ${host}; make it smaller`);
   }
@@ -104,7 +103,7 @@ export function checkNetworkFits(run: Run, limits: MemoryLimits, recordBytes = n
   throw new ConfigError(
     'record.every',
     config.record.every,
-    `the records of this experiment need ${formatBytes(building + recording)} of host memory but ${host}; record less often (raise record.every) or train fewer steps (train.steps)${fewer}`,
+    `the records of this experiment need ${formatBytes(building + recordBytes)} of host memory but ${host}; record less often (raise record.every) or train fewer steps (train.steps)${fewer}`,
   );
 }
 
