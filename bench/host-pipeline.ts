@@ -13,6 +13,7 @@ import { expandRuns } from '../src/config/index.js';
 import type { Config, Run } from '../src/config/types.js';
 import { experimentRun } from '../src/experiment/experiment-run.js';
 import { planBatches } from '../src/experiment/run-experiment.js';
+import { HOST_MEMORY_FRACTION, hostMemory } from '../src/gpu/host-memory.js';
 import type { ExperimentResult, ExperimentRun, RunTrace } from '../src/experiment/types.js';
 import { type FormatChoice, readResults, writeResults } from '../src/results/index.js';
 
@@ -65,7 +66,8 @@ export async function hostPipeline(seeds: number, options: PipelineOptions = {})
   const config = scalingConfig(seeds);
   const runs = expandRuns(config);
   stage('expand');
-  const batches = planBatches(runs, DEFAULT_BINDING_LIMIT);
+  const host = hostMemory();
+  const batches = planBatches(runs, { bindingBytes: DEFAULT_BINDING_LIMIT, hostBytes: HOST_MEMORY_FRACTION * host.bytes, hostSource: host.source });
   stage('plan');
   const steps = [0, 10, 20];
   const wrap = options.wrap ?? ((run) => run);

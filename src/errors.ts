@@ -41,6 +41,23 @@ export class DeviceLimitError extends DlnsimError {
   override name = 'DeviceLimitError';
 }
 
+/**
+ * An internal assertion failed: a caller inside dlnsim broke a function's contract (shapes that
+ * do not match, an option out of range). Never the user's input, which gets a ConfigError first.
+ */
+export class InvariantError extends DlnsimError {
+  override name = 'InvariantError';
+}
+
+/**
+ * The one helper for internal assertions (as TypeGPU's invariant): throws an InvariantError with
+ * the message when `condition` is falsy. The message is a function so that building it costs
+ * nothing on the hot path where the assertion holds.
+ */
+export function invariant(condition: unknown, message: () => string): asserts condition {
+  if (!condition) throw new InvariantError(message());
+}
+
 /** The run was cancelled through its AbortSignal. */
 export class AbortError extends DlnsimError {
   override name = 'AbortError';

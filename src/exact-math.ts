@@ -10,6 +10,7 @@
  * sin/cos kernels are fdlibm's algorithms and minimax coefficients (Sun Microsystems, 1993; as in
  * FreeBSD's msun), errors below 1 ulp; test/unit/exact-math.test.ts measures them.
  */
+import { invariant } from './errors.js';
 
 const bits = new DataView(new ArrayBuffer(8));
 
@@ -104,7 +105,7 @@ function integerPower(a: number, n: number): number {
  * r ← r − r·(rⁿ/x − 1)/n removes that, leaving ≈ 1 ulp for x in (0, 1e6] and n ≤ 100 (measured).
  */
 export function rootOf(x: number, n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`rootOf: n must be a positive integer, got ${n}`);
+  invariant(Number.isInteger(n) && n >= 1, () => `rootOf: n must be a positive integer, got ${n}`);
   if (n === 1 || x === 0 || x === Infinity || Number.isNaN(x)) return x;
   if (x < 0) return NaN;
   if (n === 2) return Math.sqrt(x);

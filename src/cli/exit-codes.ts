@@ -6,3 +6,5 @@ export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 /** Interrupted by SIGINT (128 + 2, the shell convention); the results recorded so far are written. */
 export const EXIT_INTERRUPTED = 130;
+/** Terminated by SIGTERM (128 + 15); as after SIGINT, the results recorded so far are written. */
+export const EXIT_TERMINATED = 143;

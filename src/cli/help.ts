@@ -17,7 +17,8 @@ Examples:
   dlnsim run depth-l2 --shard 2/4 --out results/depth-l2/shard-2
 
 Exit codes: 0 ok, 1 failure (GPU, device limits, files), 2 bad input (unknown preset or option,
-malformed JSON, invalid config), 130 interrupted by Ctrl-C (results recorded so far are written).
+malformed JSON, invalid config), 130 interrupted by Ctrl-C, 143 by SIGTERM (results recorded
+so far are written).
 Full documentation: docs/cli.md.
 `;
 
@@ -41,7 +42,8 @@ Options:
   --quiet, -q           no progress on stderr
 
 Progress (steps/s, network-steps/s, ETA, batch i/n) goes to stderr. Ctrl-C stops training,
-writes what was recorded and exits with 130; a second Ctrl-C quits at once.
+writes what was recorded and exits with 130 (SIGTERM: the same, exit 143); a second Ctrl-C
+quits at once, leaving the last complete files or none.
 `,
   presets: `dlnsim presets
 

@@ -3,10 +3,10 @@
  * results files, print the overview and, for a complete preset run, its verdict.
  */
 import { expandRuns } from '../config/index.js';
-import { bindingLimit, parseShard, planBatches, runExperiment, shardRuns } from '../experiment/index.js';
+import { memoryLimits, parseShard, planBatches, runExperiment, shardRuns } from '../experiment/index.js';
 import { writeResults } from '../results/index.js';
 import type { Command } from './args.js';
-import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { defaultOutDir, loadExperiment } from './load-config.js';
 import { progressReporter } from './progress.js';
@@ -25,7 +25,7 @@ export async function runCommand(command: Extract<Command, { kind: 'run' }>, io:
   };
 
   return withGpu(io, async (gpu) => {
-    const batches = planBatches(runs, bindingLimit(gpu.device)).length;
+    const batches = planBatches(runs, memoryLimits(gpu.device)).length;
     note(
       `dlnsim: ${preset ? `preset ${preset.name}` : name}: ${runs.length} run${runs.length === 1 ? '' : 's'}` +
         `${shard ? ` (shard ${shard.index}/${shard.count} of ${all.length})` : ''} in ${batches} batch${batches === 1 ? '' : 'es'} on ${gpu.adapter.name}` +
@@ -45,9 +45,14 @@ export async function runCommand(command: Extract<Command, { kind: 'run' }>, io:
     const lines = ['', ...resultOverview(result)];
     if (verdict) lines.push('', ...verdictText(preset!.name, verdict));
     else if (preset && shard && !result.aborted) lines.push('', `verdict: after all ${shard.count} shards are done, dlnsim merge computes it`);
-    if (result.aborted) lines.push('', 'interrupted: the results hold what was recorded up to the interruption');
+    if (result.failure) lines.push('', 'stopped by the GPU: the results hold what was recorded before it failed');
+    else if (result.aborted) lines.push('', 'interrupted: the results hold what was recorded up to the interruption');
     lines.push('', ...resultPathsText(paths));
     io.stdout.write(`${lines.join('\n')}\n`);
+    if (result.failure) {
+      io.stderr.write(`dlnsim: ${result.failure.name}: ${result.failure.message}\n`);
+      return EXIT_FAILURE;
+    }
     return result.aborted ? EXIT_INTERRUPTED : EXIT_OK;
   });
 }

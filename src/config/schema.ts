@@ -3,7 +3,7 @@
  * and `--set` paths are checked against, so the three can never disagree. Which keys a given task
  * or init kind may use is validate.ts's business; here every key that any kind uses is allowed.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, invariant } from '../errors.js';
 
 interface KeyTree {
   readonly [key: string]: KeyTree | 'leaf';
@@ -87,7 +87,7 @@ function editDistance(a: string, b: string): number {
 function subtree(path: string): KeyTree {
   let node: KeyTree | 'leaf' = CONFIG_KEYS;
   for (const key of path ? path.split('.') : []) node = node === 'leaf' ? 'leaf' : (node[key] ?? 'leaf');
-  if (node === 'leaf') throw new Error(`schema: ${path} is not a section`);
+  invariant(node !== 'leaf', () => `schema: ${path} is not a section`);
   return node;
 }
 
@@ -99,7 +99,9 @@ export function checkKeys(object: Record<string, unknown>, path: string): void {
     const suggestion = didYouMean(key, allowed);
     const hint = suggestion === undefined ? '' : ` did you mean \`${suggestion}\`?`;
     const where = path ? `\`${path}\`` : 'a config';
-    throw new ConfigError(path ? `${path}.${key}` : key, object[key], `unknown key;${hint} the keys of ${where} are: ${allowed.join(', ')}`);
+    // A key that a dotted path cannot spell (empty, with dots, spaces or quotes) is named as in sweeps: `train[""]`.
+    const field = /^[^.\s`"[\]]+$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;
+    throw new ConfigError(field, object[key], `unknown key;${hint} the keys of ${where} are: ${allowed.join(', ')}`);
   }
 }
 

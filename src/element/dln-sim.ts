@@ -16,6 +16,7 @@ import { formatNumber, formatRate } from '../view/format.js';
 import { CONFIG_ATTRIBUTES, configFromAttributes } from './attributes.js';
 import type { DlnSimEventMap } from './events.js';
 import { ELEMENT_CSS } from './styles.js';
+import { DlnsimError } from '../errors.js';
 
 export type DlnSimState = 'idle' | 'loading' | 'ready' | 'training' | 'paused' | 'done' | 'error';
 
@@ -110,7 +111,7 @@ export class DlnSimElement extends HTMLElement {
 
   /** The CLI's summary.json and trace.csv for what has been trained so far, and a preset's verdict and figures. */
   exportResults(): Promise<ExportedFiles> {
-    if (!this.client) return Promise.reject(new Error('<dln-sim> is not connected'));
+    if (!this.client) return Promise.reject(new DlnsimError('<dln-sim> is not connected: add it to the document (and wait for its ready event) before calling exportResults()'));
     return this.client.exportResults(this.uneditedPreset());
   }
 

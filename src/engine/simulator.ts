@@ -15,10 +15,12 @@ import { expandRuns, groupBatches } from '../config/index.js';
 import { AbortError, ConfigError, DlnsimError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
 import { readFloats } from '../gpu/buffers.js';
+import { memoryLimits } from '../gpu/host-memory.js';
 import { fromArray, type Matrix } from '../linalg/matrix.js';
 import { singularValues } from '../linalg/decompositions.js';
 import { buildTask } from '../problem/task.js';
 import type { TaskData } from '../problem/types.js';
+import { checkNetworkFits, experimentRecordBytes } from './footprint.js';
 import { NET_FLOATS } from './nets.js';
 import { networkMatrices, PROGRAMS } from './programs.js';
 import type { BatchProgram } from './program.js';
@@ -116,6 +118,9 @@ export class Simulator {
     const first = runs[0]!.config;
     const factory = PROGRAMS[first.train.method];
     if (!factory) throw new ConfigError('train.method', first.train.method, `use one of: ${Object.keys(PROGRAMS).join(', ')}`);
+    // Before the task, the layers or any buffer is made: a network too large for the device or
+    // the host is a ConfigError, not a RangeError or a WebGPU error deep inside.
+    checkNetworkFits(runs[0]!, memoryLimits(gpu.device), experimentRecordBytes(runs));
     const task = buildTask(first);
     const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers);
     const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
@@ -177,6 +182,9 @@ export class Simulator {
       pass.end();
       const done = this.finishChunk(encoder, chunk.recordSteps);
       delivered = delivered.then(() => done).then((records) => records.forEach((r) => this.deliver(r, options.onRecord)));
+      // When the device is lost, wait() throws before later links are awaited; their rejections
+      // (readbacks aborted by destroy()) are expected and must not surface as unhandled.
+      delivered.catch(() => undefined);
       inFlight.push({ settled: delivered, end: chunk.end });
       this.step = chunk.end;
       if (inFlight.length >= IN_FLIGHT) {
@@ -263,7 +271,10 @@ export class Simulator {
     encoder.copyBufferToBuffer(this.program.records, 0, staging, 0, floats * 4);
     device.queue.submit([encoder.finish()]);
     this.recordedStep = recordSteps[recordSteps.length - 1]!;
-    return this.pool.read(staging, floats).then((values) => recordSteps.map((step, slot) => decodeSlot(this.layout, values, slot, step)));
+    const records = this.pool.read(staging, floats).then((values) => recordSteps.map((step, slot) => decodeSlot(this.layout, values, slot, step)));
+    // Awaited through the delivery chain, which a lost device may break before it gets here.
+    records.catch(() => undefined);
+    return records;
   }
 
   private deliver(record: BatchRecord, onRecord?: (record: BatchRecord) => void): void {

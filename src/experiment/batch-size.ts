@@ -5,21 +5,11 @@
  * `networksPerBatch` networks instead of failing with a DeviceLimitError.
  */
 import type { ResolvedConfig, Run } from '../config/types.js';
-import { MAX_RECORD_SLOTS, recordLayout } from '../engine/records.js';
+import { networkFootprint } from '../engine/footprint.js';
 
-/**
- * An upper bound on the bytes one network adds to the largest buffer of its batch. Matrices: the
- * layers, prefix and backward products and the SVD's work space are all at most two n_i × n_j
- * blocks for some widths n_i, n_j. Records: every slot holds the network's loss, flag, spectra and
- * any matrices it records.
- */
+/** An upper bound on the bytes one network adds to the largest buffer of its batch (engine/footprint.ts). */
 export function bytesPerNetwork(config: ResolvedConfig): number {
-  const widths = config.widths;
-  const widest = Math.max(...widths);
-  const matrixFloats = 2 * widest * widest;
-  const { spectra, matrices, layers } = config.record;
-  const slotFloats = recordLayout(1, widths, spectra, matrices, layers).slotFloats;
-  return 4 * Math.max(matrixFloats, MAX_RECORD_SLOTS * slotFloats);
+  return networkFootprint(config).largestBufferBytes;
 }
 
 /** The most networks of this config one batch may hold under a binding limit of `maxBytes`. */
@@ -35,7 +25,11 @@ export function networksPerBatch(config: ResolvedConfig, maxBytes: number): numb
  */
 export function splitBatch(runs: Run[], maxBytes: number): Run[][] {
   if (runs.length === 0) return [];
-  const most = networksPerBatch(runs[0]!.config, maxBytes);
+  return splitInto(runs, networksPerBatch(runs[0]!.config, maxBytes));
+}
+
+/** Runs cut into the fewest parts of at most `most`, of equal sizes (±1), run order kept. */
+export function splitInto(runs: Run[], most: number): Run[][] {
   const parts = Math.ceil(runs.length / most);
   const out: Run[][] = [];
   for (let p = 0; p < parts; p++) out.push(runs.slice(Math.floor((p * runs.length) / parts), Math.floor(((p + 1) * runs.length) / parts)));

@@ -7,11 +7,13 @@
 import { expandRuns, groupBatches } from '../config/index.js';
 import type { Config, Run } from '../config/types.js';
 import { type Progress, Simulator, type SimulatorOptions } from '../engine/simulator.js';
+import { DeviceLostError, GpuError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
-import { bindingLimit } from '../gpu/buffers.js';
+import { checkNetworkFits, experimentRecordBytes, networksThatFit } from '../engine/footprint.js';
+import { type MemoryLimits, memoryLimits } from '../gpu/host-memory.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { TaskData } from '../problem/types.js';
-import { splitBatch } from './batch-size.js';
+import { splitInto } from './batch-size.js';
 import { batchExperimentRuns } from './experiment-run.js';
 import { shardRuns } from './shard.js';
 import type { ExperimentResult, ExperimentRun, Shard, Timing } from './types.js';
@@ -42,18 +44,27 @@ export interface ExperimentOptions {
   simulator?: SimulatorOptions;
 }
 
-/** The batches an experiment trains on `gpu`, in order. */
-export function planBatches(runs: Run[], maxBindingBytes: number): Run[][] {
-  return groupBatches(runs).flatMap((batch) => splitBatch(batch, maxBindingBytes));
+/**
+ * The batches an experiment trains within `limits` (memoryLimits(device)), in order: one per
+ * network shape and task, split where the binding limit or host memory needs it. Throws a
+ * ConfigError naming the field when a run cannot fit even alone; nothing is allocated before.
+ */
+export function planBatches(runs: Run[], limits: MemoryLimits): Run[][] {
+  const records = experimentRecordBytes(runs);
+  return groupBatches(runs).flatMap((batch) => {
+    checkNetworkFits(batch[0]!, limits, records);
+    return splitInto(batch, networksThatFit(batch[0]!.config, limits, records));
+  });
 }
 
 export async function runExperiment(gpu: GpuContext, config: Config, options: ExperimentOptions = {}): Promise<ExperimentResult> {
   const all = expandRuns(config);
   const runs = options.shard ? shardRuns(all, options.shard) : all;
-  const batches = planBatches(runs, Math.min(bindingLimit(gpu.device), options.maxBindingBytes ?? Infinity));
+  const batches = planBatches(runs, memoryLimits(gpu.device, options.maxBindingBytes));
   const timing: Timing = { seconds: 0, steps: 0, networkSteps: 0, networkStepsPerSecond: 0 };
   const results: ExperimentRun[] = [];
   let aborted = false;
+  let failure: DeviceLostError | GpuError | undefined;
 
   for (const [i, batch] of batches.entries()) {
     if (options.signal?.aborted) {
@@ -63,10 +74,20 @@ export async function runExperiment(gpu: GpuContext, config: Config, options: Ex
     options.onBatchStart?.(i + 1, batches.length, batch);
     const sim = await Simulator.create(gpu, batch, options.simulator);
     try {
-      const outcome = await sim.run({
-        signal: options.signal,
-        onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, batch: i + 1, batches: batches.length, networks: batch.length })),
-      });
+      let outcome;
+      try {
+        outcome = await sim.run({
+          signal: options.signal,
+          onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, batch: i + 1, batches: batches.length, networks: batch.length })),
+        });
+      } catch (error) {
+        if (!(error instanceof DeviceLostError || error instanceof GpuError)) throw error;
+        // The device is gone: keep what this batch recorded before, train nothing more.
+        results.push(...batchExperimentRuns(batch, sim.trace, sim.diverged));
+        failure = error;
+        aborted = true;
+        break;
+      }
       let metrics: Record<string, number>[] = [];
       if (options.measure) {
         const layers = await sim.readLayers();
@@ -92,6 +113,7 @@ export async function runExperiment(gpu: GpuContext, config: Config, options: Ex
     timing,
     shard: options.shard ?? null,
     aborted,
+    ...(failure ? { failure } : {}),
     runs: results,
   };
 }

@@ -6,6 +6,7 @@
 import type { Config, ResolvedConfig } from '../config/types.js';
 import type { Plateau, UnresolvedSaddle } from '../analysis/index.js';
 import type { Divergence } from '../engine/simulator.js';
+import type { DlnsimError } from '../errors.js';
 
 /** Shard i of n (1-based): the runs whose id ≡ i − 1 (mod n). */
 export interface Shard {
@@ -71,8 +72,14 @@ export interface ExperimentResult {
   device: DeviceSummary;
   timing: Timing;
   shard: Shard | null;
-  /** True when the run was cancelled: runs hold what was recorded, batches not started are absent. */
+  /** True when the run was cancelled or its device failed: runs hold what was recorded, batches not started are absent. */
   aborted: boolean;
+  /**
+   * Why training stopped early when the device did (a DeviceLostError or GpuError): the batch in
+   * training keeps the records delivered before, and runExperiment returns instead of throwing,
+   * so callers can write them. Absent when training ended normally or by the AbortSignal.
+   */
+  failure?: DlnsimError;
   /** Sorted by id. */
   runs: ExperimentRun[];
 }

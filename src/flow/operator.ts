@@ -11,6 +11,7 @@ import type { FlowDepth } from '../config/types.js';
 import { fullSvd } from '../linalg/decompositions.js';
 import { type Matrix, matmul } from '../linalg/matrix.js';
 import { multiplierMatrix } from './multipliers.js';
+import { invariant } from '../errors.js';
 
 /**
  * Default relative threshold of the Float64 flow: 10⁶ above the round-off level of the Jacobi SVD,
@@ -27,7 +28,7 @@ export interface OperatorOptions {
 }
 
 export function endToEndOperator(w: Matrix, z: Matrix, depth: FlowDepth, options: OperatorOptions): Matrix {
-  if (z.rows !== w.rows || z.cols !== w.cols) throw new Error(`endToEndOperator: Z is ${z.rows}×${z.cols}, W is ${w.rows}×${w.cols}`);
+  invariant(z.rows === w.rows && z.cols === w.cols, () => `endToEndOperator: Z is ${z.rows}×${z.cols}, W is ${w.rows}×${w.cols}`);
   const { u, s, v } = fullSvd(w);
   const cutoff = options.tolerance * (s[0] ?? 0);
   const sigma = (length: number) => Array.from({ length }, (_, i) => (i < s.length && s[i]! >= cutoff ? s[i]! : 0));

@@ -15,11 +15,12 @@
  */
 import type { FlowDepth } from '../config/types.js';
 import { assertFlowDepth } from './multipliers.js';
+import { invariant } from '../errors.js';
 
 export function logVolumeDensity(singularValues: ArrayLike<number>, depth: FlowDepth): number {
   assertFlowDepth(depth);
   const sigma = Array.from(singularValues);
-  if (sigma.some((s) => !(s >= 0))) throw new Error(`logVolumeDensity: singular values must be ≥ 0, got ${sigma.join(', ')}`);
+  invariant(sigma.every((s) => s >= 0), () => `logVolumeDensity: singular values must be ≥ 0, got ${sigma.join(', ')}`);
   if (depth !== 1 && sigma.includes(0)) return NaN;
   const d = sigma.length;
   let total = 0;

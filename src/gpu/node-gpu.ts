@@ -4,22 +4,26 @@
  */
 import { existsSync } from 'node:fs';
 import { NoAdapterError } from '../errors.js';
+import { chooseVulkanDriver, SWIFTSHADER_ICD } from './vulkan-icd.js';
 import { ensureXdgRuntimeDir } from './xdg-runtime-dir.js';
-
-/** Debian's chromium package ships SwiftShader, a CPU implementation of Vulkan. */
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export interface NodeAdapter {
   gpu: GPU;
   adapter: GPUAdapter;
-  /** True when we pointed Vulkan at SwiftShader ourselves because no other adapter existed. */
+  /** True when we pointed Vulkan at SwiftShader ourselves because no other driver or adapter existed. */
   usedSwiftShader: boolean;
 }
 
 export async function requestNodeAdapter(powerPreference?: GPUPowerPreference): Promise<NodeAdapter> {
-  // Before Dawn enumerates Vulkan devices: keeps Mesa's device-select layer from printing a
-  // harmless libwayland error on every start (xdg-runtime-dir.ts).
-  if (process.platform === 'linux') ensureXdgRuntimeDir();
+  let choseSwiftShader = false;
+  if (process.platform === 'linux') {
+    // Before Dawn enumerates Vulkan devices: keeps Mesa's device-select layer from printing a
+    // harmless libwayland error on every start (xdg-runtime-dir.ts).
+    ensureXdgRuntimeDir();
+    // Before the first instance: without a system Vulkan driver go straight to SwiftShader, so no
+    // failed instance prints Dawn's "Found no drivers" lines (vulkan-icd.ts).
+    choseSwiftShader = chooseVulkanDriver();
+  }
   let webgpu: typeof import('webgpu');
   try {
     webgpu = await import('webgpu');
@@ -33,7 +37,7 @@ export async function requestNodeAdapter(powerPreference?: GPUPowerPreference): 
   // Only the Vulkan backend: the GL probes print noise and never help on Linux servers.
   const flags = process.platform === 'linux' ? ['backend=vulkan'] : [];
   const first = await tryAdapter(webgpu.create(flags), powerPreference);
-  if (first) return { ...first, usedSwiftShader: false };
+  if (first) return { ...first, usedSwiftShader: choseSwiftShader };
   if (process.platform === 'linux' && existsSync(SWIFTSHADER_ICD) && process.env.VK_ICD_FILENAMES !== SWIFTSHADER_ICD) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     const second = await tryAdapter(webgpu.create(flags), powerPreference);

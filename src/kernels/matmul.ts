@@ -7,6 +7,7 @@ import source from '../../shaders/matmul.wgsl?raw';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import { placeholder } from './workspace.js';
+import { invariant } from '../errors.js';
 
 /**
  * 8×8 blocks per invocation need this many invocations to be chosen on a hardware GPU, where
@@ -56,7 +57,7 @@ export class BatchedMatmul {
 
   constructor(device: GPUDevice, spec: MatmulSpec) {
     const epilogue = spec.epilogue ?? { kind: 'store' };
-    if (spec.bIdentity && spec.k !== spec.n) throw new Error(`matmul ${spec.label}: identity B needs k = n`);
+    invariant(!spec.bIdentity || spec.k === spec.n, () => `matmul ${spec.label}: identity B needs k = n`);
     const constants = {
       M: spec.m,
       N: spec.n,

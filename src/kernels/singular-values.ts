@@ -8,6 +8,7 @@
 import source from '../../shaders/singular-values.wgsl?raw';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
+import { invariant } from '../errors.js';
 import {
   chooseWorkMemory, type MatrixBatchSpec, maxWorkgroupInvocations, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup, type WorkMemory,
 } from './workspace.js';
@@ -28,9 +29,10 @@ export class BatchedSingularValues {
     const { rows, cols, r, m, label } = batch;
     const maxInvocations = maxWorkgroupInvocations(device);
     const workgroupSize = spec.workgroupSize ?? singularValuesWorkgroupSize(device, r);
-    if (!Number.isInteger(workgroupSize) || workgroupSize < 1 || workgroupSize > maxInvocations) {
-      throw new RangeError(`${label}: workgroupSize must be an integer in [1, ${maxInvocations}] on this device, got ${workgroupSize}`);
-    }
+    invariant(
+      Number.isInteger(workgroupSize) && workgroupSize >= 1 && workgroupSize <= maxInvocations,
+      () => `${label}: workgroupSize must be an integer in [1, ${maxInvocations}] on this device, got ${workgroupSize}`,
+    );
     const workFloats = m * r;
     // diag, superdiag, sigma, the squared Golub–Kahan off-diagonal; two scalars.
     const sharedBytes = workgroupBytes(workFloats) + workMatrixFixedBytes(workgroupSize) + 3 * workgroupBytes(r) + workgroupBytes(2 * r) + 2 * 16;

@@ -5,7 +5,7 @@
  * faster BatchedSingularValues unless `record.svd` is "jacobi".
  */
 import source from '../../shaders/svd.wgsl?raw';
-import { DeviceLimitError } from '../errors.js';
+import { DeviceLimitError, invariant } from '../errors.js';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import {
@@ -68,9 +68,9 @@ export class BatchedSvd {
     const tolerance = spec.tolerance ?? SVD_DEFAULT_TOLERANCE;
     const maxSweeps = spec.maxSweeps ?? SVD_DEFAULT_MAX_SWEEPS;
     const absTolerance = spec.absTolerance ?? SVD_DEFAULT_ABS_TOLERANCE;
-    if (!(tolerance > 0 && tolerance < 1)) throw new RangeError(`${label}: tolerance must be in (0, 1), got ${tolerance}`);
-    if (!(absTolerance >= 0 && absTolerance < 1)) throw new RangeError(`${label}: absTolerance must be in [0, 1), got ${absTolerance}`);
-    if (!Number.isInteger(maxSweeps) || maxSweeps < 1) throw new RangeError(`${label}: maxSweeps must be a positive integer, got ${maxSweeps}`);
+    invariant(tolerance > 0 && tolerance < 1, () => `${label}: tolerance must be in (0, 1), got ${tolerance}`);
+    invariant(absTolerance >= 0 && absTolerance < 1, () => `${label}: absTolerance must be in [0, 1), got ${absTolerance}`);
+    invariant(Number.isInteger(maxSweeps) && maxSweeps >= 1, () => `${label}: maxSweeps must be a positive integer, got ${maxSweeps}`);
     const outputs = svdOutputFloats(batch, rows, cols);
     if (spec.vectors) {
       requireFloats(label, 'u', spec.vectors.u, outputs.u);
@@ -87,9 +87,10 @@ export class BatchedSvd {
       );
     }
     const pairThreads = spec.pairThreads ?? svdPairThreads(device, rows, cols);
-    if (!Number.isInteger(pairThreads) || pairThreads < 1 || pairs * pairThreads > maxInvocations) {
-      throw new RangeError(`${label}: pairThreads = ${pairThreads} needs ${pairs}·${pairThreads} invocations per workgroup; this device allows ${maxInvocations}.`);
-    }
+    invariant(
+      Number.isInteger(pairThreads) && pairThreads >= 1 && pairs * pairThreads <= maxInvocations,
+      () => `${label}: pairThreads = ${pairThreads} needs ${pairs}·${pairThreads} invocations per workgroup; this device allows ${maxInvocations}.`,
+    );
     const workgroupSize = pairs * pairThreads;
     const workFloats = m * r + (spec.vectors ? r * r : 0);
     // partial_beta, partial_gamma; norms, order; rotated, flag, gamma_floor.

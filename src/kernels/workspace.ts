@@ -4,7 +4,7 @@
  * placeholders for unused bindings, and the buffer size checks.
  */
 import prelude from '../../shaders/work-matrix.wgsl?raw';
-import { DeviceLimitError } from '../errors.js';
+import { DeviceLimitError, invariant } from '../errors.js';
 import { formatBytes, storageBuffer } from '../gpu/buffers.js';
 
 export type WorkMemory = 'workgroup' | 'storage';
@@ -37,7 +37,7 @@ export function resolveMatrixBatch(spec: MatrixBatchSpec, defaultLabel: string) 
   const { batch, rows, cols } = spec;
   const label = spec.label ?? defaultLabel;
   for (const [name, value] of [['batch', batch], ['rows', rows], ['cols', cols]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${label}: ${name} must be a positive integer, got ${value}`);
+    invariant(Number.isInteger(value) && value >= 1, () => `${label}: ${name} must be a positive integer, got ${value}`);
   }
   const r = Math.min(rows, cols);
   const resolved = {
@@ -108,9 +108,7 @@ export function maxWorkgroupInvocations(device: GPUDevice): number {
 }
 
 export function requireFloats(label: string, name: string, buffer: GPUBuffer, floats: number): void {
-  if (buffer.size < floats * 4) {
-    throw new RangeError(`${label}: buffer \`${name}\` holds ${buffer.size / 4} floats but the kernel needs ${floats}.`);
-  }
+  invariant(buffer.size >= floats * 4, () => `${label}: buffer \`${name}\` holds ${buffer.size / 4} floats but the kernel needs ${floats}.`);
 }
 
 const deviceBuffers = new WeakMap<GPUDevice, Map<string, GPUBuffer>>();

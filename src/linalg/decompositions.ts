@@ -5,6 +5,7 @@
  */
 import { hypot } from '../exact-math.js';
 import { type Matrix, transpose, zeros } from './matrix.js';
+import { invariant } from '../errors.js';
 
 export interface Svd {
   /** rows × r, orthonormal columns (r = min(rows, cols)). */
@@ -124,7 +125,7 @@ function completeOrthonormalColumns(u: Matrix, s: Float64Array): void {
 export function orthonormalColumns(a: Matrix): Matrix {
   const m = a.rows;
   const n = a.cols;
-  if (m < n) throw new Error(`orthonormalColumns: need rows ≥ cols, got ${m}×${n}`);
+  invariant(m >= n, () => `orthonormalColumns: need rows ≥ cols, got ${m}×${n}`);
   const r = a.data.slice();
   const vs: Float64Array[] = [];
   const signs: number[] = [];

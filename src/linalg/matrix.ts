@@ -2,6 +2,7 @@
  * Float64 dense matrices for the CPU reference and the analysis: row-major, like the GPU buffers
  * (SPEC §1), so a GPU readback compares element by element.
  */
+import { invariant } from '../errors.js';
 export interface Matrix {
   rows: number;
   cols: number;
@@ -23,7 +24,7 @@ export function fromRows(rows: number[][]): Matrix {
   const c = r ? rows[0]!.length : 0;
   const m = zeros(r, c);
   rows.forEach((row, i) => {
-    if (row.length !== c) throw new Error(`fromRows: row ${i} has ${row.length} entries, expected ${c}`);
+    invariant(row.length === c, () => `fromRows: row ${i} has ${row.length} entries, expected ${c}`);
     m.data.set(row, i * c);
   });
   return m;
@@ -55,7 +56,7 @@ export function matmul(a: Matrix, b: Matrix, transA = false, transB = false): Ma
   const k = transA ? a.rows : a.cols;
   const kb = transB ? b.cols : b.rows;
   const n = transB ? b.rows : b.cols;
-  if (k !== kb) throw new Error(`matmul: inner dimensions ${k} and ${kb} differ`);
+  invariant(k === kb, () => `matmul: inner dimensions ${k} and ${kb} differ`);
   const out = zeros(m, n);
   const ad = a.data;
   const bd = b.data;
@@ -78,7 +79,7 @@ export function matmul(a: Matrix, b: Matrix, transA = false, transB = false): Ma
 /** Product of a list of matrices, left to right: product([A, B, C]) = A·B·C. */
 export function product(factors: Matrix[], size?: number): Matrix {
   if (factors.length === 0) {
-    if (size === undefined) throw new Error('product: empty list needs the identity size');
+    invariant(size !== undefined, () => 'product: empty list needs the identity size');
     return identity(size);
   }
   return factors.slice(1).reduce((acc, f) => matmul(acc, f), factors[0]!);
@@ -120,5 +121,5 @@ export function maxAbsDiff(x: Matrix, y: Matrix): number {
 }
 
 function assertSameShape(x: Matrix, y: Matrix, what: string): void {
-  if (x.rows !== y.rows || x.cols !== y.cols) throw new Error(`${what}: shapes ${x.rows}×${x.cols} and ${y.rows}×${y.cols} differ`);
+  invariant(x.rows === y.rows && x.cols === y.cols, () => `${what}: shapes ${x.rows}×${x.cols} and ${y.rows}×${y.cols} differ`);
 }

@@ -4,10 +4,11 @@
  */
 import { type Matrix, combine, dot, matmul, product, scale, sub } from '../linalg/matrix.js';
 import type { TaskData } from '../problem/types.js';
+import { invariant } from '../errors.js';
 
 /** W = W_N ⋯ W_1 (SPEC §1); layers are given in order W_1 … W_N. */
 export function endToEnd(layers: Matrix[]): Matrix {
-  if (layers.length === 0) throw new Error('endToEnd: a network has at least one layer');
+  invariant(layers.length > 0, () => 'endToEnd: a network has at least one layer');
   return product(layers.slice().reverse());
 }
 

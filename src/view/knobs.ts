@@ -8,7 +8,7 @@
 import type { Config, InitKind, SvdAlgorithm, TaskKind } from '../config/types.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { withValue } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, invariant } from '../errors.js';
 
 export interface Knob {
   /** Attribute of <dln-sim> and field of the demo form. */
@@ -234,7 +234,7 @@ export const KNOBS: readonly Knob[] = [
 
 export function knob(name: string): Knob {
   const found = KNOBS.find((k) => k.name === name);
-  if (!found) throw new Error(`no knob named ${name}`);
+  invariant(found, () => `no knob named ${name}`);
   return found;
 }
 

@@ -7,6 +7,7 @@
  */
 import { acquireDevice, type GpuContext } from '../gpu/device.js';
 import { SegmentRenderer } from './segment-renderer.js';
+import { GpuError } from '../errors.js';
 
 /**
  * The presenter for this browser: readback on a software adapter (where canvas presentation is
@@ -33,7 +34,7 @@ export class CanvasPresenter implements Presenter {
     readonly canvas: HTMLCanvasElement,
   ) {
     const context = canvas.getContext('webgpu');
-    if (!context) throw new Error('this canvas gave no WebGPU context');
+    if (!context) throw new GpuError('this canvas gave no WebGPU context: the browser supports WebGPU compute but not canvas presentation; the 3D view needs a browser with WebGPU canvases (Chrome/Edge 113+)');
     context.configure({ device: renderer.gpu.device, format: renderer.format, alphaMode: 'opaque' });
     this.context = context;
   }

@@ -10,7 +10,7 @@
 import type { Config, Run } from '../config/types.js';
 import { expandRuns } from '../config/index.js';
 import { Simulator, type Divergence, type Snapshot } from '../engine/simulator.js';
-import { bindingLimit, planBatches } from '../experiment/index.js';
+import { memoryLimits, planBatches } from '../experiment/index.js';
 import { acquireDevice, type GpuContext } from '../gpu/device.js';
 import { DeviceLostError } from '../errors.js';
 import { type ExportedFiles, type LoadedInfo, type Reply, errorInfo } from './protocol.js';
@@ -53,7 +53,7 @@ export class Session {
   static async open(config: Config, post: (reply: Reply) => void): Promise<{ session: Session; info: LoadedInfo }> {
     const runs = expandRuns(config);
     const gpu = await acquireDevice();
-    const groups = planBatches(runs, bindingLimit(gpu.device));
+    const groups = planBatches(runs, memoryLimits(gpu.device));
     const batches: Batch[] = [];
     try {
       for (const group of groups) batches.push({ runs: group, sim: await Simulator.create(gpu, group), deliveredStep: -1, saved: null });

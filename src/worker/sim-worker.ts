@@ -6,6 +6,7 @@
 import type { Command, Reply } from './protocol.js';
 import { errorInfo } from './protocol.js';
 import { Session } from './session.js';
+import { DlnsimError } from '../errors.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (reply: Reply) => scope.postMessage(reply);
@@ -37,7 +38,7 @@ async function handle(command: Command): Promise<void> {
       return;
     case 'export':
       try {
-        if (!session) throw new Error('nothing to export: load a config first');
+        if (!session) throw new DlnsimError('nothing to export: load a config first (send a load command and wait for its loaded reply)');
         post({ type: 'exported', id: command.id, files: await session.exportResults(command.preset) });
       } catch (error) {
         post({ type: 'error', id: command.id, error: errorInfo(error) });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import fc from 'fast-check';
 import type { Config } from '../../src/config/types.js';
 import { LOSS_TOLERANCE, SINGULAR_TOLERANCE, SMALL_CONFIG, referenceRun } from './reference-run.js';
 
@@ -133,6 +134,41 @@ test('a bad config in the URL shows what is wrong instead of a blank page', asyn
 
   await page.goto('/demo/index.html?config={"task":');
   await expect(page.locator('.fatal')).toContainText('not valid JSON');
+});
+
+test('a network too large for the device is refused with the message naming network.width, before any buffer is made', async ({ page }) => {
+  await page.goto(demoUrl(SMALL_CONFIG, '&network.width=100000'));
+  await waitForState(page, 'error');
+  await expect(page.locator('[data-notice="error"]')).toContainText('Config error in network.width');
+  await expect(page.locator('[data-notice="error"]')).toContainText('one network needs a GPU buffer of 74.51 GiB');
+});
+
+test('random URL states load, or show an error naming a field, with no page error', async ({ page }) => {
+  // Few runs: each loads the page and a device. test/unit/fuzz.test.ts searches URL states in Node.
+  const RUNS = 4;
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const key = fc.constantFrom('network.width', 'network.depth', 'train.lr', 'seeds', 'init.std', 'record.every', 'task.kind', 'show-run', 'sweep-x', 'nope', 'train.lr.x');
+  const value = fc.oneof(fc.constantFrom('2', '0.05', '-1', '1e9', 'NaN', '"x"', '[1,2]', '100000', ''), fc.string({ maxLength: 8 }));
+  let loaded = 0;
+  let refused = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 2 }), async (edits) => {
+      await page.goto(demoUrl(SMALL_CONFIG, `&${new URLSearchParams(edits).toString()}`));
+      const fatal = page.locator('.fatal');
+      await expect(page.locator('body[data-state="ready"], body[data-state="error"], .fatal').first()).toBeVisible({ timeout: 60_000 });
+      if (await fatal.count()) {
+        await expect(fatal).toContainText('config field `');
+        refused++;
+      } else if ((await page.locator('body').getAttribute('data-state')) === 'error') {
+        await expect(page.locator('[data-notice="error"]')).toContainText('Config error in ');
+        refused++;
+      } else loaded++;
+    }),
+    { numRuns: RUNS },
+  );
+  console.log(`fuzz demo URL states in the page: ${RUNS} URLs, ${loaded} loaded, ${refused} refused with a named field`);
+  expect(pageErrors).toEqual([]);
 });
 
 test('a form value that cannot be a config field is marked, and nothing is rebuilt', async ({ page }) => {

@@ -4,6 +4,8 @@
  * autoplay waits until the element is on screen; removing it releases its worker and GPU.
  */
 import { expect, test, type Page } from '@playwright/test';
+import fc from 'fast-check';
+import { CONFIG_ATTRIBUTES } from '../../src/element/attributes.js';
 import type { Config } from '../../src/config/types.js';
 import { LOSS_TOLERANCE, SMALL_CONFIG, referenceRun } from './reference-run.js';
 
@@ -76,6 +78,52 @@ test('a bad attribute gives an error event naming the field', async ({ page }) =
   // Fixing the attribute rebuilds the networks.
   await page.locator('#bad').evaluate((element) => element.setAttribute('lr', '0.05'));
   await expect(page.locator('#bad')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+});
+
+test('a network too large for the device gives an error event naming network.widths, before any buffer is made', async ({ page }) => {
+  await open(page);
+  const huge: Config = { ...CONFIG, network: { widths: [6, 100000, 100000, 6] } };
+  await addElement(page, 'huge', { config: JSON.stringify(huge) });
+  await expect(page.locator('#huge')).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+  const [error] = (await events(page, 'huge')).filter((e) => e.type === 'error');
+  expect(error!.detail.field).toBe('network.widths');
+  await expect(page.locator('#huge .message')).toContainText('one network needs a GPU buffer of 74.51 GiB');
+});
+
+test('random attribute values end ready or in an error event naming a field, with no page error', async ({ page }) => {
+  // Few runs: each builds a worker and a device. test/unit/fuzz.test.ts searches the same attribute
+  // space in Node, hundreds of times.
+  const RUNS = 8;
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await open(page);
+  const value = fc.oneof(
+    { arbitrary: fc.constantFrom('2', '3', '4', '0.05', '0.1'), weight: 4 },
+    fc.constantFrom('0', '-1', '1e9', 'NaN', 'Infinity', '', 'abc', '3', '0.05', '[1,2]', '{"a":1}', 'saddle-to-saddle', 'train.lr=0.1', 'network.width=100000', 'seeds="x"'),
+    fc.string({ maxLength: 12 }),
+  );
+  const attributes = fc.dictionary(fc.constantFrom(...CONFIG_ATTRIBUTES.filter((name) => name !== 'config')), value, { minKeys: 1, maxKeys: 2 });
+  let ready = 0;
+  let refused = 0;
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(attributes, async (chosen) => {
+      const id = `fuzz-${n++}`;
+      // On the small config, so that what validates builds quickly.
+      await addElement(page, id, { config: JSON.stringify(CONFIG), ...chosen });
+      await expect(page.locator(`#${id}`)).toHaveAttribute('data-state', /^(ready|error)$/, { timeout: 60_000 });
+      const state = await page.locator(`#${id}`).getAttribute('data-state');
+      if (state === 'error') {
+        const [error] = (await events(page, id)).filter((e) => e.type === 'error');
+        expect(error?.detail.field, JSON.stringify({ chosen, error })).toBeTruthy();
+        refused++;
+      } else ready++;
+      await page.locator(`#${id}`).evaluate((element) => element.remove());
+    }),
+    { numRuns: RUNS },
+  );
+  console.log(`fuzz <dln-sim> in the page: ${RUNS} attribute sets, ${ready} ready, ${refused} refused with a named field`);
+  expect(pageErrors).toEqual([]);
 });
 
 test('autoplay waits until the element is on screen', async ({ page }) => {
