@@ -33,15 +33,17 @@ const tinyConfig = {
 
 describe('parseArgs', () => {
   it('reads run with every option, in both --opt value and --opt=value forms', () => {
-    expect(parseArgs(['run', 'x.json', '--out', 'o', '--set', 'a=1', '--set=b=2', '--shard=1/2', '-q'])).toEqual({
+    expect(parseArgs(['run', 'x.json', '--out', 'o', '--set', 'a=1', '--set=b=2', '--shard=1/2', '-q', '--format', 'parquet'])).toEqual({
       kind: 'run',
       source: 'x.json',
       out: 'o',
       sets: ['a=1', 'b=2'],
       shard: '1/2',
       quiet: true,
+      format: 'parquet',
     });
-    expect(parseArgs(['run', 'saddle-to-saddle'])).toEqual({ kind: 'run', source: 'saddle-to-saddle', out: undefined, sets: [], shard: undefined, quiet: false });
+    expect(parseArgs(['run', 'saddle-to-saddle'])).toEqual({ kind: 'run', source: 'saddle-to-saddle', out: undefined, sets: [], shard: undefined, quiet: false, format: 'auto' });
+    expect(() => parseArgs(['run', 'x', '--format', 'xlsx'])).toThrow(/--format xlsx is not a results format/);
   });
 
   it('reads the other commands', () => {
@@ -50,7 +52,8 @@ describe('parseArgs', () => {
     expect(parseArgs(['run', '--help'])).toEqual({ kind: 'help', topic: 'run' });
     expect(parseArgs(['presets'])).toEqual({ kind: 'presets' });
     expect(parseArgs(['info'])).toEqual({ kind: 'info' });
-    expect(parseArgs(['merge', 'out', 'a', 'b'])).toEqual({ kind: 'merge', out: 'out', dirs: ['a', 'b'] });
+    expect(parseArgs(['merge', 'out', 'a', 'b'])).toEqual({ kind: 'merge', out: 'out', dirs: ['a', 'b'], format: 'auto' });
+    expect(parseArgs(['merge', 'out', 'a', '--format=json'])).toEqual({ kind: 'merge', out: 'out', dirs: ['a'], format: 'json' });
   });
 
   it('rejects malformed command lines with a UsageError that says what to type', () => {
