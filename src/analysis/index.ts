@@ -16,3 +16,14 @@ export {
   regularisedFixedPoints,
   regularisedThreshold,
 } from './closedForms.js';
+export { type L2Mode, type L2Thresholds, l2Mode, l2ModeObjective, l2Thresholds } from './l2Minima.js';
+export {
+  BALANCE_TOLERANCE,
+  DRIFT_TOLERANCE,
+  type MinimumEvidence,
+  type MinimumKind,
+  type MinimumLabel,
+  type ModeState,
+  VALUE_SLACK,
+  classifyMinimum,
+} from './minimumKind.js';

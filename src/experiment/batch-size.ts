@@ -11,15 +11,17 @@ import { MAX_RECORD_SLOTS, recordLayout } from '../engine/records.js';
  * An upper bound on the bytes one network adds to the largest buffer of its batch. Matrices: the
  * layers, prefix and backward products and the SVD's work space are all at most two n_i × n_j
  * blocks for some widths n_i, n_j. Records: every slot holds the network's loss, flag, spectra and
- * any matrices it records.
+ * any matrices it records, and the objective's and held-out error's sums. The held-out residual of
+ * regression and sensing holds n_N × testSamples (testSamples) floats.
  */
 export function bytesPerNetwork(config: ResolvedConfig): number {
   const widths = config.widths;
   const widest = Math.max(...widths);
   const matrixFloats = 2 * widest * widest;
   const { spectra, matrices, layers } = config.record;
-  const slotFloats = recordLayout(1, widths, spectra, matrices, layers).slotFloats;
-  return 4 * Math.max(matrixFloats, MAX_RECORD_SLOTS * slotFloats);
+  const slotFloats = recordLayout(1, widths, spectra, matrices, layers, { weightNorms: true, heldOut: true }).slotFloats;
+  const heldOutFloats = config.task.testSamples === undefined ? 0 : (config.task.kind === 'regression' ? widths[widths.length - 1]! : 1) * config.task.testSamples;
+  return 4 * Math.max(matrixFloats, MAX_RECORD_SLOTS * slotFloats, heldOutFloats);
 }
 
 /** The most networks of this config one batch may hold under a binding limit of `maxBytes`. */

@@ -5,6 +5,7 @@
  */
 import type { Config, ResolvedConfig } from '../config/types.js';
 import type { Divergence } from '../engine/simulator.js';
+import type { MinimumKind } from '../analysis/minimumKind.js';
 
 /** Shard i of n (1-based): the runs whose id ≡ i − 1 (mod n). */
 export interface Shard {
@@ -19,6 +20,10 @@ export interface RunTrace {
   losses: number[];
   /** Descending end-to-end singular values per record; [] per record without spectra. */
   singularValues: number[][];
+  /** J = C + (λ/2) Σ_k ‖W_k‖² per record (= loss without weight decay); NaN where it is undefined (flow with weight decay). */
+  objectives: number[];
+  /** Held-out error per record (SPEC §12); NaN where the task has no held-out part. */
+  testErrors: number[];
 }
 
 /** A plateau of the loss as detectPlateaus reports it (SPEC §9). */
@@ -52,6 +57,14 @@ export interface ExperimentRun {
   effectiveRank: number | null;
   /** Plateaus of the trace up to divergence. */
   plateaus: PlateauSummary[];
+  /** J = C + (λ/2) Σ_k ‖W_k‖² at the last record (= finalLoss without weight decay); NaN when undefined. */
+  objective: number;
+  /** Σ_k ‖W_k‖²_F at the last record; null when not recorded (no weight decay, or the flow). */
+  weightNormSq: number | null;
+  /** The held-out error at the last record (SPEC §12); null when the task has no held-out part. */
+  testError: number | null;
+  /** Which kind of minimum a full-observation factorization run with weight decay reached (analysis/minimumKind.ts); null otherwise. */
+  minimum: MinimumKind | null;
   /** Measurements a preset takes from the final layers (e.g. the Schatten identity of SPEC §7). */
   metrics: Record<string, number>;
   trace: RunTrace;

@@ -6,6 +6,7 @@
 import { expandRuns } from '../config/index.js';
 import type { ExperimentResult, RunTrace } from '../experiment/types.js';
 import { ResultsError } from './results-error.js';
+import { emptyTrace } from './trace-csv.js';
 import { type Summary, SUMMARY_VERSION } from './summary.js';
 
 /** Parses summary.json's text; `source` names the file in errors. */
@@ -36,6 +37,8 @@ function f32Trace(trace: RunTrace, gpuSpectra: boolean): RunTrace {
   return {
     ...trace,
     losses: trace.losses.map(Math.fround),
+    objectives: trace.objectives.map(Math.fround),
+    testErrors: trace.testErrors.map(Math.fround),
     singularValues: gpuSpectra ? trace.singularValues.map((values) => values.map(Math.fround)) : trace.singularValues,
   };
 }
@@ -62,8 +65,12 @@ export function restoreResult(summary: Summary, traces: Map<number, RunTrace>): 
         rank: run.rank,
         effectiveRank: run.effectiveRank,
         plateaus: run.plateaus,
+        objective: orNaN(run.objective),
+        weightNormSq: run.weightNormSq,
+        testError: run.testError,
+        minimum: run.minimum,
         metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
-        trace: f32Trace(traces.get(run.id) ?? { steps: [], times: [], losses: [], singularValues: [] }, config.record.spectra === 'gpu'),
+        trace: f32Trace(traces.get(run.id) ?? emptyTrace(), config.record.spectra === 'gpu'),
       };
     }),
   };

@@ -71,7 +71,7 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
 
   it('writes one trace row per run per record, time = lr·step', async () => {
     const lines = await readTrace(out);
-    expect(lines[0]).toBe('run,step,time,loss,sv1,sv2,sv3,sv4');
+    expect(lines[0]).toBe('run,step,time,loss,objective,testError,sv1,sv2,sv3,sv4');
     // Records at steps 0, 10, …, 60 for each of the 8 runs.
     expect(lines).toHaveLength(1 + 8 * 7);
     const row = lines.find((l) => l.startsWith('2,60,'))!.split(',');

@@ -64,6 +64,8 @@ function handMade(shard: Shard | null = null, overrides: Partial<ExperimentResul
         times: steps.map((s) => run.config.train.lr * s),
         losses: steps.map((_, i) => Math.fround(1 / (1 + i + run.id))),
         singularValues: steps.map(() => [2, 1, 0.5].map((v) => Math.fround(v / (1 + run.id)))),
+        objectives: steps.map((_, i) => Math.fround(2 / (1 + i + run.id))),
+        testErrors: steps.map((_, i) => (run.id === 2 ? NaN : Math.fround(0.5 / (1 + i)))),
       };
       return experimentRun(run, trace, run.id === 3 ? { step: 20, reason: 'loss became NaN' } : false, run.id === 1 ? { ratio: 1.5, missing: NaN } : {});
     }),
@@ -107,21 +109,22 @@ describe('writeFileAtomic', () => {
 });
 
 describe('trace.csv', () => {
-  it('has the header run,step,time,loss,sv1..svR and one row per run per record', () => {
+  it('has the header run,step,time,loss,objective,testError,sv1..svR and one row per run per record', () => {
     const text = traceCsv(handMade());
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('run,step,time,loss,sv1,sv2,sv3');
+    expect(lines[0]).toBe('run,step,time,loss,objective,testError,sv1,sv2,sv3');
     expect(lines).toHaveLength(1 + 4 * 4);
     // time = lr·step without binary noise; f32 values as their shortest round-trip decimal.
-    expect(lines[1]).toBe('0,0,0,1,2,1,0.5');
-    expect(lines[2]).toBe('0,10,1,0.5,2,1,0.5');
-    expect(lines.find((l) => l.startsWith('2,30,'))).toBe('2,30,6,0.16666667,0.6666667,0.33333334,0.16666667');
+    expect(lines[1]).toBe('0,0,0,1,2,0.5,2,1,0.5');
+    expect(lines[2]).toBe('0,10,1,0.5,1,0.25,2,1,0.5');
+    // No held-out error: an empty cell, never 0.
+    expect(lines.find((l) => l.startsWith('2,30,'))).toBe('2,30,6,0.16666667,0.33333334,,0.6666667,0.33333334,0.16666667');
   });
 
   it('leaves cells empty past a run’s rank', () => {
     const result = handMade();
     result.runs[0]!.trace.singularValues = result.runs[0]!.trace.singularValues.map(() => []);
-    expect(traceCsv(result).split('\n')[1]).toBe('0,0,0,1,,,');
+    expect(traceCsv(result).split('\n')[1]).toBe('0,0,0,1,2,0.5,,,');
   });
 
   it('parses back to the same traces (f32 values once rounded to f32)', () => {
@@ -131,6 +134,8 @@ describe('trace.csv', () => {
       const trace = parsed.get(run.id)!;
       expect(trace.steps).toEqual(run.trace.steps);
       expect(trace.losses.map(Math.fround)).toEqual(run.trace.losses);
+      expect(trace.objectives.map(Math.fround)).toEqual(run.trace.objectives);
+      expect(trace.testErrors.map((v) => (Number.isNaN(v) ? v : Math.fround(v)))).toEqual(run.trace.testErrors);
       expect(trace.singularValues.map((s) => s.map(Math.fround))).toEqual(run.trace.singularValues);
       trace.times.forEach((t, i) => expect(t).toBeCloseTo(run.trace.times[i]!, 12));
     }
@@ -138,7 +143,7 @@ describe('trace.csv', () => {
 
   it('rejects a file that is not a trace', () => {
     expect(() => parseTraceCsv('a,b\n1,2\n')).toThrow(ResultsError);
-    expect(() => parseTraceCsv('run,step,time,loss\n0,1\n', 'x.csv')).toThrow(/x\.csv line 2/);
+    expect(() => parseTraceCsv('run,step,time,loss,objective,testError\n0,1\n', 'x.csv')).toThrow(/x\.csv line 2/);
   });
 
   it('prints f32 values exactly and doubles in full', () => {
@@ -155,7 +160,7 @@ describe('summary.json', () => {
     expect(Object.keys(summary)).toEqual(['version', 'preset', 'config', 'device', 'timing', 'shard', 'aborted', 'runs', 'verdict']);
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
     expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond']);
-    expect(Object.keys(summary.runs[0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'metrics', 'flowThreshold', 'logVolume']);
+    expect(Object.keys(summary.runs[0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'metrics', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'minimum']);
     // Layer runs have neither.
     expect(summary.runs[0]).toMatchObject({ flowThreshold: null, logVolume: null });
     expect(summary.runs[2].overrides).toEqual({ 'train.lr': 0.2, 'init.seed': 0 });
@@ -170,7 +175,7 @@ describe('summary.json', () => {
     const [explicit] = expandRuns(flowConfig);
     const [byDefault] = expandRuns({ ...flowConfig, sweep: undefined });
     const values = [2, 1, 0.5];
-    const trace = { steps: [0], times: [0], losses: [1], singularValues: [values] };
+    const trace = { steps: [0], times: [0], losses: [1], singularValues: [values], objectives: [1], testErrors: [NaN] };
     const runs = [experimentRun(byDefault!, trace, false), experimentRun(explicit!, trace, false), experimentRun(byDefault!, { ...trace, singularValues: [[2, 1, 1]] }, false)];
     const summary = toSummary({ ...handMade(), config: flowConfig, runs });
     expect(summary.runs.map((r) => r.flowThreshold)).toEqual([1e-4, 1e-3, 1e-4]);
@@ -276,7 +281,7 @@ describe('batch splitting and sharding', () => {
   it('budgets every record slot the Simulator may allocate', () => {
     // 3 × 3 layers: the records buffer (MAX_RECORD_SLOTS slots), not the matrices, is the largest.
     const c = runs[0]!.config;
-    const slotFloats = recordLayout(1, c.widths, c.record.spectra, c.record.matrices, c.record.layers).slotFloats;
+    const slotFloats = recordLayout(1, c.widths, c.record.spectra, c.record.matrices, c.record.layers, { weightNorms: true, heldOut: true }).slotFloats;
     expect(bytesPerNetwork(c)).toBe(4 * MAX_RECORD_SLOTS * slotFloats);
   });
 
