@@ -3,8 +3,8 @@
  * final end-to-end singular values against the closed form of each mode of Y (SPEC §7, l2Minima.ts).
  *
  * The rule (docs/analysis.md):
- * 1. Stationary: the layers are balanced, |Σ‖W_k‖² / (N Σσ_i^{2/N}) − 1| ≤ BALANCE_TOLERANCE (every
- *    regularised critical point is balanced, SPEC §7), and J moved by at most DRIFT_TOLERANCE·J over
+ * 1. Stationary: the layers are balanced, |Σ‖W_k‖² / (N Σσ_i^{2/N}) − 1| ≤ BALANCE_TOLERANCE over the
+ *    σ_i above tol_0 (every regularised critical point is balanced, SPEC §7), and J moved by at most DRIFT_TOLERANCE·J over
  *    the last record interval. Otherwise "not-converged".
  * 2. Each final σ_i sits at a local minimiser of one mode j of Y (each mode used once): at σ₊(s_j)
  *    within tol_j = min(VALUE_SLACK·ε₃₂·s_1, ¼(σ₊ − σ₋)) (σ₋ = 0 for N ≤ 2), or at 0 within
@@ -59,15 +59,17 @@ export function classifyMinimum(evidence: MinimumEvidence): MinimumLabel {
   const { depth, lambda, target, final } = evidence;
   const notConverged = (reason: string): MinimumLabel => ({ kind: 'not-converged', modes: [], reason });
   if (!final.every(Number.isFinite) || final.length === 0) return notConverged('no finite final spectrum');
-  const schatten = depth * final.reduce((sum, sigma) => sum + Math.pow(sigma, 2 / depth), 0);
-  const balance = Math.abs(evidence.weightNormSq / schatten - 1);
-  if (!(balance <= BALANCE_TOLERANCE)) return notConverged(`layers not balanced: |Σ‖W_k‖²/(NΣσ^{2/N}) − 1| = ${balance.toPrecision(2)} > ${BALANCE_TOLERANCE}`);
-  if (!(evidence.objectiveDrift <= DRIFT_TOLERANCE)) return notConverged(`J still moving: relative change ${evidence.objectiveDrift.toPrecision(2)} > ${DRIFT_TOLERANCE} over the last record`);
-
   const modes = target.map((s) => l2Mode(depth, lambda, s));
   const scale = VALUE_SLACK * F32_EPSILON * Math.max(target[0] ?? 0, final[0] ?? 0);
   const barriers = modes.map((m) => m.lower).filter((b): b is number => b !== null);
   const zeroTolerance = Math.min(scale, ...barriers.map((b) => b / 4));
+
+  // σ at 0 count as 0: what the f32 spectrum shows there is its noise floor (~ε₃₂·σ_1), and
+  // σ^{2/N} is steep enough near 0 to turn that floor into a visible share of the sum.
+  const schatten = depth * final.reduce((sum, sigma) => sum + (sigma > zeroTolerance ? Math.pow(sigma, 2 / depth) : 0), 0);
+  const balance = Math.abs(evidence.weightNormSq / schatten - 1);
+  if (!(balance <= BALANCE_TOLERANCE)) return notConverged(`layers not balanced: |Σ‖W_k‖²/(NΣσ^{2/N}) − 1| = ${balance.toPrecision(2)} > ${BALANCE_TOLERANCE}`);
+  if (!(evidence.objectiveDrift <= DRIFT_TOLERANCE)) return notConverged(`J still moving: relative change ${evidence.objectiveDrift.toPrecision(2)} > ${DRIFT_TOLERANCE} over the last record`);
   const matched = new Array<number | null>(modes.length).fill(null);
   for (const sigma of final) {
     if (sigma <= zeroTolerance) continue;

@@ -3,10 +3,10 @@
  * and the diagnostics of SPEC §9 (final spectrum, numerical and effective rank, plateaus). Pure,
  * so the browser's exports build the same results as the CLI.
  */
-import type { Run } from '../config/types.js';
+import type { ResolvedConfig, Run } from '../config/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { Trace } from '../engine/trace.js';
-import { classifyMinimum, detectPlateaus, effectiveRank, type MinimumKind, numericalRank, type TracePoint } from '../analysis/index.js';
+import { classifyMinimum, detectPlateaus, effectiveRank, type MinimumLabel, numericalRank, type TracePoint } from '../analysis/index.js';
 import { singularValues as exactSingularValues } from '../linalg/decompositions.js';
 import { factorizationTargets } from '../problem/task.js';
 import type { PlateauSummary, ExperimentRun, RunTrace } from './types.js';
@@ -55,7 +55,7 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
     objective: last >= 0 && Number.isFinite(trace.objectives[last]) ? trace.objectives[last]! : NaN,
     weightNormSq,
     testError: last >= 0 ? nanToNull(trace.testErrors[last]!) : null,
-    minimum: minimumOf(run, trace, singularValues, weightNormSq, diverged),
+    minimum: minimumLabel(run.config, trace, singularValues, weightNormSq, diverged)?.kind ?? null,
     metrics,
     trace,
   };
@@ -72,19 +72,19 @@ function weightNormsOf(trace: RunTrace, run: Run, i: number): number {
 }
 
 /**
- * run.minimum: only full-observation factorization runs with weight decay and spectra, before any
- * divergence, can be labelled against the closed form; the singular values of the training target
- * (noise included) are recomputed in Float64 from the config.
+ * run.minimum with its per-mode detail: only full-observation factorization runs with weight decay
+ * and spectra can be labelled against the closed form (null otherwise); a diverged run is
+ * "not-converged". The singular values of the training target (noise included) are recomputed in
+ * Float64 from the config.
  */
-function minimumOf(run: Run, trace: RunTrace, final: number[], weightNormSq: number | null, diverged: Divergence): MinimumKind | null {
-  const { config } = run;
+export function minimumLabel(config: ResolvedConfig, trace: RunTrace, final: number[], weightNormSq: number | null, diverged: Divergence): MinimumLabel | null {
   if (config.task.kind !== 'factorization' || config.train.weightDecay === 0 || weightNormSq === null || final.length === 0) return null;
-  if (diverged) return 'not-converged';
+  if (diverged) return { kind: 'not-converged', modes: [], reason: `diverged at step ${diverged.step}` };
   const last = trace.steps.length - 1;
   const objective = trace.objectives[last]!;
   const objectiveDrift = last >= 1 ? Math.abs(objective - trace.objectives[last - 1]!) / Math.abs(objective) : Infinity;
   const target = [...exactSingularValues(factorizationTargets(config).target)];
-  return classifyMinimum({ depth: config.widths.length - 1, lambda: config.train.weightDecay, target, final, weightNormSq, objectiveDrift }).kind;
+  return classifyMinimum({ depth: config.widths.length - 1, lambda: config.train.weightDecay, target, final, weightNormSq, objectiveDrift });
 }
 
 /**
