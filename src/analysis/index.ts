@@ -26,4 +26,6 @@ export {
   type ModeState,
   VALUE_SLACK,
   classifyMinimum,
+  notStationary,
 } from './minimumKind.js';
+export { interquartileRange, median, quantile } from './statistics.js';

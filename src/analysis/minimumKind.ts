@@ -64,12 +64,8 @@ export function classifyMinimum(evidence: MinimumEvidence): MinimumLabel {
   const barriers = modes.map((m) => m.lower).filter((b): b is number => b !== null);
   const zeroTolerance = Math.min(scale, ...barriers.map((b) => b / 4));
 
-  // σ at 0 count as 0: what the f32 spectrum shows there is its noise floor (~ε₃₂·σ_1), and
-  // σ^{2/N} is steep enough near 0 to turn that floor into a visible share of the sum.
-  const schatten = depth * final.reduce((sum, sigma) => sum + (sigma > zeroTolerance ? Math.pow(sigma, 2 / depth) : 0), 0);
-  const balance = Math.abs(evidence.weightNormSq / schatten - 1);
-  if (!(balance <= BALANCE_TOLERANCE)) return notConverged(`layers not balanced: |Σ‖W_k‖²/(NΣσ^{2/N}) − 1| = ${balance.toPrecision(2)} > ${BALANCE_TOLERANCE}`);
-  if (!(evidence.objectiveDrift <= DRIFT_TOLERANCE)) return notConverged(`J still moving: relative change ${evidence.objectiveDrift.toPrecision(2)} > ${DRIFT_TOLERANCE} over the last record`);
+  const moving = notStationary(evidence, zeroTolerance);
+  if (moving) return notConverged(moving);
   const matched = new Array<number | null>(modes.length).fill(null);
   for (const sigma of final) {
     if (sigma <= zeroTolerance) continue;
@@ -91,4 +87,18 @@ export function classifyMinimum(evidence: MinimumEvidence): MinimumLabel {
   const stranded = states.find((state) => state.at === 'zero' && !state.mode.minimisers.includes(0));
   if (stranded) return notConverged(`the mode s = ${stranded.mode.s.toPrecision(6)} is at 0, which is not one of its minima`);
   return { kind: states.every((state) => state.global) ? 'global' : 'local', modes: states, reason: null };
+}
+
+/**
+ * Step 1 of the rule, for any task (no closed form needed): why the run is not at a critical point
+ * of J, or null when it is. σ ≤ zeroTolerance count as 0: what the f32 spectrum shows there is its
+ * noise floor (~ε₃₂·σ_1), and σ^{2/N} is steep enough near 0 to turn that floor into a visible share.
+ */
+export function notStationary(evidence: Omit<MinimumEvidence, 'target' | 'lambda'>, zeroTolerance: number): string | null {
+  const { depth, final } = evidence;
+  const schatten = depth * final.reduce((sum, sigma) => sum + (sigma > zeroTolerance ? Math.pow(sigma, 2 / depth) : 0), 0);
+  const balance = Math.abs(evidence.weightNormSq / schatten - 1);
+  if (!(balance <= BALANCE_TOLERANCE)) return `layers not balanced: |Σ‖W_k‖²/(NΣσ^{2/N}) − 1| = ${balance.toPrecision(2)} > ${BALANCE_TOLERANCE}`;
+  if (!(evidence.objectiveDrift <= DRIFT_TOLERANCE)) return `J still moving: relative change ${evidence.objectiveDrift.toPrecision(2)} > ${DRIFT_TOLERANCE} over the last record`;
+  return null;
 }

@@ -80,11 +80,16 @@ function weightNormsOf(trace: RunTrace, run: Run, i: number): number {
 export function minimumLabel(config: ResolvedConfig, trace: RunTrace, final: number[], weightNormSq: number | null, diverged: Divergence): MinimumLabel | null {
   if (config.task.kind !== 'factorization' || config.train.weightDecay === 0 || weightNormSq === null || final.length === 0) return null;
   if (diverged) return { kind: 'not-converged', modes: [], reason: `diverged at step ${diverged.step}` };
-  const last = trace.steps.length - 1;
-  const objective = trace.objectives[last]!;
-  const objectiveDrift = last >= 1 ? Math.abs(objective - trace.objectives[last - 1]!) / Math.abs(objective) : Infinity;
   const target = [...exactSingularValues(factorizationTargets(config).target)];
-  return classifyMinimum({ depth: config.widths.length - 1, lambda: config.train.weightDecay, target, final, weightNormSq, objectiveDrift });
+  return classifyMinimum({ depth: config.widths.length - 1, lambda: config.train.weightDecay, target, final, weightNormSq, objectiveDrift: objectiveDrift(trace) });
+}
+
+/** |J(last) − J(previous record)| / |J(last)|; Infinity with fewer than two records. */
+export function objectiveDrift(trace: RunTrace): number {
+  const last = trace.steps.length - 1;
+  if (last < 1) return Infinity;
+  const objective = trace.objectives[last]!;
+  return Math.abs(objective - trace.objectives[last - 1]!) / Math.abs(objective);
 }
 
 /**
