@@ -24,10 +24,11 @@ export const l2LocalMinimaCompletion: Preset = {
   description: 'Completion with weight decay at depth 3 from many inits: the distinct minima found, grouped by (rank, J), and the held-out error of each (observation, not a pass/fail on theory)',
   config: {
     name: 'l2-local-minima-completion',
-    task: { kind: 'completion', target: { rows: 6, cols: 6, singularValues: [3, 1, 0.5], seed: 4 }, observed: 0.7, seed: 5 },
-    network: { depth: 3, width: 6 },
+    task: { kind: 'completion', target: { rows: 8, cols: 8, singularValues: [3, 1.5, 0.6], seed: 4 }, observed: 0.7, seed: 5 },
+    network: { depth: 3, width: 8 },
     init: { kind: 'balanced', scale: 0.1, seed: 0 },
-    train: { lr: 0.3, steps: 3000, weightDecay: 0.02 },
+    // C carries 1/|Ω| (|Ω| = 45): λ = 0.002 weighs like 0.09 on a full-observation target, and lr 1 is well inside stability.
+    train: { lr: 1, steps: 4000, weightDecay: 0.002 },
     record: { every: 50 },
     seeds: 16,
     sweep: { 'init.scale': [0.03, 0.1, 0.3, 1] },
