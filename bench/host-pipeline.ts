@@ -39,6 +39,8 @@ function syntheticTrace(run: Run, steps: number[]): RunTrace {
     steps,
     times: steps.map((step) => run.config.train.lr * step),
     losses: steps.map((step) => Math.fround(7.6 / (1 + (scale * step) / 10))),
+    objectives: steps.map((step) => Math.fround(7.6 / (1 + (scale * step) / 10))),
+    testErrors: steps.map(() => NaN),
     singularValues: steps.map((step) => [4, 2, 1, 0.5].map((s) => Math.fround((s * scale * (step + 1)) / 21))),
   };
 }

@@ -55,6 +55,17 @@ override OUT_OFFSET: u32 = 0u;
 
 var<workgroup> partial: array<f32, 64>;
 
+// The sum of every invocation's `value`, in a fixed-order tree (call from uniform control flow).
+fn workgroup_sum(lid: u32, value: f32) -> f32 {
+  partial[lid] = value;
+  workgroupBarrier();
+  for (var half = 32u; half > 0u; half >>= 1u) {
+    if (lid < half) { partial[lid] += partial[lid + half]; }
+    workgroupBarrier();
+  }
+  return partial[0];
+}
+
 fn is_finite(v: f32) -> bool {
   // WGSL lets compilers assume finite math, so test the exponent bits instead of v != v.
   return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u;
@@ -76,15 +87,10 @@ fn loss(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
       }
     }
   }
-  partial[lid] = sum;
-  workgroupBarrier();
-  for (var half = 32u; half > 0u; half >>= 1u) {
-    if (lid < half) { partial[lid] += partial[lid + half]; }
-    workgroupBarrier();
-  }
+  let total = workgroup_sum(lid, sum);
   if (lid != 0u || !in_batch) { return; }
-  var value = COEF * partial[0];
-  if (MODE == 1u) { value = 0.5 * partial[0] + OFFSET; }
+  var value = COEF * total;
+  if (MODE == 1u) { value = 0.5 * total + OFFSET; }
   var state = nets[net];
   if (state.frozen == 0u) {
     if (state.initial_loss < 0.0 && is_finite(value)) { state.initial_loss = value; }
@@ -93,4 +99,45 @@ fn loss(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   }
   records[OUT_OFFSET + net] = value;
   records[OUT_OFFSET + BATCH + net] = f32(state.frozen);
+}
+
+// ---- sum_squares: one workgroup per network, SQ_SCALE · Σ_i w_i (x_i − y_i)² over COUNT entries ----
+// Record-step sums that are not the loss: Σ_k ‖W_k‖² (one dispatch per layer, the later ones
+// ACCUMULATE), and the held-out error √(‖R‖²/‖·‖²) of SPEC §12 (SQ_ROOT). y and w are shared by
+// all networks.
+override SQ_SUBTRACT: bool = false;
+override SQ_WEIGHTED: bool = false;
+override SQ_ACCUMULATE: bool = false;
+override SQ_SCALE: f32 = 1.0;
+override SQ_ROOT: bool = false;
+
+@group(0) @binding(0) var<storage, read> sq_x: array<f32>;
+@group(0) @binding(1) var<storage, read> sq_y: array<f32>;
+@group(0) @binding(2) var<storage, read> sq_w: array<f32>;
+@group(0) @binding(3) var<storage, read_write> sq_out: array<f32>;
+
+@compute @workgroup_size(64)
+fn sum_squares(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let net = wid.x + wid.y * groups.x;
+  let in_batch = net < BATCH;
+  var sum = 0.0;
+  if (in_batch) {
+    let base = net * COUNT;
+    for (var i = lid; i < COUNT; i += 64u) {
+      var v = sq_x[base + i];
+      if (SQ_SUBTRACT) { v -= sq_y[i]; }
+      var term = v * v;
+      if (SQ_WEIGHTED) { term *= sq_w[i]; }
+      sum += term;
+    }
+  }
+  let total = workgroup_sum(lid, sum);
+  if (lid != 0u || !in_batch) { return; }
+  var value = SQ_SCALE * total;
+  if (SQ_ROOT) { value = sqrt(value); }
+  if (SQ_ACCUMULATE) {
+    sq_out[OUT_OFFSET + net] += value;
+  } else {
+    sq_out[OUT_OFFSET + net] = value;
+  }
 }

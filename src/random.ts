@@ -26,6 +26,8 @@ export const STREAMS = {
   data: 3,
   measurements: 4,
   init: 5,
+  noise: 6,
+  heldOut: 7,
 } as const;
 
 const PHILOX_M0 = 0xd2511f53;

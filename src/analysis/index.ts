@@ -1,5 +1,4 @@
 /** Public API of the analysis layer: spectral diagnostics (SPEC §9), SPEC §7 and §10 closed forms. */
-export { median, quantile } from './statistics.js';
 export { DEFAULT_RANK_TOLERANCE, effectiveRank, numericalRank, schatten, schattenPower } from './spectrum.js';
 export { type SchattenIdentity, schattenIdentity } from './schattenIdentity.js';
 export { type Balancedness, balancedness } from './balancedness.js';
@@ -28,3 +27,16 @@ export {
   regularisedFixedPoints,
   regularisedThreshold,
 } from './closedForms.js';
+export { type L2Mode, type L2Thresholds, l2Mode, l2ModeObjective, l2Thresholds } from './l2Minima.js';
+export {
+  BALANCE_TOLERANCE,
+  DRIFT_TOLERANCE,
+  type MinimumEvidence,
+  type MinimumKind,
+  type MinimumLabel,
+  type ModeState,
+  VALUE_SLACK,
+  classifyMinimum,
+  notStationary,
+} from './minimumKind.js';
+export { interquartileRange, median, quantile } from './statistics.js';

@@ -9,7 +9,7 @@ export const DEFAULTS = {
   name: 'experiment',
   task: {
     seed: 0,
-    /** regression: noiseless data unless asked. */
+    /** regression and factorization: noiseless data unless asked. */
     noise: 0,
   },
   init: {

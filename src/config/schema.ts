@@ -18,6 +18,7 @@ const CONFIG_KEYS: KeyTree = {
     mask: 'leaf',
     samples: 'leaf',
     noise: 'leaf',
+    testSamples: 'leaf',
     measurements: 'leaf',
     seed: 'leaf',
   },

@@ -34,8 +34,10 @@ export interface TaskConfig {
   mask?: number[][];
   /** regression: number of samples m, inputs x ~ N(0, I). */
   samples?: number;
-  /** regression: std of Gaussian noise added to Y x. */
+  /** regression: std of Gaussian noise added to Y x; factorization: std of the noise added to every entry of Y (Y = Y_clean + noise·E). */
   noise?: number;
+  /** regression, sensing: held-out samples (measurements) for run.testError, from their own stream; default: as many as the training ones. */
+  testSamples?: number;
   /** sensing: number of Gaussian measurement matrices A_i (entries N(0, 1)). */
   measurements?: number;
   /** seed of the mask, data or measurements. */

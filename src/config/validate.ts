@@ -18,13 +18,14 @@ interface Shape {
 
 const TASK_KINDS: readonly TaskKind[] = ['factorization', 'completion', 'regression', 'sensing'];
 const INIT_KINDS: readonly InitKind[] = ['gaussian', 'orthogonal', 'balanced'];
-/** The task fields that only one task kind reads; on any other kind they would be silently ignored. */
-const TASK_KIND_FIELDS: Record<string, TaskKind> = {
-  observed: 'completion',
-  mask: 'completion',
-  samples: 'regression',
-  noise: 'regression',
-  measurements: 'sensing',
+/** The task fields that only some task kinds read; on any other kind they would be silently ignored. */
+const TASK_KIND_FIELDS: Record<string, readonly TaskKind[]> = {
+  observed: ['completion'],
+  mask: ['completion'],
+  samples: ['regression'],
+  noise: ['regression', 'factorization'],
+  testSamples: ['regression', 'sensing'],
+  measurements: ['sensing'],
 };
 /** The init fields that only some init kinds read. */
 const INIT_KIND_FIELDS: Record<string, readonly InitKind[]> = {
@@ -90,7 +91,9 @@ export function fillDefaults(config: Config): ResolvedConfig {
     task: {
       ...task,
       seed: task.seed ?? DEFAULTS.task.seed,
-      ...(task.kind === 'regression' && { noise: task.noise ?? DEFAULTS.task.noise }),
+      ...((task.kind === 'regression' || task.kind === 'factorization') && { noise: task.noise ?? DEFAULTS.task.noise }),
+      ...(task.kind === 'regression' && { testSamples: task.testSamples ?? task.samples }),
+      ...(task.kind === 'sensing' && { testSamples: task.testSamples ?? task.measurements }),
     },
     widths,
     init: {
@@ -149,12 +152,13 @@ function checkTask(value: unknown): Shape {
   const task = new Section(value, 'task', '{"kind": "factorization", "target": {"rows": 4, "cols": 4, "singularValues": [3, 2, 1]}}');
   const kind = task.choice('kind', TASK_KINDS);
   const target = checkTarget(task.values.target);
-  for (const [key, owner] of Object.entries(TASK_KIND_FIELDS)) {
-    if (owner !== kind) task.forbid(key, `only ${owner} tasks use \`${key}\`; remove it from this ${kind} task`);
+  for (const [key, owners] of Object.entries(TASK_KIND_FIELDS)) {
+    if (!owners.includes(kind)) task.forbid(key, `only ${owners.join(' and ')} tasks use \`${key}\`; remove it from this ${kind} task`);
   }
   task.optionalNumber('seed', SEED);
   switch (kind) {
     case 'factorization':
+      task.optionalNumber('noise', { min: 0, example: 0.1 });
       break;
     case 'completion':
       checkCompletion(task, target);
@@ -162,9 +166,11 @@ function checkTask(value: unknown): Shape {
     case 'regression':
       task.number('samples', { integer: true, min: 1, example: 100 });
       task.optionalNumber('noise', { min: 0, example: 0.1 });
+      task.optionalNumber('testSamples', { integer: true, min: 1, example: 100 });
       break;
     case 'sensing':
       task.number('measurements', { integer: true, min: 1, example: 200 });
+      task.optionalNumber('testSamples', { integer: true, min: 1, example: 200 });
       break;
   }
   return target;

@@ -30,7 +30,7 @@ import { type BatchProgram, type Encodable, encodePhases, type Phase, StepPhases
 import { NET_FLOATS, type NetworkHyper, netsData } from './nets.js';
 import type { BatchRecord, RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
-import { type BufferFactory, taskDispatches, taskKernels } from './task-kernels.js';
+import { type BufferFactory, type HeldOutRecorder, heldOutRecorder, taskDispatches, taskKernels } from './task-kernels.js';
 
 export type FlowIntegrator = ResolvedConfig['train']['integrator'];
 
@@ -142,7 +142,8 @@ export class FlowProgram implements BatchProgram {
     this.dispatchesPerStep = this.step.length;
 
     this.records = buffer('records', spec.slots * spec.layout.slotFloats);
-    this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets, w));
+    const heldOut = heldOutRecorder(device, { batch, rows, cols, task, e: w, buffer });
+    this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets, w, heldOut));
     // A record reads W and the loss inputs the step's first task kernels computed at W.
     const atW = this.step.slice(0, this.gradientAtW.length);
     const rest = this.step.slice(this.gradientAtW.length);
@@ -172,7 +173,7 @@ export class FlowProgram implements BatchProgram {
     for (const b of this.owned) b.destroy();
   }
 
-  private slotRecorders(spec: FlowBatchSpec, slot: number, lossForm: LossForm, nets: GPUBuffer, w: GPUBuffer): Encodable[] {
+  private slotRecorders(spec: FlowBatchSpec, slot: number, lossForm: LossForm, nets: GPUBuffer, w: GPUBuffer, heldOut: HeldOutRecorder | null): Encodable[] {
     const { layout } = spec;
     const { rows, cols } = this.state[0]!;
     const device = this.device;
@@ -187,6 +188,7 @@ export class FlowProgram implements BatchProgram {
     if (layout.matrixFloats > 0) {
       recorders.push(new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, bIdentity: true, a: w, c: this.records, cOffset: base + layout.matrixOffset, label: 'record matrices' }));
     }
+    if (heldOut && layout.heldOutOffset >= 0) recorders.push(...heldOut(this.records, base + layout.heldOutOffset));
     return recorders;
   }
 }

@@ -38,13 +38,16 @@ export function networkFootprint(config: ResolvedConfig): NetworkFootprint {
   // SVD's work space — is at most two n_i × n_j blocks per network for some widths n_i, n_j.
   const matrixFloats = 2 * widest * widest;
   const { spectra, matrices, layers } = config.record;
-  const slotFloats = recordLayout(1, widths, spectra, matrices, layers).slotFloats;
+  // The slot holds the objective's and held-out error's sums too (the largest layout).
+  const slotFloats = recordLayout(1, widths, spectra, matrices, layers, { weightNorms: true, heldOut: true }).slotFloats;
   const layerFloats = widths.slice(1).reduce((sum, n, k) => sum + n * widths[k]!, 0);
   const records = Math.floor(config.train.steps / config.record.every) + 2;
   // Exact spectra add min(n_0, n_N) Float64 values per record, computed on the host.
   const exactValues = spectra === 'exact' ? Math.min(widths[0]!, widths[widths.length - 1]!) : 0;
+  // The held-out residual of regression and sensing: n_N × testSamples (testSamples) floats.
+  const heldOutFloats = config.task.testSamples === undefined ? 0 : (config.task.kind === 'regression' ? widths[widths.length - 1]! : 1) * config.task.testSamples;
   return {
-    largestBufferBytes: 4 * Math.max(matrixFloats, MAX_RECORD_SLOTS * slotFloats),
+    largestBufferBytes: 4 * Math.max(matrixFloats, MAX_RECORD_SLOTS * slotFloats, heldOutFloats),
     hostBuildBytes: 12 * layerFloats,
     hostRecordBytes: records * ((slotFloats + exactValues) * HOST_BYTES_PER_RECORDED_VALUE + HOST_BYTES_PER_RECORD),
   };

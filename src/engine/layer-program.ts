@@ -12,11 +12,11 @@
  * W_k ← (1 − η_bλ_b) W_k − η_b Q_k P_{<k}ᵀ of every layer, all from the same iterate.
  */
 import type { TaskData } from '../problem/types.js';
-import { taskKernels } from './task-kernels.js';
+import { type HeldOutRecorder, heldOutRecorder, taskKernels } from './task-kernels.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { storageBuffer } from '../gpu/buffers.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
-import { LossKernel, type LossForm } from '../kernels/residual.js';
+import { LossKernel, type LossForm, SumSquaresKernel } from '../kernels/residual.js';
 import { type BatchProgram, type Encodable, encodePhases, type Phase, StepPhases, type StateMatrix } from './program.js';
 import type { RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
@@ -108,6 +108,7 @@ export class LayerProgram implements BatchProgram {
 
     const { residual, lossForm } = taskKernels(device, { batch, rows, cols, task: spec.task, e: this.endToEnd, g: backward[depth]!, buffer });
     this.residual = residual;
+    const heldOut = heldOutRecorder(device, { batch, rows, cols, task: spec.task, e: this.endToEnd, buffer });
 
     // Descending k: W_2's update reads P_{<2}, which is W_1's own buffer, so W_1 must change last.
     this.update = [];
@@ -130,7 +131,7 @@ export class LayerProgram implements BatchProgram {
     }
 
     this.records = buffer('records', spec.slots * spec.layout.slotFloats);
-    this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets));
+    this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets, heldOut));
 
     const named = (recorders: Encodable[] | null): Phase[] => [
       { name: 'forward products', kernels: this.forward },
@@ -166,7 +167,7 @@ export class LayerProgram implements BatchProgram {
     for (const b of this.owned) b.destroy();
   }
 
-  private slotRecorders(spec: LayerBatchSpec, slot: number, lossForm: LossForm, nets: GPUBuffer): Encodable[] {
+  private slotRecorders(spec: LayerBatchSpec, slot: number, lossForm: LossForm, nets: GPUBuffer, heldOut: HeldOutRecorder | null): Encodable[] {
     const { layout, widths } = spec;
     const device = this.device;
     const batch = this.batch;
@@ -189,6 +190,14 @@ export class LayerProgram implements BatchProgram {
         spectraKernel(device, spec.svd, { batch, rows: widths[i + 1]!, cols: widths[i]!, input: this.weights[i]!, values: this.records, valuesOffset: base + layout.layerOffsets[i]!, label: `layer ${i + 1} spectra` }),
       );
     });
+    if (layout.weightNormOffset >= 0) {
+      // Σ_k ‖W_k‖²: the first layer's sum overwrites the slot, the others add to it.
+      this.weights.forEach((w, i) => {
+        const count = widths[i + 1]! * widths[i]!;
+        recorders.push(new SumSquaresKernel(device, { batch, count, x: w, out: this.records, outOffset: base + layout.weightNormOffset, accumulate: i > 0 }));
+      });
+    }
+    if (heldOut && layout.heldOutOffset >= 0) recorders.push(...heldOut(this.records, base + layout.heldOutOffset));
     return recorders;
   }
 }

@@ -23,10 +23,22 @@ export interface RecordLayout {
   svOffset: number;
   matrixOffset: number;
   layerOffsets: number[];
+  /** Σ_k ‖W_k‖²_F per network (batches with weight decay), else −1. */
+  weightNormOffset: number;
+  /** The held-out error per network (tasks with a held-out part, SPEC §12), else −1. */
+  heldOutOffset: number;
   slotFloats: number;
 }
 
-export function recordLayout(batch: number, widths: number[], spectra: SpectraMode, matrices: boolean, layers: boolean): RecordLayout {
+/** Record fields beyond the loss and spectra, each one float per network. */
+export interface RecordExtras {
+  weightNorms: boolean;
+  heldOut: boolean;
+}
+
+const NO_EXTRAS: RecordExtras = { weightNorms: false, heldOut: false };
+
+export function recordLayout(batch: number, widths: number[], spectra: SpectraMode, matrices: boolean, layers: boolean, extras: RecordExtras = NO_EXTRAS): RecordLayout {
   const rows = widths[widths.length - 1]!;
   const cols = widths[0]!;
   const rank = spectra === 'gpu' ? Math.min(rows, cols) : 0;
@@ -44,7 +56,14 @@ export function recordLayout(batch: number, widths: number[], spectra: SpectraMo
     offset += batch * r;
     return at;
   });
-  return { batch, rank, matrixFloats, layerRanks, lossOffset, svOffset, matrixOffset, layerOffsets, slotFloats: offset };
+  const extra = (on: boolean) => {
+    if (!on) return -1;
+    offset += batch;
+    return offset - batch;
+  };
+  const weightNormOffset = extra(extras.weightNorms);
+  const heldOutOffset = extra(extras.heldOut);
+  return { batch, rank, matrixFloats, layerRanks, lossOffset, svOffset, matrixOffset, layerOffsets, weightNormOffset, heldOutOffset, slotFloats: offset };
 }
 
 /** What one record step delivers for the whole batch. Arrays are network-major. */
@@ -61,6 +80,10 @@ export interface BatchRecord {
   matrices?: Float32Array;
   /** Per layer k: descending singular values, layerRanks[k] per network. */
   layerSingularValues?: Float32Array[];
+  /** Σ_k ‖W_k‖²_F of every network, when the batch has weight decay (layer programs). */
+  weightNormSq?: Float32Array;
+  /** Every network's held-out error (SPEC §12), when the task has one. */
+  testErrors?: Float32Array;
 }
 
 export function decodeSlot(layout: RecordLayout, values: Float32Array, slot: number, step: number): BatchRecord {
@@ -74,5 +97,7 @@ export function decodeSlot(layout: RecordLayout, values: Float32Array, slot: num
   if (layout.layerRanks.length > 0) {
     record.layerSingularValues = layout.layerRanks.map((r, k) => values.slice(base + layout.layerOffsets[k]!, base + layout.layerOffsets[k]! + batch * r));
   }
+  if (layout.weightNormOffset >= 0) record.weightNormSq = values.slice(base + layout.weightNormOffset, base + layout.weightNormOffset + batch);
+  if (layout.heldOutOffset >= 0) record.testErrors = values.slice(base + layout.heldOutOffset, base + layout.heldOutOffset + batch);
   return record;
 }

@@ -122,7 +122,11 @@ export class Simulator {
     // the host is a ConfigError, not a RangeError or a WebGPU error deep inside.
     checkNetworkFits(runs[0]!, memoryLimits(gpu.device), experimentRecordBytes(runs));
     const task = buildTask(first);
-    const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers);
+    const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers, {
+      // Σ‖W_k‖² for the objective J = C + (λ/2)Σ‖W_k‖² (SPEC §7): only layer batches with weight decay pay for it.
+      weightNorms: first.train.method === 'layers' && runs.some((run) => run.config.train.weightDecay > 0),
+      heldOut: task.heldOut !== undefined,
+    });
     const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
     const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / factory.dispatchesPerStep(first))));
     const slots = Math.min(MAX_RECORD_SLOTS, Math.ceil(stepsPerChunk / first.record.every) + 1);

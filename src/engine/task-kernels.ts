@@ -4,7 +4,7 @@
  * record steps. Elementwise tasks use residual.wgsl; regression and sensing are products.
  */
 import { BatchedMatmul } from '../kernels/matmul.js';
-import { type LossForm, ResidualKernel } from '../kernels/residual.js';
+import { type LossForm, ResidualKernel, SumSquaresKernel } from '../kernels/residual.js';
 import type { TaskData } from '../problem/types.js';
 import type { Encodable } from './program.js';
 
@@ -77,6 +77,59 @@ export function taskKernels(device: GPUDevice, spec: TaskKernelSpec): TaskKernel
         ],
         lossForm: { kind: 'squares', x: r, count: m, coef: s / (2 * m) },
       };
+    }
+  }
+}
+
+export interface HeldOutSpec {
+  batch: number;
+  rows: number;
+  cols: number;
+  task: TaskData;
+  e: GPUBuffer;
+  buffer: BufferFactory;
+}
+
+/** Writes every network's held-out error √(‖R‖²/denominator) (TaskData.heldOut) into `records` at `offset`. */
+export type HeldOutRecorder = (records: GPUBuffer, offset: number) => Encodable[];
+
+/**
+ * The record-step kernels of the held-out error (SPEC §12), or null when the task has none:
+ * for samples and measurements a product into a scratch residual (shared by every record slot),
+ * then one sum of squares per slot.
+ */
+export function heldOutRecorder(device: GPUDevice, spec: HeldOutSpec): HeldOutRecorder | null {
+  const { batch, rows, cols, e, buffer } = spec;
+  const heldOut = spec.task.heldOut;
+  if (!heldOut) return null;
+  const sum = (x: GPUBuffer, count: number, extra: { y?: GPUBuffer; w?: GPUBuffer } = {}) => (records: GPUBuffer, offset: number) =>
+    new SumSquaresKernel(device, { batch, count, x, ...extra, out: records, outOffset: offset, accumulate: false, scale: 1 / heldOut.denominator, root: true });
+  switch (heldOut.kind) {
+    case 'entries': {
+      const y = buffer('held-out target', rows * cols, heldOut.target.data);
+      const w = heldOut.weight && buffer('held-out weight', rows * cols, heldOut.weight.data);
+      const kernel = sum(e, rows * cols, { y, ...(w && { w }) });
+      return (records, offset) => [kernel(records, offset)];
+    }
+    case 'samples': {
+      const m = heldOut.x.cols;
+      const x = buffer('held-out X', cols * m, heldOut.x.data);
+      const y = buffer('held-out Y X', rows * m, heldOut.y.data);
+      const residual = buffer('held-out residual', batch * rows * m);
+      const product = new BatchedMatmul(device, { batch, m: rows, n: m, k: cols, a: e, b: x, bStride: 0, c: residual, epilogue: { kind: 'subtract', d: y, dStride: 0 }, label: 'held-out residual' });
+      const kernel = sum(residual, rows * m);
+      return (records, offset) => [product, kernel(records, offset)];
+    }
+    case 'measurements': {
+      const m = heldOut.y.length;
+      const a = buffer('held-out A', m * rows * cols, heldOut.a.data);
+      const y = buffer('held-out y', m, heldOut.y);
+      const residual = buffer('held-out r', batch * m);
+      const product = new BatchedMatmul(device, {
+        batch, m: 1, n: m, k: rows * cols, transB: true, a: e, b: a, bStride: 0, c: residual, epilogue: { kind: 'subtract', d: y, dStride: 0 }, label: 'held-out r',
+      });
+      const kernel = sum(residual, m);
+      return (records, offset) => [product, kernel(records, offset)];
     }
   }
 }

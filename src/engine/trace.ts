@@ -27,6 +27,16 @@ export class Trace {
     return this.records.map((r) => (r.singularValues ? Array.from(r.singularValues.subarray(b * r.rank, (b + 1) * r.rank)) : []));
   }
 
+  /** Network b's Σ_k ‖W_k‖² at every recorded step; NaN where the batch did not record it. */
+  weightNormSq(b: number): number[] {
+    return this.records.map((r) => (r.weightNormSq ? r.weightNormSq[b]! : NaN));
+  }
+
+  /** Network b's held-out error (SPEC §12) at every recorded step; NaN where the task has none. */
+  testErrors(b: number): number[] {
+    return this.records.map((r) => (r.testErrors ? r.testErrors[b]! : NaN));
+  }
+
   last(): BatchRecord | undefined {
     return this.records[this.records.length - 1];
   }

@@ -4,21 +4,30 @@
  * half-times). Pure,
  * so the browser's exports build the same results as the CLI.
  */
-import type { Run } from '../config/types.js';
+import type { ResolvedConfig, Run } from '../config/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { Trace } from '../engine/trace.js';
-import { analyzeSaddles, effectiveRank, numericalRank, type SaddleAnalysis, type TracePoint } from '../analysis/index.js';
+import { analyzeSaddles, classifyMinimum, effectiveRank, type MinimumLabel, numericalRank, type SaddleAnalysis, type TracePoint } from '../analysis/index.js';
+import { singularValues as exactSingularValues } from '../linalg/decompositions.js';
+import { factorizationTargets } from '../problem/task.js';
 import { saddleContext } from './saddle-context.js';
 import type { ExperimentRun, RunTrace } from './types.js';
 
 /** Network b's records of a batch trace, with time t = lr·step (SPEC §1). */
 export function runTrace(run: Run, trace: Trace, b: number): RunTrace {
   const steps = trace.steps;
+  const losses = trace.losses(b);
+  const lambda = run.config.train.weightDecay;
+  const norms = trace.weightNormSq(b);
   return {
     steps,
     times: steps.map((step) => run.config.train.lr * step),
-    losses: trace.losses(b),
+    losses,
     singularValues: trace.singularValues(b),
+    // J = C + (λ/2) Σ‖W_k‖² (SPEC §7), in f32 like its parts, so trace.csv restores it exactly;
+    // NaN norms (the flow with weight decay) leave J undefined.
+    objectives: losses.map((loss, i) => (lambda === 0 ? loss : Math.fround(loss + (lambda / 2) * norms[i]!))),
+    testErrors: trace.testErrors(b),
   };
 }
 
@@ -33,6 +42,8 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
   const tolerance = run.config.record.rankTolerance;
   const hasSpectra = singularValues.length > 0;
   const saddles = saddlesOf(run, trace, diverged);
+  const lambda = run.config.train.weightDecay;
+  const weightNormSq = last >= 0 && lambda > 0 ? nanToNull(weightNormsOf(trace, run, last)) : null;
   return {
     id: run.id,
     overrides: run.overrides,
@@ -46,9 +57,44 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
     plateaus: saddles.plateaus,
     unresolvedSaddles: saddles.unresolved,
     halfTimes: saddles.halfTimes,
+    objective: last >= 0 && Number.isFinite(trace.objectives[last]) ? trace.objectives[last]! : NaN,
+    weightNormSq,
+    testError: last >= 0 ? nanToNull(trace.testErrors[last]!) : null,
+    minimum: minimumLabel(run.config, trace, singularValues, weightNormSq, diverged)?.kind ?? null,
     metrics,
     trace,
   };
+}
+
+const nanToNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+
+/**
+ * Σ‖W_k‖² at record i, recovered from J and C (the trace keeps J and C only): exact to f32 rounding
+ * of J relative to (λ/2)Σ‖W_k‖², which with weight decay is of the order of J itself.
+ */
+function weightNormsOf(trace: RunTrace, run: Run, i: number): number {
+  return ((trace.objectives[i]! - trace.losses[i]!) * 2) / run.config.train.weightDecay;
+}
+
+/**
+ * run.minimum with its per-mode detail: only full-observation factorization runs with weight decay
+ * and spectra can be labelled against the closed form (null otherwise); a diverged run is
+ * "not-converged". The singular values of the training target (noise included) are recomputed in
+ * Float64 from the config.
+ */
+export function minimumLabel(config: ResolvedConfig, trace: RunTrace, final: number[], weightNormSq: number | null, diverged: Divergence): MinimumLabel | null {
+  if (config.task.kind !== 'factorization' || config.train.weightDecay === 0 || weightNormSq === null || final.length === 0) return null;
+  if (diverged) return { kind: 'not-converged', modes: [], reason: `diverged at step ${diverged.step}` };
+  const target = [...exactSingularValues(factorizationTargets(config).target)];
+  return classifyMinimum({ depth: config.widths.length - 1, lambda: config.train.weightDecay, target, final, weightNormSq, objectiveDrift: objectiveDrift(trace) });
+}
+
+/** |J(last) − J(previous record)| / |J(last)|; Infinity with fewer than two records. */
+export function objectiveDrift(trace: RunTrace): number {
+  const last = trace.steps.length - 1;
+  if (last < 1) return Infinity;
+  const objective = trace.objectives[last]!;
+  return Math.abs(objective - trace.objectives[last - 1]!) / Math.abs(objective);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Config, ResolvedConfig } from '../config/types.js';
 import type { Plateau, UnresolvedSaddle } from '../analysis/index.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { DlnsimError } from '../errors.js';
+import type { MinimumKind } from '../analysis/minimumKind.js';
 
 /** Shard i of n (1-based): the runs whose id ≡ i − 1 (mod n). */
 export interface Shard {
@@ -21,6 +22,10 @@ export interface RunTrace {
   losses: number[];
   /** Descending end-to-end singular values per record; [] per record without spectra. */
   singularValues: number[][];
+  /** J = C + (λ/2) Σ_k ‖W_k‖² per record (= loss without weight decay); NaN where it is undefined (flow with weight decay). */
+  objectives: number[];
+  /** Held-out error per record (SPEC §12); NaN where the task has no held-out part. */
+  testErrors: number[];
 }
 
 /** A plateau of the loss as analyzeSaddles reports it (SPEC §9; fields documented there and in docs/analysis.md). */
@@ -46,6 +51,14 @@ export interface ExperimentRun {
   unresolvedSaddles: UnresolvedSaddle[];
   /** Per learnable mode (descending): the first recorded t with σ_i ≥ ½ its reference (target s_i, or its final value); [] without spectra. */
   halfTimes: (number | null)[];
+  /** J = C + (λ/2) Σ_k ‖W_k‖² at the last record (= finalLoss without weight decay); NaN when undefined. */
+  objective: number;
+  /** Σ_k ‖W_k‖²_F at the last record; null when not recorded (no weight decay, or the flow). */
+  weightNormSq: number | null;
+  /** The held-out error at the last record (SPEC §12); null when the task has no held-out part. */
+  testError: number | null;
+  /** Which kind of minimum a full-observation factorization run with weight decay reached (analysis/minimumKind.ts); null otherwise. */
+  minimum: MinimumKind | null;
   /** Measurements a preset takes from the final layers (e.g. the Schatten identity of SPEC §7). */
   metrics: Record<string, number>;
   trace: RunTrace;

@@ -104,3 +104,53 @@ export class LossKernel {
     pass.dispatchWorkgroups(this.grid[0], this.grid[1]);
   }
 }
+
+export interface SumSquaresSpec {
+  batch: number;
+  /** Entries per network. */
+  count: number;
+  /** batch × count values. */
+  x: GPUBuffer;
+  /** Subtracted from every network's x (count values), if given. */
+  y?: GPUBuffer;
+  /** Weights of the squares (count values), if given. */
+  w?: GPUBuffer;
+  out: GPUBuffer;
+  /** Where network 0's sum goes in `out`; network b's is at outOffset + b. */
+  outOffset: number;
+  /** Add to what `out` holds instead of overwriting it (sums over several buffers). */
+  accumulate: boolean;
+  /** Multiplies the sum (default 1). */
+  scale?: number;
+  /** Writes √(scale · sum) instead (a relative Frobenius error). */
+  root?: boolean;
+}
+
+/** Per network scale · Σ_i w_i (x_i − y_i)² (or its root), in the loss kernel's fixed-order tree sum. */
+export class SumSquaresKernel {
+  private readonly pipeline: GPUComputePipeline;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly grid: [number, number];
+
+  constructor(device: GPUDevice, spec: SumSquaresSpec) {
+    this.pipeline = computePipeline(
+      device,
+      'residual',
+      source,
+      { COUNT: spec.count, BATCH: spec.batch, OUT_OFFSET: spec.outOffset, SQ_SUBTRACT: spec.y !== undefined, SQ_WEIGHTED: spec.w !== undefined, SQ_ACCUMULATE: spec.accumulate,
+        SQ_SCALE: spec.scale ?? 1,
+        SQ_ROOT: spec.root ?? false,
+      },
+      'sum_squares',
+    );
+    // Every binding is statically used, so an absent y or w is bound to x (and never read).
+    this.bindGroup = bindBuffers(device, this.pipeline, [spec.x, spec.y ?? spec.x, spec.w ?? spec.x, spec.out], 'sum of squares');
+    this.grid = workgroupGrid(device, spec.batch);
+  }
+
+  encode(pass: GPUComputePassEncoder): void {
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(this.grid[0], this.grid[1]);
+  }
+}

@@ -3,10 +3,13 @@
  * Dai, Karzand & Srebro 2021; Arora et al. 2019): Σ_k ‖W_k‖²_F ≥ N Σ_i σ_i^{2/N}, with equality
  * for balanced factorisations, and weight decay balances the layers (D_k decays as e^{−2λt},
  * SPEC §4), so at the end the two sides agree. The penalty (λN/2) Σ σ^{2/N} is more and more
- * concave as N grows: a mode survives only if s_i exceeds a threshold that rises with depth
- * (regularisedThreshold), so the final rank falls with depth.
+ * concave as N grows: a mode can survive only if s_i exceeds the existence threshold s_min, which
+ * rises with depth, so the final rank falls with depth. Surviving is not being optimal: for N ≥ 3 a
+ * mode with s_min < s_i < s_glob keeps a local minimum σ₊ while the L2 optimum kills it (SPEC §7),
+ * so the verdict labels every mode of every run global or local by the closed form (run.minimum).
  */
-import { regularisedFixedPoints, regularisedThreshold, schattenIdentity } from '../analysis/index.js';
+import { l2Thresholds, type ModeState, regularisedFixedPoints, schattenIdentity } from '../analysis/index.js';
+import { minimumLabel } from '../experiment/experiment-run.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { formatNumber } from '../view/format.js';
 import { formatTable, percent } from './table.js';
@@ -45,7 +48,11 @@ interface Row {
   runs: ExperimentRun[];
   ranks: number[];
   predicted: number;
-  threshold: number;
+  optimal: number;
+  sMin: number;
+  sGlob: number;
+  /** Per mode of Y: G (at its global minimiser in every run), L (a local one in some run), ? (a run not converged). */
+  modes: string;
   ratio: number;
   valueError: number;
 }
@@ -65,10 +72,10 @@ function l2Verdict(result: ExperimentResult): Verdict {
     const depth = config.widths.length - 1;
     const lambda = config.train.weightDecay;
     const s = (config.task.target as { singularValues: number[] }).singularValues;
-    const threshold = regularisedThreshold(depth, lambda);
+    const { sMin, sGlob } = l2Thresholds(depth, lambda);
     // The nonzero minimum of each surviving mode: the largest critical point (SPEC §7).
     const roots = s.map((si) => regularisedFixedPoints(depth, si, lambda).at(-1)).filter((r): r is number => r !== undefined && r > 0);
-    const expected = roots.sort((a, b) => b - a).slice(0, s.filter((si) => si > threshold).length);
+    const expected = roots.sort((a, b) => b - a).slice(0, s.filter((si) => si > sMin).length);
     const valueError = Math.max(
       0,
       ...runs.flatMap((run) => expected.slice(0, run.rank ?? 0).map((root, i) => Math.abs(run.singularValues[i]! - root) / root)),
@@ -79,16 +86,31 @@ function l2Verdict(result: ExperimentResult): Verdict {
       runs,
       ranks: runs.map((run) => run.rank ?? NaN),
       predicted: expected.length,
-      threshold,
+      optimal: s.filter((si) => si > sGlob).length,
+      sMin,
+      sGlob,
+      modes: modeLabels(runs),
       ratio: Math.max(...runs.map((run) => Math.abs(run.metrics.schattenRatio! - 1))),
       valueError,
     };
   });
   rows.sort((a, b) => a.lambda - b.lambda || a.depth - b.depth);
   if (rows.length < 2) return { claim, measured: ['needs factorization runs at two depths or more'], pass: false, summary: 'FAIL: nothing to compare across depths' };
+  const legend = 'minimum per mode: G = at its global minimiser in every run, L = only a local minimum in some run (σ₊ kept with s_i < s_glob), ? = a run not converged (run.minimum)';
   const measured = formatTable(
-    ['λ', 'depth', 'final rank', 'predicted ≤', 'threshold on s_i', '|Σ‖W_k‖²/(NΣσ^{2/N}) − 1|', 'surviving σ_i vs critical point'],
-    rows.map((r) => [formatNumber(r.lambda, 3), String(r.depth), r.ranks.join(', '), String(r.predicted), formatNumber(r.threshold, 3), formatNumber(r.ratio, 2), percent(r.valueError)]),
+    ['λ', 'depth', 'final rank', 'can survive ≤ (s_i > s_min)', 'L2-optimal rank (s_i > s_glob)', 's_min', 's_glob', 'minimum per mode s_i', '|Σ‖W_k‖²/(NΣσ^{2/N}) − 1|', 'surviving σ_i vs critical point'],
+    rows.map((r) => [
+      formatNumber(r.lambda, 3),
+      String(r.depth),
+      r.ranks.join(', '),
+      String(r.predicted),
+      String(r.optimal),
+      formatNumber(r.sMin, 3),
+      formatNumber(r.sGlob, 3),
+      r.modes,
+      formatNumber(r.ratio, 2),
+      percent(r.valueError),
+    ]),
   );
   const lambdas = [...new Set(rows.map((r) => r.lambda))];
   const falls = lambdas.every((lambda) => {
@@ -102,7 +124,22 @@ function l2Verdict(result: ExperimentResult): Verdict {
   const values = Math.max(...rows.map((r) => r.valueError));
   const pass = falls && bounded && identity <= IDENTITY_TOLERANCE && values <= VALUE_TOLERANCE;
   const summary =
-    `${pass ? 'PASS' : 'FAIL'}: final rank ${falls ? 'falls' : 'does not fall'} with depth at every λ, ${bounded ? 'never above' : 'sometimes above'} the count of s_i over the threshold; ` +
+    `${pass ? 'PASS' : 'FAIL'}: final rank ${falls ? 'falls' : 'does not fall'} with depth at every λ, ${bounded ? 'never above' : 'sometimes above'} the count of s_i over s_min; ` +
     `Schatten identity within ${formatNumber(identity, 2)} (tolerance ${IDENTITY_TOLERANCE}); surviving σ_i within ${percent(values)} of their critical points (tolerance ${percent(VALUE_TOLERANCE)})`;
-  return { claim, measured, pass, summary };
+  const local = rows.filter((r) => r.modes.includes(':L')).map((r) => `N = ${r.depth}, λ = ${formatNumber(r.lambda, 3)}`);
+  const optimality = local.length > 0 ? `; local, not global, L2 minima reached at ${local.join('; ')}` : '; every surviving mode is L2-optimal';
+  return { claim, measured: [...measured, legend], pass, summary: summary + optimality };
+}
+
+/** "s:G" per mode of the target, over every run of a row (the worst label wins: ? over L over G). */
+function modeLabels(runs: ExperimentRun[]): string {
+  const labels = runs.map((run) => minimumLabel(run.config, run.trace, run.singularValues, run.weightNormSq, run.diverged));
+  const values = (runs[0]!.config.task.target as { singularValues: number[] }).singularValues;
+  return values
+    .map((s, i) => {
+      const states = labels.map((label) => label?.modes[i]);
+      const mark = states.some((state) => state === undefined) ? '?' : states.some((state) => !(state as ModeState).global) ? 'L' : 'G';
+      return `${formatNumber(s, 2)}:${mark}`;
+    })
+    .join(' ');
 }

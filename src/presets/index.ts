@@ -6,13 +6,15 @@ import { alignedModes } from './aligned-modes.js';
 import { completionDepth } from './completion-depth.js';
 import { depthL2 } from './depth-l2.js';
 import { infiniteDepthCompletion } from './infinite-depth-completion.js';
+import { l2LocalMinima } from './l2-local-minima.js';
+import { l2LocalMinimaCompletion } from './l2-local-minima-completion.js';
 import { lazyVsRich } from './lazy-vs-rich.js';
 import { saddleToSaddle } from './saddle-to-saddle.js';
 import type { Preset } from './types.js';
 
 export type { Preset, Verdict } from './types.js';
 
-export const PRESETS: readonly Preset[] = [saddleToSaddle, lazyVsRich, depthL2, alignedModes, completionDepth, infiniteDepthCompletion];
+export const PRESETS: readonly Preset[] = [saddleToSaddle, lazyVsRich, depthL2, l2LocalMinima, l2LocalMinimaCompletion, alignedModes, completionDepth, infiniteDepthCompletion];
 
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((preset) => preset.name === name);

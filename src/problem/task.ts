@@ -5,23 +5,28 @@
  *   completion mask    — seed task.seed, stream `mask`
  *   regression X       — seed task.seed, stream `data`, substream 0; its noise substream 1
  *   sensing A_i        — seed task.seed, stream `measurements`
+ *   factorization noise — seed task.seed, stream `noise` (Y = Y_clean + noise·E, E with N(0, 1) entries)
+ *   held-out samples   — seed task.seed, stream `heldOut`: regression inputs X_t, sensing A_i (SPEC §12)
  */
 import type { ResolvedConfig, TargetSpec } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { type Matrix, combine, dot, fromRows, matmul, scale, zeros } from '../linalg/matrix.js';
 import { Rng, STREAMS, gaussianMatrix, haarColumns } from '../random.js';
-import type { TaskData } from './types.js';
+import type { HeldOut, TaskData } from './types.js';
 
 export function buildTask(config: ResolvedConfig): TaskData {
-  const target = buildTarget(config);
+  const { target, clean } = factorizationTargets(config);
   checkWidthsMatchTarget(config.widths, target);
   const task: TaskData = { kind: config.task.kind, target, lossScale: config.loss.scale };
   switch (config.task.kind) {
     case 'factorization':
+      if (clean !== target) task.heldOut = entriesHeldOut(clean);
       break;
     case 'completion': {
       task.mask = buildMask(config, target.rows, target.cols);
       task.observedCount = task.mask.data.reduce((count, entry) => count + entry, 0);
+      const unobserved = { ...task.mask, data: task.mask.data.map((entry) => 1 - entry) };
+      if (unobserved.data.some((entry) => entry !== 0)) task.heldOut = entriesHeldOut(target, unobserved);
       break;
     }
     case 'regression': {
@@ -30,13 +35,49 @@ export function buildTask(config: ResolvedConfig): TaskData {
       task.sxx = scale(matmul(x, x, false, true), 1 / m);
       task.syx = scale(matmul(yData, x, false, true), 1 / m);
       task.lossOffset = dot(yData, yData) / (2 * m);
+      task.heldOut = regressionHeldOut(config, target);
       break;
     }
     case 'sensing':
       task.sensing = buildSensing(config, target);
+      task.heldOut = sensingHeldOut(config, target);
       break;
   }
   return task;
+}
+
+/**
+ * The factorization target Y = Y_clean + noise·E (E with N(0, 1) entries, stream `noise`) and
+ * Y_clean itself; the same matrix twice without noise, and for every other task.
+ */
+export function factorizationTargets(config: ResolvedConfig): { target: Matrix; clean: Matrix } {
+  const clean = buildTarget(config);
+  const noise = config.task.kind === 'factorization' ? (config.task.noise ?? 0) : 0;
+  if (noise === 0) return { target: clean, clean };
+  const e = gaussianMatrix(new Rng(config.task.seed, STREAMS.noise), clean.rows, clean.cols);
+  return { target: combine(1, clean, noise, e), clean };
+}
+
+function entriesHeldOut(target: Matrix, weight?: Matrix): HeldOut | undefined {
+  const denominator = weight ? target.data.reduce((sum, v, i) => sum + weight.data[i]! * v * v, 0) : dot(target, target);
+  return denominator > 0 ? { kind: 'entries', target, ...(weight && { weight }), denominator } : undefined;
+}
+
+/** Fresh inputs X_t (n_0 × testSamples, N(0, 1)) and their clean outputs Y X_t. */
+function regressionHeldOut(config: ResolvedConfig, target: Matrix): HeldOut | undefined {
+  const m = required(config.task.testSamples, 'task.testSamples', 'regression needs the number of held-out samples');
+  const x = gaussianMatrix(new Rng(config.task.seed, STREAMS.heldOut), target.cols, m);
+  const y = matmul(target, x);
+  const denominator = dot(y, y);
+  return denominator > 0 ? { kind: 'samples', x, y, denominator } : undefined;
+}
+
+/** Fresh measurement matrices (testSamples of them) and their values ⟨A_i, Y⟩. */
+function sensingHeldOut(config: ResolvedConfig, target: Matrix): HeldOut | undefined {
+  const m = required(config.task.testSamples, 'task.testSamples', 'sensing needs the number of held-out measurements');
+  const { a, y } = measure(new Rng(config.task.seed, STREAMS.heldOut), m, target);
+  const denominator = y.reduce((sum, v) => sum + v * v, 0);
+  return denominator > 0 ? { kind: 'measurements', a, y, denominator } : undefined;
 }
 
 /** Y (n_N × n_0): U diag(s) Vᵀ with Haar U, V; diagonal for an aligned target; or the given matrix. */
@@ -116,7 +157,11 @@ function buildMask(config: ResolvedConfig, rows: number, cols: number): Matrix {
 /** m Gaussian measurement matrices, row i = vec(A_i) row-major, and y_i = ⟨A_i, Y⟩. */
 function buildSensing(config: ResolvedConfig, target: Matrix): { a: Matrix; y: Float64Array } {
   const m = required(config.task.measurements, 'task.measurements', 'sensing needs the number of measurements m');
-  const a = gaussianMatrix(new Rng(config.task.seed, STREAMS.measurements), m, target.rows * target.cols);
+  return measure(new Rng(config.task.seed, STREAMS.measurements), m, target);
+}
+
+function measure(rng: Rng, m: number, target: Matrix): { a: Matrix; y: Float64Array } {
+  const a = gaussianMatrix(rng, m, target.rows * target.cols);
   const y = matmul(a, { rows: target.data.length, cols: 1, data: target.data }).data;
   return { a, y };
 }

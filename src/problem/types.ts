@@ -21,4 +21,18 @@ export interface TaskData {
   sensing?: { a: Matrix; y: Float64Array };
   /** loss.scale of SPEC §2 (multiplies C and G). */
   lossScale: number;
+  /** What training does not see (SPEC §12); absent when the task has no held-out part. */
+  heldOut?: HeldOut;
 }
+
+/**
+ * The held-out error √(‖R‖² / denominator), with R computed from the end-to-end matrix E:
+ * - entries: R = w ∘ (E − target) (completion: target Y, w = 1 − M; noisy factorization: target Y_clean, no w);
+ * - samples: R = E X_t − Y X_t on fresh regression inputs X_t (n_0 × m_t), y = Y X_t;
+ * - measurements: r_i = ⟨A_i, E⟩ − ⟨A_i, Y⟩ on fresh sensing matrices (rows vec(A_i)), y_i = ⟨A_i, Y⟩.
+ * The denominator is ‖w ∘ target‖², ‖Y X_t‖² or ‖y‖², always > 0.
+ */
+export type HeldOut =
+  | { kind: 'entries'; target: Matrix; weight?: Matrix; denominator: number }
+  | { kind: 'samples'; x: Matrix; y: Matrix; denominator: number }
+  | { kind: 'measurements'; a: Matrix; y: Float64Array; denominator: number };

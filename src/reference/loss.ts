@@ -72,3 +72,28 @@ function sensingResiduals(task: TaskData, w: Matrix): Float64Array {
   for (let i = 0; i < r.length; i++) r[i] = r[i]! - y[i]!;
   return r;
 }
+
+/** The held-out error of SPEC §12 (TaskData.heldOut), or null when the task has none. */
+export function heldOutError(task: TaskData, w: Matrix): number | null {
+  const heldOut = task.heldOut;
+  if (!heldOut) return null;
+  let squares: number;
+  switch (heldOut.kind) {
+    case 'entries': {
+      const r = sub(w, heldOut.target);
+      squares = r.data.reduce((sum, v, i) => sum + (heldOut.weight ? heldOut.weight.data[i]! : 1) * v * v, 0);
+      break;
+    }
+    case 'samples': {
+      const r = sub(matmul(w, heldOut.x), heldOut.y);
+      squares = dot(r, r);
+      break;
+    }
+    case 'measurements': {
+      const r = matmul(heldOut.a, { rows: w.data.length, cols: 1, data: w.data }).data;
+      squares = r.reduce((sum, v, i) => sum + (v - heldOut.y[i]!) ** 2, 0);
+      break;
+    }
+  }
+  return Math.sqrt(squares / heldOut.denominator);
+}

@@ -68,6 +68,9 @@ export async function readRunTable(path: string): Promise<SummaryRun[]> {
   return runs;
 }
 
+/** A nullable cell as RunTrace holds it: null (an undefined optional value) becomes NaN. */
+const numberOrNaN = (cell: unknown) => (cell === null || cell === undefined ? NaN : Number(cell));
+
 /** Run id → its trace, from trace.parquet. */
 export async function readTraceTable(path: string): Promise<Map<number, RunTrace>> {
   const file = await openTable(path, 'trace');
@@ -81,7 +84,7 @@ export async function readTraceTable(path: string): Promise<Map<number, RunTrace
       const id = Number(data[0]![row]);
       let trace = traces.get(id);
       if (!trace) traces.set(id, (trace = emptyTrace()));
-      TRACE_COLUMNS.forEach((column, c) => column.push?.(trace, Number(data[c]![row])));
+      TRACE_COLUMNS.forEach((column, c) => column.push?.(trace, numberOrNaN(data[c]![row])));
       const values: number[] = [];
       for (let j = fixed; j < data.length; j++) {
         const value = data[j]![row];

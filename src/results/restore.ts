@@ -3,6 +3,7 @@
  * `dlnsim merge` can join shards and recompute a preset's verdict without the GPU. Resolved
  * configs come from expanding the summary's config again (run ids are global and deterministic).
  */
+import { emptyTrace } from './trace-columns.js';
 import { expandRuns } from '../config/index.js';
 import type { ExperimentResult, RunTrace } from '../experiment/types.js';
 import { ResultsError } from './results-error.js';
@@ -41,6 +42,8 @@ function f32Trace(trace: RunTrace, gpuSpectra: boolean): RunTrace {
   return {
     ...trace,
     losses: trace.losses.map(Math.fround),
+    objectives: trace.objectives.map(Math.fround),
+    testErrors: trace.testErrors.map(Math.fround),
     singularValues: gpuSpectra ? trace.singularValues.map((values) => values.map(Math.fround)) : trace.singularValues,
   };
 }
@@ -70,8 +73,12 @@ export function restoreResult(summary: Summary, traces: Map<number, RunTrace>, r
         plateaus: run.plateaus,
         unresolvedSaddles: run.unresolvedSaddles,
         halfTimes: run.halfTimes,
+        objective: orNaN(run.objective),
+        weightNormSq: run.weightNormSq,
+        testError: run.testError,
+        minimum: run.minimum,
         metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
-        trace: f32Trace(traces.get(run.id) ?? { steps: [], times: [], losses: [], singularValues: [] }, config.record.spectra === 'gpu'),
+        trace: f32Trace(traces.get(run.id) ?? emptyTrace(), config.record.spectra === 'gpu'),
       };
     }),
   };

@@ -32,6 +32,10 @@ export const RUN_FIELD_COLUMNS: readonly RunColumn[] = [
   { name: 'halfTimes', type: 'STRING', nullable: false, get: (r) => JSON.stringify(r.halfTimes), set: (r, v) => void (r.halfTimes = JSON.parse(String(v)) as (number | null)[]) },
   { name: 'flowThreshold', type: 'DOUBLE', nullable: true, get: (r) => r.flowThreshold, set: (r, v) => void (r.flowThreshold = num(v)) },
   { name: 'logVolume', type: 'DOUBLE', nullable: true, get: (r) => r.logVolume, set: (r, v) => void (r.logVolume = num(v)) },
+  { name: 'objective', type: 'DOUBLE', nullable: true, get: (r) => r.objective, set: (r, v) => void (r.objective = num(v)) },
+  { name: 'weightNormSq', type: 'DOUBLE', nullable: true, get: (r) => r.weightNormSq, set: (r, v) => void (r.weightNormSq = num(v)) },
+  { name: 'testError', type: 'DOUBLE', nullable: true, get: (r) => r.testError, set: (r, v) => void (r.testError = num(v)) },
+  { name: 'minimum', type: 'STRING', nullable: true, get: (r) => r.minimum, set: (r, v) => void (r.minimum = v === null ? null : (String(v) as SummaryRun['minimum'])) },
 ];
 
 const SV = /^sv(\d+)$/;
@@ -102,7 +106,7 @@ export function columnsOfTable(columns: TableColumn[]): RunColumn[] {
 
 /** A run with nothing set, for columnsOfTable's setters to fill. */
 export function emptySummaryRun(): SummaryRun {
-  return { id: -1, overrides: {}, finalStep: 0, finalLoss: null, diverged: false, singularValues: [], rank: null, effectiveRank: null, plateaus: [], unresolvedSaddles: [], halfTimes: [], metrics: {}, flowThreshold: null, logVolume: null };
+  return { id: -1, overrides: {}, finalStep: 0, finalLoss: null, diverged: false, singularValues: [], rank: null, effectiveRank: null, plateaus: [], unresolvedSaddles: [], halfTimes: [], metrics: {}, flowThreshold: null, logVolume: null, objective: null, weightNormSq: null, testError: null, minimum: null };
 }
 
 /** Column arrays of `runs`, one per column. */

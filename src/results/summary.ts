@@ -5,7 +5,7 @@
  * small at any number of runs. Pure: the CLI writes it to disk and the browser offers it as a
  * download. parseSummary is its inverse, for `dlnsim merge`.
  */
-import type { UnresolvedSaddle } from '../analysis/index.js';
+import type { MinimumKind, UnresolvedSaddle } from '../analysis/index.js';
 import type { Config } from '../config/types.js';
 import type { DeviceSummary, ExperimentResult, PlateauSummary, ExperimentRun, Shard, Timing } from '../experiment/types.js';
 import type { Divergence } from '../engine/simulator.js';
@@ -37,6 +37,14 @@ export interface SummaryRun {
   flowThreshold: number | null;
   /** A square W with its spectrum recorded: SPEC §8's log-volume density at the final W, at the run's depth (train.flowDepth for flow runs); else null. */
   logVolume: number | null;
+  /** J = C + (λ/2) Σ_k ‖W_k‖² at the last record (= finalLoss without weight decay); null when undefined. */
+  objective: number | null;
+  /** Σ_k ‖W_k‖²_F at the last record; null without weight decay or for the flow. */
+  weightNormSq: number | null;
+  /** Held-out relative error at the last record (SPEC §12); null when the task has no held-out part. */
+  testError: number | null;
+  /** Full-observation factorization with weight decay: "global", "local" or "not-converged"; else null. */
+  minimum: MinimumKind | null;
 }
 
 export interface Summary {
@@ -111,6 +119,10 @@ export function summaryRun(run: ExperimentRun): SummaryRun {
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, finiteOrNull(value)])),
     flowThreshold: run.config.train.method === 'flow' ? run.config.train.flowThreshold : null,
     logVolume: finalLogVolume(run),
+    objective: finiteOrNull(run.objective),
+    weightNormSq: run.weightNormSq === null ? null : finiteOrNull(run.weightNormSq),
+    testError: run.testError === null ? null : finiteOrNull(run.testError),
+    minimum: run.minimum,
   };
 }
 

@@ -19,22 +19,47 @@ export interface TraceColumn extends TableColumn {
   push?: (trace: RunTrace, value: number) => void;
   /** Computed from the singular values: older trace files may lack it. */
   derived?: true;
+  /** A stored column that files written before it existed lack: read as NaN there. */
+  optional?: true;
 }
 
+/** NaN marks an undefined optional value in RunTrace; files hold an empty cell or null. */
+const definedOrNull = (value: number) => (Number.isNaN(value) ? null : value);
 const orEmpty = (value: number | null) => (value === null ? '' : String(value));
+/** f32 values that may be undefined (NaN): exact, or an empty cell. */
+const optionalExact = (value: number | null) => (value === null || Number.isNaN(value) ? '' : formatExact(value));
 
 export const TRACE_COLUMNS: readonly TraceColumn[] = [
   { name: 'run', type: 'INT32', nullable: false, get: (run) => run.id, text: String },
   { name: 'step', type: 'INT32', nullable: false, get: (run, i) => run.trace.steps[i]!, text: String, push: (t, v) => void t.steps.push(v) },
   { name: 'time', type: 'DOUBLE', nullable: false, get: (run, i) => run.trace.times[i]!, text: (v) => formatTime(v ?? NaN), push: (t, v) => void t.times.push(v) },
   { name: 'loss', type: 'DOUBLE', nullable: false, get: (run, i) => run.trace.losses[i]!, text: (v) => formatExact(v ?? NaN), push: (t, v) => void t.losses.push(v) },
+  // J = C + (λ/2)Σ‖W_k‖² and the held-out error (SPEC §12); empty where undefined.
+  { name: 'objective', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.objectives[i]!), text: optionalExact, push: (t, v) => void t.objectives.push(v) },
+  { name: 'testError', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.testErrors[i]!), text: optionalExact, push: (t, v) => void t.testErrors.push(v) },
   // SPEC §8 along the trajectory (src/experiment/volume-diagnostics.ts): square W with every σ recorded.
   { name: 'logVolume', type: 'DOUBLE', nullable: true, derived: true, get: (run, i) => logVolumeAt(run.config, run.trace.singularValues[i] ?? []), text: orEmpty },
   { name: 'entropy', type: 'DOUBLE', nullable: true, derived: true, get: (run, i) => entropyAt(run.config, run.trace.singularValues[i] ?? []), text: orEmpty },
 ];
 
-/** The columns trace files must hold, in order: the derived ones may be absent from older files. */
-export const STORED_TRACE_COLUMNS = TRACE_COLUMNS.filter((column) => !column.derived);
+/**
+ * The trace columns a file's header names, in order, or null when it names one that is not a
+ * trace column or lacks a required one: files written before the optional and derived columns
+ * existed lack them.
+ */
+export function columnsOfHeader(names: readonly string[]): TraceColumn[] | null {
+  const columns = names.map((name) => TRACE_COLUMNS.find((column) => column.name === name));
+  if (columns.some((column) => column === undefined)) return null;
+  const order = columns.map((column) => TRACE_COLUMNS.indexOf(column!));
+  if (order.some((k, i) => i > 0 && k <= order[i - 1]!)) return null;
+  if (TRACE_COLUMNS.some((column) => !column.derived && !column.optional && !columns.includes(column))) return null;
+  return columns as TraceColumn[];
+}
+
+/** Fills what a file without a column left out (NaN) so every trace array has one entry per record. */
+export function completeTrace(trace: RunTrace, present: readonly TraceColumn[]): void {
+  for (const column of TRACE_COLUMNS) if (column.push && !present.includes(column)) column.push(trace, NaN);
+}
 
 /** The most singular values any record of these runs holds: the number of sv columns. */
 export function traceSingularValueColumns(runs: Iterable<ExperimentRun>): number {
@@ -48,5 +73,5 @@ export function traceHeaderNames(singularValues: number): string[] {
 }
 
 export function emptyTrace(): RunTrace {
-  return { steps: [], times: [], losses: [], singularValues: [] };
+  return { steps: [], times: [], losses: [], singularValues: [], objectives: [], testErrors: [] };
 }

@@ -1,5 +1,5 @@
 /**
- * trace.csv: one row per run per recorded step, TRACE_COLUMNS (run,step,time,loss) then
+ * trace.csv: one row per run per recorded step, TRACE_COLUMNS (run,step,time,loss,objective,testError,logVolume,entropy) then
  * sv1,…,svR with R the largest rank of any run (cells past a run's own rank, or of a run without
  * spectra, are empty). Rows are grouped by run id, in step order. parseTraceCsv is its inverse,
  * for `dlnsim merge`.
@@ -7,7 +7,7 @@
 import type { ExperimentResult, RunTrace } from '../experiment/types.js';
 import { formatExact } from './numbers.js';
 import { ResultsError } from './results-error.js';
-import { emptyTrace, STORED_TRACE_COLUMNS, TRACE_COLUMNS, traceHeaderNames, traceSingularValueColumns } from './trace-columns.js';
+import { columnsOfHeader, completeTrace, emptyTrace, TRACE_COLUMNS, traceHeaderNames, traceSingularValueColumns } from './trace-columns.js';
 
 export function traceHeader(columns: number): string {
   return traceHeaderNames(columns).join(',');
@@ -37,22 +37,23 @@ export function traceCsv(result: ExperimentResult): string {
 export function parseTraceCsv(text: string, source = 'trace.csv'): Map<number, RunTrace> {
   const lines = text.split('\n').filter((line) => line !== '');
   const header = lines[0]?.split(',') ?? [];
-  // Files written before the derived columns (logVolume, entropy) existed have only the stored ones.
-  const columns = header.slice(0, TRACE_COLUMNS.length).join(',') === traceHeader(0) ? TRACE_COLUMNS : STORED_TRACE_COLUMNS;
-  const fixed = columns.length;
-  if (header.slice(0, fixed).join(',') !== columns.map((c) => c.name).join(',') || header.slice(fixed).some((name, j) => name !== `sv${j + 1}`)) {
+  const fixed = header.findIndex((name) => /^sv\d+$/.test(name)) < 0 ? header.length : header.findIndex((name) => /^sv\d+$/.test(name));
+  const columns = columnsOfHeader(header.slice(0, fixed));
+  if (!columns || header.slice(fixed).some((name, j) => name !== `sv${j + 1}`)) {
     throw new ResultsError(`${source}: the header must be ${traceHeader(0)},sv1,…; found "${lines[0] ?? ''}"`);
   }
   const traces = new Map<number, RunTrace>();
   for (let l = 1; l < lines.length; l++) {
     const cells = lines[l]!.split(',');
     if (cells.length !== header.length) throw new ResultsError(`${source} line ${l + 1}: ${cells.length} cells, the header has ${header.length}`);
-    const values = cells.slice(0, fixed).map(Number);
+    // An empty cell is an undefined value (NaN), e.g. the objective of a flow run with weight decay.
+    const values = cells.slice(0, fixed).map((cell) => (cell === '' ? NaN : Number(cell)));
     const [run, step] = values as [number, number];
     if (!Number.isInteger(run) || !Number.isInteger(step)) throw new ResultsError(`${source} line ${l + 1}: run and step must be integers`);
     let trace = traces.get(run);
     if (!trace) traces.set(run, (trace = emptyTrace()));
     columns.forEach((column, c) => column.push?.(trace, values[c]!));
+    completeTrace(trace, columns);
     trace.singularValues.push(cells.slice(fixed).filter((cell) => cell !== '').map(Number));
   }
   return traces;

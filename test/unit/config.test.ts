@@ -103,6 +103,11 @@ describe('parseConfig rejects bad configs with the field and the fix', () => {
     ['mask of zeros', { 'task.kind': 'completion', 'task.mask': [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]] }, 'task.mask', 'at least one entry to 1'],
     ['regression without samples', { 'task.kind': 'regression' }, 'task.samples', 'integer ≥ 1'],
     ['negative noise', { ...regression, 'task.noise': -1 }, 'task.noise', '≥ 0'],
+    ['negative factorization noise', { 'task.noise': -0.1 }, 'task.noise', '≥ 0'],
+    ['noise on completion', { ...completion, 'task.noise': 0.1 }, 'task.noise', 'only regression and factorization tasks use `noise`'],
+    ['testSamples on factorization', { 'task.testSamples': 10 }, 'task.testSamples', 'only regression and sensing tasks use `testSamples`'],
+    ['testSamples on completion', { ...completion, 'task.testSamples': 10 }, 'task.testSamples', 'only regression and sensing tasks use `testSamples`'],
+    ['testSamples 0', { ...regression, 'task.testSamples': 0 }, 'task.testSamples', 'integer ≥ 1'],
     ['sensing without measurements', { 'task.kind': 'sensing' }, 'task.measurements', 'missing'],
     ['task seed 1.5', { 'task.seed': 1.5 }, 'task.seed', 'integer ≥ 0'],
     ['unknown init kind', { 'init.kind': 'xavier' }, 'init.kind', '"gaussian", "orthogonal", "balanced"'],
@@ -207,7 +212,7 @@ describe('resolveConfig', () => {
     const resolved = resolveConfig({ ...rest, init: { kind: 'gaussian', std: 0.1 } });
     const expected: ResolvedConfig = {
       name: 'experiment',
-      task: { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [3, 2, 1], seed: 5 }, seed: 0 },
+      task: { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [3, 2, 1], seed: 5 }, seed: 0, noise: 0 },
       widths: [4, 6, 6, 3],
       init: { kind: 'gaussian', std: 0.1, seed: 0 },
       train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, flowThreshold: 1e-4, integrator: 'euler', divergenceFactor: 1e6 },

@@ -21,6 +21,8 @@ function syntheticResult(name: string): ExperimentResult {
       steps,
       times: steps.map((step) => step * run.config.train.lr),
       losses: fraction.map((f) => s.reduce((sum, v) => sum + (v * (1 - f)) ** 2, 0) / 2 + 1e-9),
+      objectives: fraction.map((f) => s.reduce((sum, v) => sum + (v * (1 - f)) ** 2, 0) / 2 + 1e-9),
+      testErrors: fraction.map(() => NaN),
       singularValues: fraction.map((f) => s.map((v) => Math.max(1e-3, v * f))),
     };
     const sign = i % 2 === 0 ? 1 : -1;
