@@ -31,7 +31,7 @@ export function testConfig(parts: ConfigParts = {}): ResolvedConfig {
       integrator: 'euler',
       divergenceFactor: 1e6,
     },
-    record: { every: 10, spectra: 'none', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3 },
+    record: { every: 10, spectra: 'none', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3, linearized: false },
     loss: { scale: parts.lossScale ?? 1 },
   };
 }

@@ -211,7 +211,7 @@ describe('resolveConfig', () => {
       widths: [4, 6, 6, 3],
       init: { kind: 'gaussian', std: 0.1, seed: 0 },
       train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, flowThreshold: 1e-4, integrator: 'euler', divergenceFactor: 1e6 },
-      record: { every: 10, spectra: 'gpu', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3 },
+      record: { every: 10, spectra: 'gpu', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3, linearized: false },
       loss: { scale: 1 },
     };
     expect(resolved).toEqual(expected);
