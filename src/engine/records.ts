@@ -23,10 +23,14 @@ export interface RecordLayout {
   svOffset: number;
   matrixOffset: number;
   layerOffsets: number[];
+  /** record.linearized: E − A_lin per network (and E − A(0) for completion), rows × cols each; else 0. */
+  linearFloats: number;
+  linearOffset: number;
   slotFloats: number;
 }
 
-export function recordLayout(batch: number, widths: number[], spectra: SpectraMode, matrices: boolean, layers: boolean): RecordLayout {
+/** `linearMatrices`: the matrices per network the linearised model records (linearized.ts), 0 without it. */
+export function recordLayout(batch: number, widths: number[], spectra: SpectraMode, matrices: boolean, layers: boolean, linearMatrices = 0): RecordLayout {
   const rows = widths[widths.length - 1]!;
   const cols = widths[0]!;
   const rank = spectra === 'gpu' ? Math.min(rows, cols) : 0;
@@ -44,7 +48,10 @@ export function recordLayout(batch: number, widths: number[], spectra: SpectraMo
     offset += batch * r;
     return at;
   });
-  return { batch, rank, matrixFloats, layerRanks, lossOffset, svOffset, matrixOffset, layerOffsets, slotFloats: offset };
+  const linearFloats = linearMatrices * rows * cols;
+  const linearOffset = offset;
+  offset += batch * linearFloats;
+  return { batch, rank, matrixFloats, layerRanks, lossOffset, svOffset, matrixOffset, layerOffsets, linearFloats, linearOffset, slotFloats: offset };
 }
 
 /** What one record step delivers for the whole batch. Arrays are network-major. */
@@ -61,6 +68,12 @@ export interface BatchRecord {
   matrices?: Float32Array;
   /** Per layer k: descending singular values, layerRanks[k] per network. */
   layerSingularValues?: Float32Array[];
+  /** record.linearized, raw: E − A_lin (then E − A(0) for completion) per network; the Simulator turns it into the two fields below. */
+  linearMatrices?: Float32Array;
+  /** record.linearized: ‖A(t) − A_lin(t)‖_F / ‖A(0) − Y‖_F per network. */
+  lazyDeviation?: Float64Array;
+  /** record.linearized on completion: ‖(1−M)∘(A(t) − A(0))‖_F / ‖(1−M)∘(Y − A(0))‖_F per network. */
+  unobservedChange?: Float64Array;
 }
 
 export function decodeSlot(layout: RecordLayout, values: Float32Array, slot: number, step: number): BatchRecord {
@@ -74,5 +87,6 @@ export function decodeSlot(layout: RecordLayout, values: Float32Array, slot: num
   if (layout.layerRanks.length > 0) {
     record.layerSingularValues = layout.layerRanks.map((r, k) => values.slice(base + layout.layerOffsets[k]!, base + layout.layerOffsets[k]! + batch * r));
   }
+  if (layout.linearFloats > 0) record.linearMatrices = values.slice(base + layout.linearOffset, base + layout.linearOffset + batch * layout.linearFloats);
   return record;
 }

@@ -25,6 +25,7 @@ import type { BatchProgram } from './program.js';
 import { ReadbackPool } from './readback.js';
 import { type BatchRecord, decodeSlot, MAX_RECORD_SLOTS, recordLayout, type RecordLayout } from './records.js';
 import { planChunks } from './schedule.js';
+import { decodeLinearRecord, linearRecordMatrices } from './linearized.js';
 import { Trace } from './trace.js';
 
 export interface Progress {
@@ -117,7 +118,8 @@ export class Simulator {
     const factory = PROGRAMS[first.train.method];
     if (!factory) throw new ConfigError('train.method', first.train.method, `use one of: ${Object.keys(PROGRAMS).join(', ')}`);
     const task = buildTask(first);
-    const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers);
+    const linearMatrices = first.record.linearized ? linearRecordMatrices(first.task.kind) : 0;
+    const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers, linearMatrices);
     const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
     const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / factory.dispatchesPerStep(first))));
     const slots = Math.min(MAX_RECORD_SLOTS, Math.ceil(stepsPerChunk / first.record.every) + 1);
@@ -277,6 +279,12 @@ export class Simulator {
       record.singularValues = values;
       record.rank = rank;
       if (!config.record.matrices) delete record.matrices;
+    }
+    const linear = this.program.linearReference;
+    if (record.linearMatrices && linear) {
+      const size = config.widths[0]! * config.widths[config.widths.length - 1]!;
+      Object.assign(record, decodeLinearRecord(record.linearMatrices, linear, this.batch, size));
+      delete record.linearMatrices;
     }
     record.frozen.forEach((frozen, b) => {
       if (frozen && !this.diverged[b]) {

@@ -6,6 +6,7 @@
  */
 import type { ResolvedConfig, Run } from '../config/types.js';
 import { MAX_RECORD_SLOTS, recordLayout } from '../engine/records.js';
+import { linearRecordMatrices } from '../engine/linearized.js';
 
 /**
  * An upper bound on the bytes one network adds to the largest buffer of its batch. Matrices: the
@@ -17,8 +18,8 @@ export function bytesPerNetwork(config: ResolvedConfig): number {
   const widths = config.widths;
   const widest = Math.max(...widths);
   const matrixFloats = 2 * widest * widest;
-  const { spectra, matrices, layers } = config.record;
-  const slotFloats = recordLayout(1, widths, spectra, matrices, layers).slotFloats;
+  const { spectra, matrices, layers, linearized } = config.record;
+  const slotFloats = recordLayout(1, widths, spectra, matrices, layers, linearized ? linearRecordMatrices(config.task.kind) : 0).slotFloats;
   return 4 * Math.max(matrixFloats, MAX_RECORD_SLOTS * slotFloats);
 }
 
