@@ -27,6 +27,16 @@ export class Trace {
     return this.records.map((r) => (r.singularValues ? Array.from(r.singularValues.subarray(b * r.rank, (b + 1) * r.rank)) : []));
   }
 
+  /** Network b's lazyDeviation at every recorded step (record.linearized), else undefined. */
+  lazyDeviations(b: number): number[] | undefined {
+    return this.records.every((r) => r.lazyDeviation) ? this.records.map((r) => r.lazyDeviation![b]!) : undefined;
+  }
+
+  /** Network b's unobservedChange at every recorded step (record.linearized on completion), else undefined. */
+  unobservedChanges(b: number): number[] | undefined {
+    return this.records.every((r) => r.unobservedChange) ? this.records.map((r) => r.unobservedChange![b]!) : undefined;
+  }
+
   last(): BatchRecord | undefined {
     return this.records[this.records.length - 1];
   }

@@ -14,11 +14,15 @@ import type { ExperimentRun, RunTrace } from './types.js';
 /** Network b's records of a batch trace, with time t = lr·step (SPEC §1). */
 export function runTrace(run: Run, trace: Trace, b: number): RunTrace {
   const steps = trace.steps;
+  const lazyDeviation = trace.lazyDeviations(b);
+  const unobservedChange = trace.unobservedChanges(b);
   return {
     steps,
     times: steps.map((step) => run.config.train.lr * step),
     losses: trace.losses(b),
     singularValues: trace.singularValues(b),
+    ...(lazyDeviation && { lazyDeviation }),
+    ...(unobservedChange && { unobservedChange }),
   };
 }
 
@@ -47,7 +51,19 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
     unresolvedSaddles: saddles.unresolved,
     halfTimes: saddles.halfTimes,
     metrics,
+    ...linearizedSummary(trace, diverged),
     trace,
+  };
+}
+
+/** run.lazyDeviation (the maximum) and run.unobservedChange (the last value) over the records before divergence. */
+function linearizedSummary(trace: RunTrace, diverged: Divergence): { lazyDeviation: number | null; unobservedChange: number | null } {
+  const kept = tracePoints(trace, diverged).length;
+  const lazy = trace.lazyDeviation?.slice(0, kept) ?? [];
+  const unobserved = trace.unobservedChange?.slice(0, kept) ?? [];
+  return {
+    lazyDeviation: lazy.length > 0 ? Math.max(...lazy) : null,
+    unobservedChange: unobserved.length > 0 ? unobserved[unobserved.length - 1]! : null,
   };
 }
 

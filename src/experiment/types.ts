@@ -20,6 +20,10 @@ export interface RunTrace {
   losses: number[];
   /** Descending end-to-end singular values per record; [] per record without spectra. */
   singularValues: number[][];
+  /** record.linearized: ‖A(t) − A_lin(t)‖_F / ‖A(0) − Y‖_F per record (docs/analysis.md). */
+  lazyDeviation?: number[];
+  /** record.linearized on completion: ‖(1−M)∘(A(t) − A(0))‖_F / ‖(1−M)∘(Y − A(0))‖_F per record. */
+  unobservedChange?: number[];
 }
 
 /** A plateau of the loss as analyzeSaddles reports it (SPEC §9; fields documented there and in docs/analysis.md). */
@@ -47,6 +51,10 @@ export interface ExperimentRun {
   halfTimes: (number | null)[];
   /** Measurements a preset takes from the final layers (e.g. the Schatten identity of SPEC §7). */
   metrics: Record<string, number>;
+  /** record.linearized: the largest recorded lazyDeviation up to divergence; else null. */
+  lazyDeviation: number | null;
+  /** record.linearized on completion: unobservedChange at the last record before divergence; else null. */
+  unobservedChange: number | null;
   trace: RunTrace;
 }
 

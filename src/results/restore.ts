@@ -65,6 +65,8 @@ export function restoreResult(summary: Summary, traces: Map<number, RunTrace>): 
         unresolvedSaddles: run.unresolvedSaddles,
         halfTimes: run.halfTimes,
         metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
+        lazyDeviation: run.lazyDeviation ?? null,
+        unobservedChange: run.unobservedChange ?? null,
         trace: f32Trace(traces.get(run.id) ?? { steps: [], times: [], losses: [], singularValues: [] }, config.record.spectra === 'gpu'),
       };
     }),

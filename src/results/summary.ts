@@ -31,6 +31,10 @@ export interface SummaryRun {
   flowThreshold: number | null;
   /** Flow runs with a square W and spectra: SPEC §8's log-volume density at the final W, depth train.flowDepth; else null. */
   logVolume: number | null;
+  /** record.linearized: max over records of ‖A − A_lin‖_F/‖A(0) − Y‖_F; else null. */
+  lazyDeviation: number | null;
+  /** record.linearized on completion: ‖(1−M)∘(W(T) − W(0))‖_F/‖(1−M)∘(Y − W(0))‖_F; else null. */
+  unobservedChange: number | null;
 }
 
 export interface Summary {
@@ -87,6 +91,8 @@ function summaryRun(run: ExperimentRun): SummaryRun {
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, finiteOrNull(value)])),
     flowThreshold: run.config.train.method === 'flow' ? run.config.train.flowThreshold : null,
     logVolume: finalLogVolume(run),
+    lazyDeviation: run.lazyDeviation === null ? null : finiteOrNull(run.lazyDeviation),
+    unobservedChange: run.unobservedChange === null ? null : finiteOrNull(run.unobservedChange),
   };
 }
 
