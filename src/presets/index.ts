@@ -8,11 +8,12 @@ import { depthL2 } from './depth-l2.js';
 import { infiniteDepthCompletion } from './infinite-depth-completion.js';
 import { lazyVsRich } from './lazy-vs-rich.js';
 import { saddleToSaddle } from './saddle-to-saddle.js';
+import { widthScaling } from './width-scaling.js';
 import type { Preset } from './types.js';
 
 export type { Preset, Verdict } from './types.js';
 
-export const PRESETS: readonly Preset[] = [saddleToSaddle, lazyVsRich, depthL2, alignedModes, completionDepth, infiniteDepthCompletion];
+export const PRESETS: readonly Preset[] = [saddleToSaddle, lazyVsRich, depthL2, alignedModes, completionDepth, infiniteDepthCompletion, widthScaling];
 
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((preset) => preset.name === name);
