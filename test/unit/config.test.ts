@@ -227,7 +227,7 @@ describe('resolveConfig', () => {
       'train.flowThreshold': 1e-3,
       'train.integrator': 'rk4',
       'train.divergenceFactor': 100,
-      record: { every: 5, spectra: 'exact', svd: 'jacobi', layers: false, matrices: true, rankTolerance: 0.01 },
+      record: { every: 5, spectra: 'exact', svd: 'jacobi', layers: false, matrices: true, rankTolerance: 0.01, linearized: false },
       'loss.scale': 2,
     }) as unknown as Config;
     const resolved = resolveConfig(given);
