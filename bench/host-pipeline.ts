@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { resultOverview } from '../src/cli/result-text.js';
 import { expandRuns } from '../src/config/index.js';
 import type { Config, Run } from '../src/config/types.js';
-import { experimentRun } from '../src/experiment/experiment-run.js';
+import { experimentRun, fullTrace } from '../src/experiment/experiment-run.js';
 import { planBatches } from '../src/experiment/run-experiment.js';
 import { HOST_MEMORY_FRACTION, hostMemory } from '../src/gpu/host-memory.js';
 import type { ExperimentResult, ExperimentRun, RunTrace } from '../src/experiment/types.js';
@@ -35,14 +35,12 @@ const DEFAULT_BINDING_LIMIT = 134_217_728;
 /** A made-up trace for run `run`: the loss falls from 7.6 as the spectrum grows, differently per seed. */
 function syntheticTrace(run: Run, steps: number[]): RunTrace {
   const scale = 1 + (run.id % 97) / 97;
-  return {
+  return fullTrace({
     steps,
     times: steps.map((step) => run.config.train.lr * step),
     losses: steps.map((step) => Math.fround(7.6 / (1 + (scale * step) / 10))),
-    objectives: steps.map((step) => Math.fround(7.6 / (1 + (scale * step) / 10))),
-    testErrors: steps.map(() => NaN),
     singularValues: steps.map((step) => [4, 2, 1, 0.5].map((s) => Math.fround((s * scale * (step + 1)) / 21))),
-  };
+  });
 }
 
 export interface StageSizes {

@@ -4,7 +4,8 @@
  * the numbers measure the engine, not a task kernel; they differ in what limits throughput:
  *   ensemble — many tiny networks (dispatch overhead and batching),
  *   mid      — a few 64×64 networks (the matmul kernel at a moderate size),
- *   large    — one deep 256×256 network (the matmul kernel alone).
+ *   large    — one deep 256×256 network (the matmul kernel alone);
+ *   ensemble-linearized — ensemble with record.linearized, for the linear model's cost.
  */
 import type { Config, SpectraMode } from '../src/config/types.js';
 import { expandRuns } from '../src/config/index.js';
@@ -25,12 +26,15 @@ export interface Workload {
   quickSteps: number;
   /** record.every: losses and singular values every k steps. */
   every: number;
+  /** record.linearized: also train the frozen-NTK linear model (its cost against the same workload without). */
+  linearized?: boolean;
 }
 
 export const WORKLOADS: Workload[] = [
   { name: 'ensemble', batch: 256, depth: 4, width: 16, steps: 2000, quickSteps: 200, every: 20 },
   { name: 'mid', batch: 32, depth: 4, width: 64, steps: 500, quickSteps: 50, every: 10 },
   { name: 'large', batch: 1, depth: 6, width: 256, steps: 200, quickSteps: 20, every: 10 },
+  { name: 'ensemble-linearized', batch: 256, depth: 4, width: 16, steps: 2000, quickSteps: 200, every: 20, linearized: true },
 ];
 
 /** A seconds-long workload for the browser test: it checks the bench page works, not speed. */
@@ -48,7 +52,7 @@ export function workloadConfig(workload: Workload, steps: number, spectra: Spect
     network: { depth, width },
     init: { kind: 'gaussian', gain: 0.7, seed: 0 },
     train: { lr: 0.01, steps },
-    record: { every, spectra },
+    record: { every, spectra, ...(workload.linearized && { linearized: true }) },
     ...(batch > 1 && { seeds: batch }),
   };
 }

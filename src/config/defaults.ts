@@ -40,6 +40,7 @@ export const DEFAULTS = {
     matrices: false,
     /** SPEC §9: ranks count σ_i > 1e-3·σ_1, not the directions a small init left at init scale. */
     rankTolerance: 1e-3,
+    linearized: false,
   },
   loss: {
     /** SPEC §2: the ½‖·‖² convention. */

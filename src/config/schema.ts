@@ -23,7 +23,7 @@ const CONFIG_KEYS: KeyTree = {
     seed: 'leaf',
   },
   network: { depth: 'leaf', width: 'leaf', widths: 'leaf' },
-  init: { kind: 'leaf', std: 'leaf', gain: 'leaf', scale: 'leaf', aligned: 'leaf', seed: 'leaf' },
+  init: { kind: 'leaf', std: 'leaf', gain: 'leaf', scale: 'leaf', aligned: 'leaf', seed: 'leaf', gamma: 'leaf' },
   train: {
     lr: 'leaf',
     steps: 'leaf',
@@ -34,7 +34,7 @@ const CONFIG_KEYS: KeyTree = {
     integrator: 'leaf',
     divergenceFactor: 'leaf',
   },
-  record: { every: 'leaf', spectra: 'leaf', svd: 'leaf', layers: 'leaf', matrices: 'leaf', rankTolerance: 'leaf' },
+  record: { every: 'leaf', spectra: 'leaf', svd: 'leaf', layers: 'leaf', matrices: 'leaf', rankTolerance: 'leaf', linearized: 'leaf' },
   loss: { scale: 'leaf' },
   seeds: 'leaf',
   // A leaf here: its keys are config paths, checked by checkPath.

@@ -53,6 +53,8 @@ export interface InitConfig {
   std?: number;
   /** gaussian: std = gain / sqrt(fan-in). */
   gain?: number;
+  /** gaussian: variance w^−gamma with w the hidden width (Jacot et al. v2; excludes `std` and `gain`). */
+  gamma?: number;
   /** orthogonal: multiplier of the Haar-orthogonal layers; balanced: scale of W(0). */
   scale?: number;
   /** balanced: W(0) = scale · target's singular frame (σ_i(0) = scale), else random W(0). */
@@ -89,6 +91,8 @@ export interface RecordConfig {
   matrices?: boolean;
   /** numerical rank tolerance relative to σ_1 (SPEC §9) */
   rankTolerance?: number;
+  /** also train the frozen-NTK linear model alongside each network and record lazyDeviation (docs/analysis.md) */
+  linearized?: boolean;
 }
 
 export interface LossConfig {

@@ -31,6 +31,7 @@ const TASK_KIND_FIELDS: Record<string, readonly TaskKind[]> = {
 const INIT_KIND_FIELDS: Record<string, readonly InitKind[]> = {
   std: ['gaussian'],
   gain: ['gaussian'],
+  gamma: ['gaussian'],
   scale: ['orthogonal', 'balanced'],
   aligned: ['balanced'],
 };
@@ -119,6 +120,7 @@ export function fillDefaults(config: Config): ResolvedConfig {
       layers: record.layers ?? DEFAULTS.record.layers,
       matrices: record.matrices ?? DEFAULTS.record.matrices,
       rankTolerance: record.rankTolerance ?? DEFAULTS.record.rankTolerance,
+      linearized: record.linearized ?? DEFAULTS.record.linearized,
     },
     loss: { scale: loss?.scale ?? DEFAULTS.loss.scale },
   };
@@ -144,6 +146,7 @@ function checkConfig(config: Json): void {
   checkInit(config.init, checkNetwork(config.network, target));
   const method = checkTrain(config.train);
   checkRecord(config.record, method);
+  checkLinearized(config, method);
   if (config.loss !== undefined) new Section(config.loss, 'loss', '{"scale": 1}').optionalNumber('scale', { above: 0, example: 2 });
   if (config.seeds !== undefined) checkNumber(config.seeds, 'seeds', { integer: true, min: 1, example: 3 });
 }
@@ -259,11 +262,13 @@ function checkInit(value: unknown, network: CheckedNetwork): void {
   init.optionalNumber('seed', SEED);
   switch (kind) {
     case 'gaussian': {
-      const either = 'give exactly one of `std` (the entries\' std, e.g. 0.1) or `gain` (std = gain/√fan-in, e.g. 1)';
-      if (init.has('std') && init.has('gain')) throw new ConfigError('init.gain', init.values.gain, `${either}; remove one`);
-      if (!init.has('std') && !init.has('gain')) throw new ConfigError('init.std', undefined, `missing; ${either}`);
+      const either = 'give exactly one of `std` (the entries\' std, e.g. 0.1), `gain` (std = gain/√fan-in, e.g. 1) or `gamma` (variance w^−gamma, w the hidden width, e.g. 1.5)';
+      const given = ['std', 'gain', 'gamma'].filter((key) => init.has(key));
+      if (given.length > 1) throw new ConfigError(`init.${given[1]}`, init.values[given[1]!], `${either}; remove all but one`);
+      if (given.length === 0) throw new ConfigError('init.std', undefined, `missing; ${either}`);
       init.optionalNumber('std', { above: 0, example: 0.1 });
       init.optionalNumber('gain', { above: 0, example: 1 });
+      if (init.optionalNumber('gamma', { min: 0, example: 1.5 }) !== undefined) checkGammaWidths(network);
       break;
     }
     case 'orthogonal':
@@ -274,6 +279,16 @@ function checkInit(value: unknown, network: CheckedNetwork): void {
       init.optionalBoolean('aligned');
       checkBalancedWidths(network);
       break;
+  }
+}
+
+/** init.gamma ties the variance to one hidden width w, so the hidden layers must all have it (docs/config.md). */
+function checkGammaWidths({ widths, hiddenField }: CheckedNetwork): void {
+  if (widths.length < 3) throw new ConfigError('init.gamma', widths.length - 1, 'needs a hidden layer (depth ≥ 2), whose width w sets the variance w^−gamma; use init.std at depth 1');
+  for (let i = 2; i < widths.length - 1; i++) {
+    if (widths[i] !== widths[1]) {
+      throw new ConfigError(hiddenField(i), widths[i], `init.gamma sets the variance w^−gamma from one hidden width, and n_1 = ${widths[1]}; make every hidden width equal, or use init.std`);
+    }
   }
 }
 
@@ -322,6 +337,18 @@ function checkRecord(value: unknown, method: Method): void {
   }
   record.optionalBoolean('matrices');
   record.optionalNumber('rankTolerance', { above: 0, below: 1, example: 0.001 });
+}
+
+/** The frozen-NTK model linearises the layer map of an unregularised run (docs/analysis.md, "Lazy deviation"). */
+function checkLinearized(config: Json, method: Method): void {
+  if (!new Section(config.record, 'record', '{"every": 10}').optionalBoolean('linearized')) return;
+  if (method === 'flow') {
+    throw new ConfigError('record.linearized', true, 'the flow (train.method "flow") has no layers whose tangent kernel could be frozen; set record.linearized to false, or train.method to "layers"');
+  }
+  const weightDecay = (config.train as Json).weightDecay;
+  if (typeof weightDecay === 'number' && weightDecay > 0) {
+    throw new ConfigError('train.weightDecay', weightDecay, 'record.linearized compares with the linearised model of the unregularised loss; set train.weightDecay to 0, or record.linearized to false');
+  }
 }
 
 function checkSweep(value: unknown): Sweep {

@@ -12,6 +12,7 @@ import type { ResolvedConfig, Run } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import { formatBytes } from '../gpu/buffers.js';
 import type { MemoryLimits } from '../gpu/host-memory.js';
+import { linearRecordMatrices } from './linearized.js';
 import { MAX_RECORD_SLOTS, recordLayout } from './records.js';
 
 export interface NetworkFootprint {
@@ -37,9 +38,11 @@ export function networkFootprint(config: ResolvedConfig): NetworkFootprint {
   // Every matrix buffer — layers, prefix and backward products, the flow's state and stages, the
   // SVD's work space — is at most two n_i × n_j blocks per network for some widths n_i, n_j.
   const matrixFloats = 2 * widest * widest;
-  const { spectra, matrices, layers } = config.record;
+  // (record.linearized's model, its Gram factors L_k, R_k included: n_N² or n_0² each.)
+  const { spectra, matrices, layers, linearized } = config.record;
   // The slot holds the objective's and held-out error's sums too (the largest layout).
-  const slotFloats = recordLayout(1, widths, spectra, matrices, layers, { weightNorms: true, heldOut: true }).slotFloats;
+  const linearMatrices = linearized ? linearRecordMatrices(config.task.kind) : 0;
+  const slotFloats = recordLayout(1, widths, spectra, matrices, layers, { weightNorms: true, heldOut: true, linearMatrices }).slotFloats;
   const layerFloats = widths.slice(1).reduce((sum, n, k) => sum + n * widths[k]!, 0);
   const records = Math.floor(config.train.steps / config.record.every) + 2;
   // Exact spectra add min(n_0, n_N) Float64 values per record, computed on the host.

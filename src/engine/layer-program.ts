@@ -22,6 +22,7 @@ import type { RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
 import type { SvdAlgorithm } from '../config/types.js';
 import { NET_FLOATS, type NetworkHyper, netsData } from './nets.js';
+import { type LinearReference, LinearizedModel } from './linearized.js';
 
 export interface LayerBatchSpec {
   widths: number[];
@@ -37,6 +38,8 @@ export interface LayerBatchSpec {
   svd: SvdAlgorithm;
   /** Record slots per records buffer (one readback per chunk of steps). */
   slots: number;
+  /** record.linearized: train the frozen-NTK model of `layers` alongside (linearized.ts). */
+  linearized?: boolean;
 }
 
 export class LayerProgram implements BatchProgram {
@@ -50,6 +53,9 @@ export class LayerProgram implements BatchProgram {
   /** Multiply-adds ×2 of one step, for throughput reports. */
   readonly flopsPerStep: number;
   readonly dispatchesPerStep: number;
+  /** record.linearized: the host's norms that turn a record's matrices into lazyDeviation. */
+  readonly linearReference?: LinearReference;
+  private readonly linear?: LinearizedModel;
   private readonly forward: Encodable[];
   private readonly residual: Encodable[];
   private readonly backward: Encodable[];
@@ -130,6 +136,11 @@ export class LayerProgram implements BatchProgram {
       );
     }
 
+    if (spec.linearized) {
+      this.linear = new LinearizedModel(device, { batch, widths, task: spec.task, layers: spec.layers, endToEnd: this.endToEnd, nets, buffer });
+      this.linearReference = this.linear.reference;
+    }
+
     this.records = buffer('records', spec.slots * spec.layout.slotFloats);
     this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets, heldOut));
 
@@ -139,12 +150,13 @@ export class LayerProgram implements BatchProgram {
       ...(recorders ? [{ name: 'record', kernels: recorders }] : []),
       { name: 'backward products', kernels: this.backward },
       { name: 'updates', kernels: this.update },
+      ...(this.linear ? [{ name: 'linearized model', kernels: this.linear.step }] : []),
     ];
     this.stepPhases = new StepPhases(named, this.recorders);
 
     const products = [...this.forward, ...this.backward, ...this.update, ...this.residual].filter((k): k is BatchedMatmul => k instanceof BatchedMatmul);
-    this.flopsPerStep = products.reduce((sum, k) => sum + k.flops, 0);
-    this.dispatchesPerStep = this.forward.length + this.residual.length + this.backward.length + this.update.length;
+    this.flopsPerStep = products.reduce((sum, k) => sum + k.flops, 0) + (this.linear?.flopsPerStep ?? 0);
+    this.dispatchesPerStep = this.forward.length + this.residual.length + this.backward.length + this.update.length + (this.linear?.step.length ?? 0);
   }
 
   /** Encodes one step; with `slot`, records the state before the update into that slot. */
@@ -185,6 +197,7 @@ export class LayerProgram implements BatchProgram {
         new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, bIdentity: true, a: this.endToEnd, c: this.records, cOffset: base + layout.matrixOffset, label: 'record matrices' }),
       );
     }
+    if (this.linear) recorders.push(...this.linear.recorders(this.records, layout, base));
     layout.layerRanks.forEach((_, i) => {
       recorders.push(
         spectraKernel(device, spec.svd, { batch, rows: widths[i + 1]!, cols: widths[i]!, input: this.weights[i]!, values: this.records, valuesOffset: base + layout.layerOffsets[i]!, label: `layer ${i + 1} spectra` }),

@@ -2,6 +2,7 @@
  * What the Simulator's step loop needs from the GPU side of a batch, whatever it trains:
  * layerwise networks (LayerProgram, SPEC §3) or the end-to-end flow (SPEC §6).
  */
+import type { LinearReference } from './linearized.js';
 export interface StateMatrix {
   /** Batch-major buffer: network b's matrix at offset b·rows·cols. */
   buffer: GPUBuffer;
@@ -45,6 +46,8 @@ export class StepPhases {
 export interface BatchProgram {
   /** Record slots, laid out by records.ts's RecordLayout. */
   readonly records: GPUBuffer;
+  /** record.linearized (layer programs): the norms that decode a record's linearised matrices. */
+  readonly linearReference?: LinearReference;
   /** The trained state: W_1..W_N for layers, the single end-to-end W for the flow. */
   readonly state: StateMatrix[];
   /** Per-network η, λ, frozen flag and first loss (nets.ts), saved and restored with the state. */

@@ -4,12 +4,14 @@
  * how to build itself for a batch: from the configured initialisation, or from a snapshot's state.
  */
 import type { ResolvedConfig, Run } from '../config/types.js';
+import { DlnsimError } from '../errors.js';
 import { fromArray, type Matrix } from '../linalg/matrix.js';
 import { initialLayers } from '../problem/init.js';
 import type { TaskData } from '../problem/types.js';
 import { endToEnd } from '../reference/loss.js';
 import { FlowProgram, flowDispatchesPerStep } from './flow-program.js';
 import { LayerProgram } from './layer-program.js';
+import { linearDispatches } from './linearized.js';
 import type { BatchProgram } from './program.js';
 import type { RecordLayout } from './records.js';
 
@@ -42,12 +44,16 @@ export function networkMatrices(state: readonly Float32Array[], shapes: readonly
 const hyper = (runs: Run[]) => runs.map((r) => ({ lr: r.config.train.lr, weightDecay: r.config.train.weightDecay }));
 
 const layers: ProgramFactory = {
-  // N − 1 forward and backward products, N updates, one or two task kernels.
-  dispatchesPerStep: (config) => 3 * (config.widths.length - 1) + 1,
+  // N − 1 forward and backward products, N updates, one or two task kernels; and the linearised model's.
+  dispatchesPerStep: (config) => 3 * (config.widths.length - 1) + 1 + (config.record.linearized ? linearDispatches(config.task.kind, config.widths.length - 1) : 0),
   stateShapes: ({ widths }) => widths.slice(1).map((rows, k) => [rows, widths[k]!]),
   build(device, { runs, task, layout, slots, start }) {
     const first = runs[0]!.config;
     const shapes = this.stateShapes(first);
+    if (start && first.record.linearized) {
+      // The linear model's A_lin is not part of a snapshot, so it could only restart from the resumed layers: a different model.
+      throw new DlnsimError('record.linearized runs cannot resume from a snapshot: the linearised model is not saved with it; rerun from the start');
+    }
     return new LayerProgram(device, {
       widths: first.widths,
       task,
@@ -58,6 +64,7 @@ const layers: ProgramFactory = {
       layout,
       svd: first.record.svd,
       slots,
+      linearized: first.record.linearized,
     });
   },
 };

@@ -27,16 +27,22 @@ export interface RecordLayout {
   weightNormOffset: number;
   /** The held-out error per network (tasks with a held-out part, SPEC §12), else −1. */
   heldOutOffset: number;
+  /** record.linearized: E − A_lin per network (and E − A(0) for completion), rows × cols each; else 0. */
+  linearFloats: number;
+  linearOffset: number;
   slotFloats: number;
 }
 
-/** Record fields beyond the loss and spectra, each one float per network. */
+/** Record fields beyond the loss and spectra. */
 export interface RecordExtras {
+  /** One float per network each. */
   weightNorms: boolean;
   heldOut: boolean;
+  /** The matrices per network the linearised model records (linearized.ts), 0 without it. */
+  linearMatrices: number;
 }
 
-const NO_EXTRAS: RecordExtras = { weightNorms: false, heldOut: false };
+const NO_EXTRAS: RecordExtras = { weightNorms: false, heldOut: false, linearMatrices: 0 };
 
 export function recordLayout(batch: number, widths: number[], spectra: SpectraMode, matrices: boolean, layers: boolean, extras: RecordExtras = NO_EXTRAS): RecordLayout {
   const rows = widths[widths.length - 1]!;
@@ -63,7 +69,10 @@ export function recordLayout(batch: number, widths: number[], spectra: SpectraMo
   };
   const weightNormOffset = extra(extras.weightNorms);
   const heldOutOffset = extra(extras.heldOut);
-  return { batch, rank, matrixFloats, layerRanks, lossOffset, svOffset, matrixOffset, layerOffsets, weightNormOffset, heldOutOffset, slotFloats: offset };
+  const linearFloats = extras.linearMatrices * rows * cols;
+  const linearOffset = offset;
+  offset += batch * linearFloats;
+  return { batch, rank, matrixFloats, layerRanks, lossOffset, svOffset, matrixOffset, layerOffsets, weightNormOffset, heldOutOffset, linearFloats, linearOffset, slotFloats: offset };
 }
 
 /** What one record step delivers for the whole batch. Arrays are network-major. */
@@ -84,6 +93,12 @@ export interface BatchRecord {
   weightNormSq?: Float32Array;
   /** Every network's held-out error (SPEC §12), when the task has one. */
   testErrors?: Float32Array;
+  /** record.linearized, raw: E − A_lin (then E − A(0) for completion) per network; the Simulator turns it into the two fields below. */
+  linearMatrices?: Float32Array;
+  /** record.linearized: ‖A(t) − A_lin(t)‖_F / ‖A(0) − Y‖_F per network. */
+  lazyDeviation?: Float64Array;
+  /** record.linearized on completion: ‖(1−M)∘(A(t) − A(0))‖_F / ‖(1−M)∘(Y − A(0))‖_F per network. */
+  unobservedChange?: Float64Array;
 }
 
 export function decodeSlot(layout: RecordLayout, values: Float32Array, slot: number, step: number): BatchRecord {
@@ -99,5 +114,6 @@ export function decodeSlot(layout: RecordLayout, values: Float32Array, slot: num
   }
   if (layout.weightNormOffset >= 0) record.weightNormSq = values.slice(base + layout.weightNormOffset, base + layout.weightNormOffset + batch);
   if (layout.heldOutOffset >= 0) record.testErrors = values.slice(base + layout.heldOutOffset, base + layout.heldOutOffset + batch);
+  if (layout.linearFloats > 0) record.linearMatrices = values.slice(base + layout.linearOffset, base + layout.linearOffset + batch * layout.linearFloats);
   return record;
 }

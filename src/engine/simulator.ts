@@ -27,6 +27,7 @@ import type { BatchProgram } from './program.js';
 import { ReadbackPool } from './readback.js';
 import { type BatchRecord, decodeSlot, MAX_RECORD_SLOTS, recordLayout, type RecordLayout } from './records.js';
 import { planChunks } from './schedule.js';
+import { decodeLinearRecord, linearRecordMatrices } from './linearized.js';
 import { Trace } from './trace.js';
 
 export interface Progress {
@@ -126,6 +127,7 @@ export class Simulator {
       // Σ‖W_k‖² for the objective J = C + (λ/2)Σ‖W_k‖² (SPEC §7): only layer batches with weight decay pay for it.
       weightNorms: first.train.method === 'layers' && runs.some((run) => run.config.train.weightDecay > 0),
       heldOut: task.heldOut !== undefined,
+      linearMatrices: first.record.linearized ? linearRecordMatrices(first.task.kind) : 0,
     });
     const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
     const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / factory.dispatchesPerStep(first))));
@@ -292,6 +294,12 @@ export class Simulator {
       record.singularValues = values;
       record.rank = rank;
       if (!config.record.matrices) delete record.matrices;
+    }
+    const linear = this.program.linearReference;
+    if (record.linearMatrices && linear) {
+      const size = config.widths[0]! * config.widths[config.widths.length - 1]!;
+      Object.assign(record, decodeLinearRecord(record.linearMatrices, linear, this.batch, size));
+      delete record.linearMatrices;
     }
     record.frozen.forEach((frozen, b) => {
       if (frozen && !this.diverged[b]) {

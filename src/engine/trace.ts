@@ -37,6 +37,16 @@ export class Trace {
     return this.records.map((r) => (r.testErrors ? r.testErrors[b]! : NaN));
   }
 
+  /** Network b's lazyDeviation at every recorded step (record.linearized); NaN without it. */
+  lazyDeviations(b: number): number[] {
+    return this.records.map((r) => (r.lazyDeviation ? r.lazyDeviation[b]! : NaN));
+  }
+
+  /** Network b's unobservedChange at every recorded step (record.linearized on completion); NaN otherwise. */
+  unobservedChanges(b: number): number[] {
+    return this.records.map((r) => (r.unobservedChange ? r.unobservedChange[b]! : NaN));
+  }
+
   last(): BatchRecord | undefined {
     return this.records[this.records.length - 1];
   }

@@ -28,7 +28,21 @@ export function runTrace(run: Run, trace: Trace, b: number): RunTrace {
     // NaN norms (the flow with weight decay) leave J undefined.
     objectives: losses.map((loss, i) => (lambda === 0 ? loss : Math.fround(loss + (lambda / 2) * norms[i]!))),
     testErrors: trace.testErrors(b),
+    lazyDeviations: trace.lazyDeviations(b),
+    unobservedChanges: trace.unobservedChanges(b),
   };
+}
+
+/** The fields every recorded trace has; the others are NaN where not recorded. */
+export type CoreTrace = Pick<RunTrace, 'steps' | 'times' | 'losses' | 'singularValues'>;
+
+/**
+ * A trace from its core fields (hand-made and synthetic results): J = C as without weight decay,
+ * every other per-record quantity not recorded (NaN), unless given.
+ */
+export function fullTrace(trace: CoreTrace & Partial<RunTrace>): RunTrace {
+  const missing = () => trace.steps.map(() => NaN);
+  return { objectives: trace.losses, testErrors: missing(), lazyDeviations: missing(), unobservedChanges: missing(), ...trace };
 }
 
 /** Every run of a batch, in batch order; `metrics[b]` from a preset's measurement of the final layers. */
@@ -62,6 +76,7 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
     testError: last >= 0 ? nanToNull(trace.testErrors[last]!) : null,
     minimum: minimumLabel(run.config, trace, singularValues, weightNormSq, diverged)?.kind ?? null,
     metrics,
+    ...linearizedSummary(trace, diverged),
     trace,
   };
 }
@@ -95,6 +110,17 @@ export function objectiveDrift(trace: RunTrace): number {
   if (last < 1) return Infinity;
   const objective = trace.objectives[last]!;
   return Math.abs(objective - trace.objectives[last - 1]!) / Math.abs(objective);
+}
+
+/** run.lazyDeviation (the maximum) and run.unobservedChange (the last value) over the records before divergence; null without them. */
+function linearizedSummary(trace: RunTrace, diverged: Divergence): { lazyDeviation: number | null; unobservedChange: number | null } {
+  const kept = tracePoints(trace, diverged).length;
+  const lazy = trace.lazyDeviations.slice(0, kept).filter((v) => !Number.isNaN(v));
+  const unobserved = trace.unobservedChanges.slice(0, kept).filter((v) => !Number.isNaN(v));
+  return {
+    lazyDeviation: lazy.length > 0 ? Math.max(...lazy) : null,
+    unobservedChange: unobserved.length > 0 ? unobserved[unobserved.length - 1]! : null,
+  };
 }
 
 /**

@@ -26,6 +26,10 @@ export interface RunTrace {
   objectives: number[];
   /** Held-out error per record (SPEC §12); NaN where the task has no held-out part. */
   testErrors: number[];
+  /** record.linearized: ‖A(t) − A_lin(t)‖_F / ‖A(0) − Y‖_F per record (docs/analysis.md); NaN without it. */
+  lazyDeviations: number[];
+  /** record.linearized on completion: ‖(1−M)∘(A(t) − A(0))‖_F / ‖(1−M)∘(Y − A(0))‖_F per record; NaN otherwise. */
+  unobservedChanges: number[];
 }
 
 /** A plateau of the loss as analyzeSaddles reports it (SPEC §9; fields documented there and in docs/analysis.md). */
@@ -61,6 +65,10 @@ export interface ExperimentRun {
   minimum: MinimumKind | null;
   /** Measurements a preset takes from the final layers (e.g. the Schatten identity of SPEC §7). */
   metrics: Record<string, number>;
+  /** record.linearized: the largest recorded lazyDeviation up to divergence; else null. */
+  lazyDeviation: number | null;
+  /** record.linearized on completion: unobservedChange at the last record before divergence; else null. */
+  unobservedChange: number | null;
   trace: RunTrace;
 }
 

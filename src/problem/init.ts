@@ -31,8 +31,10 @@ export function initialLayers(config: ResolvedConfig, task: TaskData): Matrix[] 
 }
 
 function gaussianStd(config: ResolvedConfig, fanIn: number): number {
-  const { std, gain } = config.init;
+  const { std, gain, gamma } = config.init;
   if (std !== undefined) return std;
+  // Jacot et al. v2: variance w^−γ with w the hidden width (validation makes every hidden width equal).
+  if (gamma !== undefined) return config.widths[1]! ** (-gamma / 2);
   return required(gain, 'init.gain', 'gaussian init needs init.std or init.gain') / Math.sqrt(fanIn);
 }
 

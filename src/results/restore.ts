@@ -78,6 +78,8 @@ export function restoreResult(summary: Summary, traces: Map<number, RunTrace>, r
         testError: run.testError,
         minimum: run.minimum,
         metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
+        lazyDeviation: run.lazyDeviation ?? null,
+        unobservedChange: run.unobservedChange ?? null,
         trace: f32Trace(traces.get(run.id) ?? emptyTrace(), config.record.spectra === 'gpu'),
       };
     }),

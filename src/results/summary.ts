@@ -45,6 +45,10 @@ export interface SummaryRun {
   testError: number | null;
   /** Full-observation factorization with weight decay: "global", "local" or "not-converged"; else null. */
   minimum: MinimumKind | null;
+  /** record.linearized: max over records of ‖A − A_lin‖_F/‖A(0) − Y‖_F; else null. */
+  lazyDeviation: number | null;
+  /** record.linearized on completion: ‖(1−M)∘(W(T) − W(0))‖_F/‖(1−M)∘(Y − W(0))‖_F; else null. */
+  unobservedChange: number | null;
 }
 
 export interface Summary {
@@ -123,6 +127,8 @@ export function summaryRun(run: ExperimentRun): SummaryRun {
     weightNormSq: run.weightNormSq === null ? null : finiteOrNull(run.weightNormSq),
     testError: run.testError === null ? null : finiteOrNull(run.testError),
     minimum: run.minimum,
+    lazyDeviation: run.lazyDeviation === null ? null : finiteOrNull(run.lazyDeviation),
+    unobservedChange: run.unobservedChange === null ? null : finiteOrNull(run.unobservedChange),
   };
 }
 

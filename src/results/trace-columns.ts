@@ -37,6 +37,9 @@ export const TRACE_COLUMNS: readonly TraceColumn[] = [
   // J = C + (λ/2)Σ‖W_k‖² and the held-out error (SPEC §12); empty where undefined.
   { name: 'objective', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.objectives[i]!), text: optionalExact, push: (t, v) => void t.objectives.push(v) },
   { name: 'testError', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.testErrors[i]!), text: optionalExact, push: (t, v) => void t.testErrors.push(v) },
+  // record.linearized (docs/analysis.md): the distance to the frozen-NTK model, and on completion the unobserved entries' change.
+  { name: 'lazyDeviation', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.lazyDeviations[i]!), text: optionalExact, push: (t, v) => void t.lazyDeviations.push(v) },
+  { name: 'unobservedChange', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.unobservedChanges[i]!), text: optionalExact, push: (t, v) => void t.unobservedChanges.push(v) },
   // SPEC §8 along the trajectory (src/experiment/volume-diagnostics.ts): square W with every σ recorded.
   { name: 'logVolume', type: 'DOUBLE', nullable: true, derived: true, get: (run, i) => logVolumeAt(run.config, run.trace.singularValues[i] ?? []), text: orEmpty },
   { name: 'entropy', type: 'DOUBLE', nullable: true, derived: true, get: (run, i) => entropyAt(run.config, run.trace.singularValues[i] ?? []), text: orEmpty },
@@ -73,5 +76,5 @@ export function traceHeaderNames(singularValues: number): string[] {
 }
 
 export function emptyTrace(): RunTrace {
-  return { steps: [], times: [], losses: [], singularValues: [], objectives: [], testErrors: [] };
+  return { steps: [], times: [], losses: [], singularValues: [], objectives: [], testErrors: [], lazyDeviations: [], unobservedChanges: [] };
 }

@@ -1,5 +1,5 @@
 /**
- * trace.csv: one row per run per recorded step, TRACE_COLUMNS (run,step,time,loss,objective,testError,logVolume,entropy) then
+ * trace.csv: one row per run per recorded step, TRACE_COLUMNS (run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy) then
  * sv1,…,svR with R the largest rank of any run (cells past a run's own rank, or of a run without
  * spectra, are empty). Rows are grouped by run id, in step order. parseTraceCsv is its inverse,
  * for `dlnsim merge`.

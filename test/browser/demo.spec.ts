@@ -206,7 +206,7 @@ test('exports the CLI summary.json and trace.csv of what it trained', async ({ p
   const [traceDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-trace')]);
   expect(traceDownload.suggestedFilename()).toBe('trace.csv');
   const lines = readFileSync((await traceDownload.path())!, 'utf8').trim().split('\n');
-  expect(lines[0]).toBe('run,step,time,loss,objective,testError,logVolume,entropy,sv1,sv2,sv3,sv4,sv5,sv6');
+  expect(lines[0]).toBe('run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3,sv4,sv5,sv6');
   expect(lines).toHaveLength(1 + 3 * 6); // 3 runs × steps 0, 20, …, 100
   const last = lines[lines.length - 1]!.split(',');
   expect(Number(last[0])).toBe(2);

@@ -216,7 +216,7 @@ describe('resolveConfig', () => {
       widths: [4, 6, 6, 3],
       init: { kind: 'gaussian', std: 0.1, seed: 0 },
       train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, flowThreshold: 1e-4, integrator: 'euler', divergenceFactor: 1e6 },
-      record: { every: 10, spectra: 'gpu', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3 },
+      record: { every: 10, spectra: 'gpu', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3, linearized: false },
       loss: { scale: 1 },
     };
     expect(resolved).toEqual(expected);
@@ -232,7 +232,7 @@ describe('resolveConfig', () => {
       'train.flowThreshold': 1e-3,
       'train.integrator': 'rk4',
       'train.divergenceFactor': 100,
-      record: { every: 5, spectra: 'exact', svd: 'jacobi', layers: false, matrices: true, rankTolerance: 0.01 },
+      record: { every: 5, spectra: 'exact', svd: 'jacobi', layers: false, matrices: true, rankTolerance: 0.01, linearized: false },
       'loss.scale': 2,
     }) as unknown as Config;
     const resolved = resolveConfig(given);

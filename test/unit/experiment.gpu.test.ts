@@ -71,12 +71,12 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
 
   it('writes one trace row per run per record, time = lr·step', async () => {
     const lines = await readTrace(out);
-    expect(lines[0]).toBe('run,step,time,loss,objective,testError,logVolume,entropy,sv1,sv2,sv3,sv4');
+    expect(lines[0]).toBe('run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3,sv4');
     // Records at steps 0, 10, …, 60 for each of the 8 runs.
     expect(lines).toHaveLength(1 + 8 * 7);
     const row = lines.find((l) => l.startsWith('2,60,'))!.split(',');
     expect(Number(row[2])).toBe(6); // run 2 has lr 0.1
-    expect(row).toHaveLength(12);
+    expect(row).toHaveLength(14);
   });
 
   it('reports exactly what a Simulator run of the same config computes', async () => {

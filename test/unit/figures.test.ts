@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expandRuns } from '../../src/config/index.js';
-import { experimentRun } from '../../src/experiment/index.js';
+import { experimentRun, fullTrace } from '../../src/experiment/index.js';
 import type { ExperimentResult } from '../../src/experiment/types.js';
 import { PRESETS } from '../../src/presets/index.js';
 import { hasFigures, presetFigures } from '../../src/results/figures/index.js';
 
-/** A run of the preset that learned its target: σ from 1e-3 to s, loss from ½Σs² to ~0, with plausible metrics. */
+/** A run of the preset that learned its target: σ from 1e-3 to s, loss from ½Σs² to ~0, with plausible held-out errors, lazy deviations and metrics. */
 function syntheticResult(name: string): ExperimentResult {
   const preset = PRESETS.find((p) => p.name === name)!;
   const runs = expandRuns(preset.config).map((run, i) => {
@@ -17,14 +17,14 @@ function syntheticResult(name: string): ExperimentResult {
     const s = 'singularValues' in target ? [...target.singularValues].sort((a, b) => b - a) : [1, 0.5];
     const steps = [0, 10, 100, 1000];
     const fraction = [0, 0.2, 0.8, 1];
-    const trace = {
+    const trace = fullTrace({
       steps,
       times: steps.map((step) => step * run.config.train.lr),
       losses: fraction.map((f) => s.reduce((sum, v) => sum + (v * (1 - f)) ** 2, 0) / 2 + 1e-9),
-      objectives: fraction.map((f) => s.reduce((sum, v) => sum + (v * (1 - f)) ** 2, 0) / 2 + 1e-9),
-      testErrors: fraction.map(() => NaN),
       singularValues: fraction.map((f) => s.map((v) => Math.max(1e-3, v * f))),
-    };
+      testErrors: fraction.map((f) => 0.05 + (1 - f) / (1 + (i % 3))),
+      lazyDeviations: fraction.map((f) => (0.05 * f) / (1 + (i % 5))),
+    });
     const sign = i % 2 === 0 ? 1 : -1;
     return experimentRun(run, trace, false, { w12: sign * (1 + i / 100), w21: sign / (1 + i / 100), hyperbolaGap: 0.01, effectiveRank: 1 + (i % 10) / 10, unobservedError: 0.1 / (1 + (i % 4)) });
   });

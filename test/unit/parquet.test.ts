@@ -13,7 +13,7 @@ import { readParquet } from 'parquet-wasm/node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expandRuns } from '../../src/config/index.js';
 import type { Config } from '../../src/config/types.js';
-import { experimentRun } from '../../src/experiment/experiment-run.js';
+import { experimentRun, fullTrace } from '../../src/experiment/experiment-run.js';
 import type { ExperimentResult } from '../../src/experiment/types.js';
 import { parseSummary, readResults, ResultsError, writeResults } from '../../src/results/index.js';
 
@@ -41,14 +41,12 @@ function result(): ExperimentResult {
     aborted: false,
     runs: expandRuns(config).map((run) => {
       const steps = [0, 10, 20, 30];
-      const trace = {
+      const trace = fullTrace({
         steps,
         times: steps.map((s) => run.config.train.lr * s),
         losses: steps.map((_, i) => Math.fround(1 / (1 + i + run.id))),
-        objectives: steps.map((_, i) => Math.fround(1 / (1 + i + run.id))),
-        testErrors: steps.map(() => NaN),
         singularValues: steps.map(() => (run.id === 0 ? [] : [2, 1, 0.5].map((v) => Math.fround(v / (1 + run.id))))),
-      };
+      });
       return experimentRun(run, trace, run.id === 5 ? { step: 20, reason: 'loss became NaN' } : false, run.id === 1 ? { ratio: 1.5, missing: NaN } : {});
     }),
   };
@@ -101,7 +99,7 @@ describe('Parquet results', () => {
     const runs = await independentRead(join(dir, 'runs.parquet'));
     expect(runs.rows).toBe(12);
     expect(Object.keys(runs.columns)).toEqual([
-      'run', 'finalStep', 'finalLoss', 'divergedStep', 'divergedReason', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'minimum',
+      'run', 'finalStep', 'finalLoss', 'divergedStep', 'divergedReason', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'lazyDeviation', 'unobservedChange', 'minimum',
       'train.lr', 'task.target.singularValues', 'init.seed', 'sv1', 'sv2', 'sv3', 'metric.ratio', 'metric.missing',
     ]);
     expect(runs.columns.run).toEqual(original.runs.map((r) => r.id));
@@ -116,7 +114,7 @@ describe('Parquet results', () => {
 
     const trace = await independentRead(join(dir, 'trace.parquet'));
     expect(trace.rows).toBe(12 * 4);
-    expect(Object.keys(trace.columns)).toEqual(['run', 'step', 'time', 'loss', 'objective', 'testError', 'logVolume', 'entropy', 'sv1', 'sv2', 'sv3']);
+    expect(Object.keys(trace.columns)).toEqual(['run', 'step', 'time', 'loss', 'objective', 'testError', 'lazyDeviation', 'unobservedChange', 'logVolume', 'entropy', 'sv1', 'sv2', 'sv3']);
     const at = (run: number, record: number) => run * 4 + record;
     expect(trace.columns.step![at(7, 2)]).toBe(20);
     expect(trace.columns.time![at(7, 2)]).toBe(original.runs[7]!.trace.times[2]);
@@ -127,7 +125,7 @@ describe('Parquet results', () => {
   it('writes row groups of whole runs at scale and reads them back', async () => {
     // 40 000 runs of 2 records: beyond the automatic threshold, two row groups of the trace.
     const big: ExperimentResult = { ...original, config: { ...config, sweep: undefined, seeds: 40_000 } };
-    big.runs = expandRuns(big.config).map((run) => experimentRun(run, { steps: [0, 30], times: [0, 3], losses: [1, Math.fround(1 / (1 + run.id))], objectives: [1, Math.fround(1 / (1 + run.id))], testErrors: [NaN, NaN], singularValues: [[1], [0.5]] }, false));
+    big.runs = expandRuns(big.config).map((run) => experimentRun(run, fullTrace({ steps: [0, 30], times: [0, 3], losses: [1, Math.fround(1 / (1 + run.id))], singularValues: [[1], [0.5]] }), false));
     const bigDir = join(scratch, 'big');
     const paths = await writeResults(bigDir, big, {});
     expect(paths.format).toBe('parquet');

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expandRuns } from '../../src/config/index.js';
 import type { Config } from '../../src/config/types.js';
 import { MAX_RECORD_SLOTS, recordLayout } from '../../src/engine/records.js';
-import { experimentRun } from '../../src/experiment/experiment-run.js';
+import { experimentRun, fullTrace } from '../../src/experiment/experiment-run.js';
 import { logVolumeDensity } from '../../src/flow/volume.js';
 import { bytesPerNetwork, networksPerBatch, parseShard, shardRuns, splitBatch } from '../../src/experiment/index.js';
 import type { ExperimentResult, Shard } from '../../src/experiment/types.js';
@@ -59,14 +59,14 @@ function handMade(shard: Shard | null = null, overrides: Partial<ExperimentResul
     aborted: false,
     runs: runs.map((run) => {
       const steps = [0, 10, 20, 30];
-      const trace = {
+      const trace = fullTrace({
         steps,
         times: steps.map((s) => run.config.train.lr * s),
         losses: steps.map((_, i) => Math.fround(1 / (1 + i + run.id))),
         singularValues: steps.map(() => [2, 1, 0.5].map((v) => Math.fround(v / (1 + run.id)))),
         objectives: steps.map((_, i) => Math.fround(2 / (1 + i + run.id))),
         testErrors: steps.map((_, i) => (run.id === 2 ? NaN : Math.fround(0.5 / (1 + i)))),
-      };
+      });
       return experimentRun(run, trace, run.id === 3 ? { step: 20, reason: 'loss became NaN' } : false, run.id === 1 ? { ratio: 1.5, missing: NaN } : {});
     }),
     ...overrides,
@@ -109,26 +109,26 @@ describe('writeFileAtomic', () => {
 });
 
 describe('trace.csv', () => {
-  it('has the header run,step,time,loss,objective,testError,logVolume,entropy,sv1..svR and one row per run per record', () => {
+  it('has the header run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1..svR and one row per run per record', () => {
     const text = traceCsv(handMade());
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('run,step,time,loss,objective,testError,logVolume,entropy,sv1,sv2,sv3');
+    expect(lines[0]).toBe('run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3');
     expect(lines).toHaveLength(1 + 4 * 4);
     // time = lr·step without binary noise; f32 values as their shortest round-trip decimal; the
     // volume and entropy of the square W in full (their values: the next test).
     const cells = (line: string) => {
       const c = line.split(',');
-      return [...c.slice(0, 6), ...c.slice(8)].join(',');
+      return [...c.slice(0, 6), ...c.slice(10)].join(',');
     };
     expect(cells(lines[1]!)).toBe('0,0,0,1,2,0.5,2,1,0.5');
     expect(cells(lines[2]!)).toBe('0,10,1,0.5,1,0.25,2,1,0.5');
     // No held-out error: an empty cell, never 0.
     expect(cells(lines.find((l) => l.startsWith('2,30,'))!)).toBe('2,30,6,0.16666667,0.33333334,,0.6666667,0.33333334,0.16666667');
-    expect(lines.slice(1).every((line) => line.split(',').slice(6, 8).every((cell) => Number.isFinite(Number(cell)) && cell !== ''))).toBe(true);
+    expect(lines.slice(1).every((line) => line.split(',').slice(8, 10).every((cell) => Number.isFinite(Number(cell)) && cell !== ''))).toBe(true);
     // A rectangular W has no volume form: empty cells.
     const result = handMade();
     const rectangular = { ...result.runs[0]!, config: { ...result.runs[0]!.config, widths: [4, 5, 3] } };
-    expect(traceCsv({ ...result, runs: [rectangular] }).split('\n')[1]).toBe('0,0,0,1,2,0.5,,,2,1,0.5');
+    expect(traceCsv({ ...result, runs: [rectangular] }).split('\n')[1]).toBe('0,0,0,1,2,0.5,,,,,2,1,0.5');
   });
 
   it('writes SPEC §8’s log-volume and the group-orbit entropy of a square W at every record', () => {
@@ -136,14 +136,14 @@ describe('trace.csv', () => {
     const run = result.runs[0]!;
     const square = { ...run, config: { ...run.config, widths: [3, 5, 3] } };
     const lines = traceCsv({ ...result, runs: [square] }).trimEnd().split('\n');
-    const [, , , , , , logVolume, entropy] = lines[1]!.split(',').map(Number);
+    const [, , , , , , , , logVolume, entropy] = lines[1]!.split(',').map(Number);
     // σ = (2, 1, 0.5) at depth 2: ln|σ_i − σ_j| over pairs + 3 ln 2 − ¼ Σ ln σ_i², and ½ Σ ln((σ_i² − σ_j²)/(σ_i − σ_j)) = ½ Σ ln(σ_i + σ_j).
     expect(logVolume).toBeCloseTo(Math.log(1 * 1.5 * 0.5) + 3 * Math.log(2) - 0.25 * (Math.log(4) + Math.log(1) + Math.log(0.25)), 12);
     expect(entropy).toBeCloseTo(0.5 * Math.log(3 * 2.5 * 1.5), 12);
     // Read back, the derived columns are recomputed, not stored: the trace is unchanged.
     expect(parseTraceCsv(lines.join('\n')).get(square.id)!.losses.map(Math.fround)).toEqual(square.trace.losses);
-    // An older file without them (and without objective and testError) still parses; what it lacks is NaN.
-    const older = lines.map((line) => line.split(',').filter((_, c) => c < 4 || c > 7).join(',')).join('\n');
+    // An older file without them (and without objective, testError and the linearised columns) still parses; what it lacks is NaN.
+    const older = lines.map((line) => line.split(',').filter((_, c) => c < 4 || c > 9).join(',')).join('\n');
     const restored = parseTraceCsv(older).get(square.id)!;
     expect(restored.singularValues.map((v) => v.map(Math.fround))).toEqual(square.trace.singularValues);
     expect(restored.objectives.every(Number.isNaN)).toBe(true);
@@ -153,7 +153,7 @@ describe('trace.csv', () => {
   it('leaves cells empty past a run’s rank', () => {
     const result = handMade();
     result.runs[0]!.trace.singularValues = result.runs[0]!.trace.singularValues.map(() => []);
-    expect(traceCsv(result).split('\n')[1]).toBe('0,0,0,1,2,0.5,,,,,');
+    expect(traceCsv(result).split('\n')[1]).toBe('0,0,0,1,2,0.5,,,,,,,');
   });
 
   it('parses back to the same traces (f32 values once rounded to f32)', () => {
@@ -190,7 +190,7 @@ describe('summary.json', () => {
     expect(summary.tables).toEqual({ runs: 'summary.json', trace: 'trace.csv' });
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
     expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond']);
-    expect(Object.keys(summary.runs![0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'minimum']);
+    expect(Object.keys(summary.runs![0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'minimum', 'lazyDeviation', 'unobservedChange']);
     // A layer run has no flow threshold; its square W has a log-volume at its own depth (SPEC §8).
     expect(summary.runs![0]).toMatchObject({ flowThreshold: null });
     expect(summary.runs![0]!.logVolume).toBeCloseTo(logVolumeDensity(summary.runs![0]!.singularValues as number[], 2), 12);
@@ -220,7 +220,7 @@ describe('summary.json', () => {
     const [explicit] = expandRuns(flowConfig);
     const [byDefault] = expandRuns({ ...flowConfig, sweep: undefined });
     const values = [2, 1, 0.5];
-    const trace = { steps: [0], times: [0], losses: [1], singularValues: [values], objectives: [1], testErrors: [NaN] };
+    const trace = fullTrace({ steps: [0], times: [0], losses: [1], singularValues: [values] });
     const runs = [experimentRun(byDefault!, trace, false), experimentRun(explicit!, trace, false), experimentRun(byDefault!, { ...trace, singularValues: [[2, 1, 1]] }, false)];
     const summary = toSummary({ ...handMade(), config: flowConfig, runs });
     expect(summary.runs!.map((r) => r.flowThreshold)).toEqual([1e-4, 1e-3, 1e-4]);
@@ -336,7 +336,7 @@ describe('batch splitting and sharding', () => {
   it('budgets every record slot the Simulator may allocate', () => {
     // 3 × 3 layers: the records buffer (MAX_RECORD_SLOTS slots), not the matrices, is the largest.
     const c = runs[0]!.config;
-    const slotFloats = recordLayout(1, c.widths, c.record.spectra, c.record.matrices, c.record.layers, { weightNorms: true, heldOut: true }).slotFloats;
+    const slotFloats = recordLayout(1, c.widths, c.record.spectra, c.record.matrices, c.record.layers, { weightNorms: true, heldOut: true, linearMatrices: 0 }).slotFloats;
     expect(bytesPerNetwork(c)).toBe(4 * MAX_RECORD_SLOTS * slotFloats);
   });
 

@@ -10,8 +10,10 @@ import { alignedModesFigures } from './aligned-modes.js';
 import { completionDepthFigures } from './completion-depth.js';
 import { depthL2Figures } from './depth-l2.js';
 import { hyperbolaFigures } from './hyperbola.js';
+import { l2LocalMinimaCompletionFigures, l2LocalMinimaFigures } from './l2-minima.js';
 import { lazyVsRichFigures } from './lazy-vs-rich.js';
 import { saddleFigures } from './saddles.js';
+import { widthScalingFigures } from './width-scaling.js';
 
 const FIGURES: Record<string, (result: ExperimentResult) => PlotSpec[]> = {
   'saddle-to-saddle': saddleFigures,
@@ -20,6 +22,9 @@ const FIGURES: Record<string, (result: ExperimentResult) => PlotSpec[]> = {
   'depth-l2': depthL2Figures,
   'completion-depth': completionDepthFigures,
   'lazy-vs-rich': lazyVsRichFigures,
+  'l2-local-minima': l2LocalMinimaFigures,
+  'l2-local-minima-completion': l2LocalMinimaCompletionFigures,
+  'width-scaling': widthScalingFigures,
 };
 
 /** The preset's figures as <figure> markup (empty for a config without a preset, or a preset without a figure). */
