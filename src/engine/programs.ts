@@ -9,6 +9,8 @@ import { initialLayers } from '../problem/init.js';
 import type { TaskData } from '../problem/types.js';
 import { endToEnd } from '../reference/loss.js';
 import { FlowProgram, flowDispatchesPerStep } from './flow-program.js';
+import { FusedProgram } from './fused-program.js';
+import { kernelPath } from './kernel-path.js';
 import { LayerProgram } from './layer-program.js';
 import type { BatchProgram } from './program.js';
 import type { RecordLayout } from './records.js';
@@ -48,7 +50,8 @@ const layers: ProgramFactory = {
   build(device, { runs, task, layout, slots, start }) {
     const first = runs[0]!.config;
     const shapes = this.stateShapes(first);
-    return new LayerProgram(device, {
+    const Program = kernelPath(device, first, task) === 'fused' ? FusedProgram : LayerProgram;
+    return new Program(device, {
       widths: first.widths,
       task,
       layers: runs.map((run, b) => (start ? networkMatrices(start.state, shapes, b) : initialLayers(run.config, task))),
