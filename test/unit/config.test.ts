@@ -233,7 +233,7 @@ describe('resolveConfig', () => {
     const resolved = resolveConfig(given);
     expect(resolved.name).toBe('mine');
     expect(resolved.task.seed).toBe(9);
-    expect(resolved.train).toEqual({ lr: 0.01, steps: 100, weightDecay: 0.1, method: 'flow', flowDepth: 'infinity', flowThreshold: 1e-3, integrator: 'rk4', divergenceFactor: 100 });
+    expect(resolved.train).toEqual({ lr: 0.01, steps: 100, weightDecay: 0.1, method: 'flow', flowDepth: 'infinity', flowThreshold: 1e-3, integrator: 'rk4', divergenceFactor: 100, kernel: 'auto' });
     expect(resolved.record).toEqual(given.record);
     expect(resolved.loss.scale).toBe(2);
     // The flow takes record.layers: false (only true is rejected); layer training keeps true.

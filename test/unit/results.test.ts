@@ -54,7 +54,7 @@ function handMade(shard: Shard | null = null, overrides: Partial<ExperimentResul
   return {
     config,
     device: { adapter: 'test adapter', fallback: true },
-    timing: { seconds: 2, steps: 60, networkSteps: 240, networkStepsPerSecond: 120 },
+    timing: { seconds: 2, steps: 60, networkSteps: 240, networkStepsPerSecond: 120, kernels: ['fused'] },
     shard,
     aborted: false,
     runs: runs.map((run) => {
@@ -154,7 +154,7 @@ describe('summary.json', () => {
     const summary = JSON.parse(summaryJson(handMade(), { preset: 'p', verdict: { claim: 'c', measured: ['m'], pass: true, summary: 'PASS' } }));
     expect(Object.keys(summary)).toEqual(['version', 'preset', 'config', 'device', 'timing', 'shard', 'aborted', 'runs', 'verdict']);
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
-    expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond']);
+    expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond', 'kernels']);
     expect(Object.keys(summary.runs[0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume']);
     // Layer runs have neither.
     expect(summary.runs[0]).toMatchObject({ flowThreshold: null, logVolume: null });
