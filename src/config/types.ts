@@ -74,7 +74,7 @@ export interface TrainConfig {
   /**
    * train.method "layers": "fused" runs K whole steps per dispatch, one workgroup per network with
    * its matrices in workgroup memory (engine/fused-program.ts); "layered" one dispatch per product;
-   * "auto" (default) fused when the shapes fit the adapter's workgroup memory.
+   * "auto" (default) fused on hardware adapters when the shapes fit its workgroup memory.
    */
   kernel?: StepKernel;
 }
