@@ -77,7 +77,7 @@ export async function hostPipeline(seeds: number, options: PipelineOptions = {})
   const result: ExperimentResult = {
     config,
     device: { adapter: 'synthetic (no GPU)', fallback: false },
-    timing: { seconds: 1, steps: 20, networkSteps: 20 * seeds, networkStepsPerSecond: 20 * seeds },
+    timing: { seconds: 1, steps: 20, networkSteps: 20 * seeds, networkStepsPerSecond: 20 * seeds, kernels: [] },
     shard: null,
     aborted: false,
     runs: analysed,

@@ -31,6 +31,7 @@ export const DEFAULTS = {
     flowThreshold: 1e-4,
     integrator: 'euler' as NonNullable<TrainConfig['integrator']>,
     divergenceFactor: 1e6,
+    kernel: 'auto' as NonNullable<TrainConfig['kernel']>,
   },
   record: {
     spectra: 'gpu' as SpectraMode,

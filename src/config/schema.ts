@@ -33,6 +33,7 @@ const CONFIG_KEYS: KeyTree = {
     flowThreshold: 'leaf',
     integrator: 'leaf',
     divergenceFactor: 'leaf',
+    kernel: 'leaf',
   },
   record: { every: 'leaf', spectra: 'leaf', svd: 'leaf', layers: 'leaf', matrices: 'leaf', rankTolerance: 'leaf', linearized: 'leaf' },
   loss: { scale: 'leaf' },

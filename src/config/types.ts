@@ -75,8 +75,15 @@ export interface TrainConfig {
   integrator?: 'euler' | 'rk4';
   /** A network is diverged when its loss is NaN/Inf or exceeds divergenceFactor × max(initial loss, 1). */
   divergenceFactor?: number;
+  /**
+   * train.method "layers": "fused" runs K whole steps per dispatch, one workgroup per network with
+   * its matrices in workgroup memory (engine/fused-program.ts); "layered" one dispatch per product;
+   * "auto" (default) fused on hardware adapters when the shapes fit its workgroup memory.
+   */
+  kernel?: StepKernel;
 }
 
+export type StepKernel = 'auto' | 'fused' | 'layered';
 export type SpectraMode = 'gpu' | 'exact' | 'none';
 /** The GPU kernel of recorded spectra: Golub–Kahan bisection (default) or one-sided Jacobi. */
 export type SvdAlgorithm = 'bisection' | 'jacobi';

@@ -112,6 +112,7 @@ export function fillDefaults(config: Config): ResolvedConfig {
       flowThreshold: train.flowThreshold ?? DEFAULTS.train.flowThreshold,
       integrator: train.integrator ?? DEFAULTS.train.integrator,
       divergenceFactor: train.divergenceFactor ?? DEFAULTS.train.divergenceFactor,
+      kernel: train.kernel ?? DEFAULTS.train.kernel,
     },
     record: {
       every: record.every,
@@ -324,6 +325,10 @@ function checkTrain(value: unknown): Method {
   }
   train.optionalChoice('integrator', ['euler', 'rk4'] as const);
   train.optionalNumber('divergenceFactor', { above: 1, example: 1e6 });
+  const kernel = train.optionalChoice('kernel', ['auto', 'fused', 'layered'] as const);
+  if (kernel !== undefined && kernel !== 'auto' && method === 'flow') {
+    throw new ConfigError('train.kernel', kernel, 'chooses the step kernel of train.method "layers"; the flow has one path — remove train.kernel or set it to "auto"');
+  }
   return method;
 }
 

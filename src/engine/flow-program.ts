@@ -66,6 +66,7 @@ export function flowDispatchesPerStep(kind: TaskData['kind'], depth: FlowDepth, 
 }
 
 export class FlowProgram implements BatchProgram {
+  readonly kernelPath = 'flow' as const;
   readonly batch: number;
   readonly records: GPUBuffer;
   readonly nets: GPUBuffer;

@@ -43,6 +43,7 @@ export interface LayerBatchSpec {
 }
 
 export class LayerProgram implements BatchProgram {
+  readonly kernelPath = 'layered' as const;
   readonly batch: number;
   readonly depth: number;
   readonly weights: GPUBuffer[];

@@ -56,8 +56,12 @@ export interface BatchProgram {
   readonly flopsPerStep: number;
   /** Dispatches one step encodes; sets how many steps go into one command buffer. */
   readonly dispatchesPerStep: number;
+  /** The step kernel that runs (train.kernel): reported in summary.json. */
+  readonly kernelPath: 'fused' | 'layered' | 'flow';
   /** One step from W(t) to W(t+1); with `slot`, records W(t) into that slot first. */
   encodeStep(pass: GPUComputePassEncoder, slot?: number): void;
+  /** `count` steps from W(t) (several per dispatch where the program can); `slot` as encodeStep's. */
+  encodeSteps?(pass: GPUComputePassEncoder, count: number, slot?: number): void;
   /** The same step as named phases, in encoding order (built once; encodeStep encodes these). */
   phases(slot?: number): readonly Phase[];
   /** Records the current state into `slot` without stepping (the final state). */

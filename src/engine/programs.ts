@@ -10,6 +10,8 @@ import { initialLayers } from '../problem/init.js';
 import type { TaskData } from '../problem/types.js';
 import { endToEnd } from '../reference/loss.js';
 import { FlowProgram, flowDispatchesPerStep } from './flow-program.js';
+import { FusedProgram } from './fused-program.js';
+import { kernelPath } from './kernel-path.js';
 import { LayerProgram } from './layer-program.js';
 import { linearDispatches } from './linearized.js';
 import type { BatchProgram } from './program.js';
@@ -54,7 +56,8 @@ const layers: ProgramFactory = {
       // The linear model's A_lin is not part of a snapshot, so it could only restart from the resumed layers: a different model.
       throw new DlnsimError('record.linearized runs cannot resume from a snapshot: the linearised model is not saved with it; rerun from the start');
     }
-    return new LayerProgram(device, {
+    const Program = kernelPath(device, first, task) === 'fused' ? FusedProgram : LayerProgram;
+    return new Program(device, {
       widths: first.widths,
       task,
       layers: runs.map((run, b) => (start ? networkMatrices(start.state, shapes, b) : initialLayers(run.config, task))),

@@ -26,7 +26,7 @@ import { networkMatrices, PROGRAMS } from './programs.js';
 import type { BatchProgram } from './program.js';
 import { ReadbackPool } from './readback.js';
 import { type BatchRecord, decodeSlot, MAX_RECORD_SLOTS, recordLayout, type RecordLayout } from './records.js';
-import { planChunks } from './schedule.js';
+import { type Chunk, planChunks } from './schedule.js';
 import { decodeLinearRecord, linearRecordMatrices } from './linearized.js';
 import { Trace } from './trace.js';
 
@@ -180,10 +180,7 @@ export class Simulator {
       this.gpu.throwIfFailed();
       const encoder = device.createCommandEncoder({ label: `steps ${chunk.start}–${chunk.end}` });
       const pass = encoder.beginComputePass();
-      for (let t = chunk.start; t < chunk.end; t++) {
-        const slot = chunk.recordSteps.indexOf(t);
-        this.program.encodeStep(pass, slot >= 0 ? slot : undefined);
-      }
+      this.encodeChunkSteps(pass, chunk);
       if (chunk.finalRecord) this.program.encodeRecordOnly(pass, chunk.recordSteps.length - 1);
       pass.end();
       const done = this.finishChunk(encoder, chunk.recordSteps);
@@ -264,6 +261,24 @@ export class Simulator {
     for (const record of snapshot.records) this.trace.push(record);
     this.recordedStep = this.trace.last()?.step ?? -1;
     snapshot.diverged.forEach((d, b) => (this.diverged[b] = d));
+  }
+
+  /** The chunk's updates: per step, or (where the program can) a run of steps between records at once. */
+  private encodeChunkSteps(pass: GPUComputePassEncoder, chunk: Chunk): void {
+    const program = this.program;
+    for (let t = chunk.start; t < chunk.end; ) {
+      const slot = chunk.recordSteps.indexOf(t);
+      const at = slot >= 0 ? slot : undefined;
+      if (!program.encodeSteps) {
+        program.encodeStep(pass, at);
+        t++;
+        continue;
+      }
+      const nextRecord = chunk.recordSteps.find((s) => s > t);
+      const end = Math.min(chunk.end, nextRecord ?? chunk.end);
+      program.encodeSteps(pass, end - t, at);
+      t = end;
+    }
   }
 
   private finishChunk(encoder: GPUCommandEncoder, recordSteps: number[]): Promise<BatchRecord[]> {

@@ -61,7 +61,7 @@ export async function runExperiment(gpu: GpuContext, config: Config, options: Ex
   const all = expandRuns(config);
   const runs = options.shard ? shardRuns(all, options.shard) : all;
   const batches = planBatches(runs, memoryLimits(gpu.device, options.maxBindingBytes));
-  const timing: Timing = { seconds: 0, steps: 0, networkSteps: 0, networkStepsPerSecond: 0 };
+  const timing: Timing = { seconds: 0, steps: 0, networkSteps: 0, networkStepsPerSecond: 0, kernels: [] };
   const results: ExperimentRun[] = [];
   let aborted = false;
   let failure: DeviceLostError | GpuError | undefined;
@@ -73,6 +73,7 @@ export async function runExperiment(gpu: GpuContext, config: Config, options: Ex
     }
     options.onBatchStart?.(i + 1, batches.length, batch);
     const sim = await Simulator.create(gpu, batch, options.simulator);
+    if (!timing.kernels.includes(sim.program.kernelPath)) timing.kernels.push(sim.program.kernelPath);
     try {
       let outcome;
       try {

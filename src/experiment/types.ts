@@ -80,6 +80,8 @@ export interface Timing {
   /** Steps taken, summed over networks (that batch counts B·T). */
   networkSteps: number;
   networkStepsPerSecond: number;
+  /** The step kernels its batches ran (train.kernel: "fused", "layered", or "flow"), each once. */
+  kernels: string[];
 }
 
 export interface DeviceSummary {

@@ -47,6 +47,7 @@ export function mergeShards(parts: ShardResult[]): { preset: string | null; resu
         steps: results.reduce((sum, r) => sum + r.timing.steps, 0),
         networkSteps,
         networkStepsPerSecond: seconds > 0 ? networkSteps / seconds : 0,
+        kernels: [...new Set(results.flatMap((r) => r.timing.kernels ?? []))],
       },
       shard: null,
       aborted: results.some((r) => r.aborted),

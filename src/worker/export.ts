@@ -21,6 +21,8 @@ export interface TrainedBatch {
   diverged: Divergence[];
   /** A preset's measurement of each network's final layers ([] when none). */
   metrics: Record<string, number>[];
+  /** The step kernel the batch ran (BatchProgram.kernelPath). */
+  kernel: string;
 }
 
 export function experimentResult(config: Config, adapter: AdapterReport, seconds: number, batches: TrainedBatch[]): ExperimentResult {
@@ -31,7 +33,7 @@ export function experimentResult(config: Config, adapter: AdapterReport, seconds
   return {
     config,
     device: { adapter: adapter.name, fallback: adapter.isFallbackAdapter },
-    timing: { seconds, steps, networkSteps, networkStepsPerSecond: seconds > 0 ? networkSteps / seconds : 0 },
+    timing: { seconds, steps, networkSteps, networkStepsPerSecond: seconds > 0 ? networkSteps / seconds : 0, kernels: [...new Set(batches.map((b) => b.kernel))] },
     shard: null,
     // Paused before train.steps: the files hold what was recorded, as after a Ctrl-C of the CLI.
     aborted: runs.some((r) => r.finalStep < r.config.train.steps),

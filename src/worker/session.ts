@@ -100,7 +100,7 @@ export class Session {
         const layers = await b.sim.readLayers();
         metrics = b.runs.map((run, k) => preset.measure!(run, layers[k]!, b.sim.task));
       }
-      batches.push({ runs: b.runs, trace: b.sim.trace, diverged: b.sim.diverged, metrics });
+      batches.push({ runs: b.runs, trace: b.sim.trace, diverged: b.sim.diverged, metrics, kernel: b.sim.program.kernelPath });
     }
     return exportFiles(this.config, this.gpu.adapter, this.trainingSeconds, batches, preset);
   }

@@ -2,7 +2,7 @@
  * Hand-built ResolvedConfig objects for unit tests, so the tests of the task, initialisation and
  * reference do not depend on config validation. Every field not given gets a small, fixed default.
  */
-import type { InitConfig, ResolvedConfig, TaskConfig } from '../../src/config/types.js';
+import type { InitConfig, ResolvedConfig, StepKernel, TaskConfig } from '../../src/config/types.js';
 
 export interface ConfigParts {
   task?: Partial<TaskConfig>;
@@ -11,6 +11,7 @@ export interface ConfigParts {
   lr?: number;
   weightDecay?: number;
   lossScale?: number;
+  kernel?: StepKernel;
 }
 
 /** Defaults: factorization of a 3 × 4 random target with singular values 3, 2, 1; widths 4-5-3. */
@@ -33,6 +34,7 @@ export function testConfig(parts: ConfigParts = {}): ResolvedConfig {
       flowThreshold: 1e-4,
       integrator: 'euler',
       divergenceFactor: 1e6,
+      kernel: parts.kernel ?? 'auto',
     },
     record: { every: 10, spectra: 'none', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3, linearized: false },
     loss: { scale: parts.lossScale ?? 1 },

@@ -215,7 +215,7 @@ describe('resolveConfig', () => {
       task: { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [3, 2, 1], seed: 5 }, seed: 0, noise: 0 },
       widths: [4, 6, 6, 3],
       init: { kind: 'gaussian', std: 0.1, seed: 0 },
-      train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, flowThreshold: 1e-4, integrator: 'euler', divergenceFactor: 1e6 },
+      train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, flowThreshold: 1e-4, integrator: 'euler', divergenceFactor: 1e6, kernel: 'auto' },
       record: { every: 10, spectra: 'gpu', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3, linearized: false },
       loss: { scale: 1 },
     };
@@ -238,7 +238,7 @@ describe('resolveConfig', () => {
     const resolved = resolveConfig(given);
     expect(resolved.name).toBe('mine');
     expect(resolved.task.seed).toBe(9);
-    expect(resolved.train).toEqual({ lr: 0.01, steps: 100, weightDecay: 0.1, method: 'flow', flowDepth: 'infinity', flowThreshold: 1e-3, integrator: 'rk4', divergenceFactor: 100 });
+    expect(resolved.train).toEqual({ lr: 0.01, steps: 100, weightDecay: 0.1, method: 'flow', flowDepth: 'infinity', flowThreshold: 1e-3, integrator: 'rk4', divergenceFactor: 100, kernel: 'auto' });
     expect(resolved.record).toEqual(given.record);
     expect(resolved.loss.scale).toBe(2);
     // The flow takes record.layers: false (only true is rejected); layer training keeps true.

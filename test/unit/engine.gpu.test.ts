@@ -18,37 +18,11 @@ import { endToEnd } from '../../src/reference/loss.js';
 import { combine, frobenius, matmul, type Matrix } from '../../src/linalg/matrix.js';
 import { testGpu } from '../helpers/gpu.js';
 import { f32Task, relative } from '../helpers/f32.js';
+import { compareWithReference } from '../helpers/reference-compare.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.destroy());
-
-/** Trains `config` on the GPU and on the reference; returns the worst relative errors. */
-async function compare(config: Config) {
-  const sim = await Simulator.create(gpu!, config);
-  const initial = await sim.readLayers();
-  const result = await sim.run();
-  const gpuLayers = await sim.readLayers();
-  const runs = expandRuns(config);
-  const task = f32Task(buildTask(runs[0]!.config));
-  let worstMatrix = 0;
-  let worstLoss = 0;
-  runs.forEach((run, b) => {
-    const hyper = { lr: Math.fround(run.config.train.lr), weightDecay: Math.fround(run.config.train.weightDecay) };
-    const reference = new ReferenceTrainer(task, initial[b]!, hyper);
-    const losses = new Map<number, number>();
-    for (let t = 0; t <= run.config.train.steps; t++) {
-      if (t % run.config.record.every === 0 || t === run.config.train.steps) losses.set(t, reference.loss());
-      if (t < run.config.train.steps) reference.step();
-    }
-    worstMatrix = Math.max(worstMatrix, relative(endToEnd(gpuLayers[b]!), reference.endToEnd()));
-    for (const record of sim.trace.records) {
-      const expected = losses.get(record.step)!;
-      worstLoss = Math.max(worstLoss, Math.abs(record.losses[b]! - expected) / Math.max(Math.abs(expected), 1e-2));
-    }
-  });
-  sim.destroy();
-  return { result, worstMatrix, worstLoss, records: sim.trace.records.length };
-}
+const compare = (config: Config) => compareWithReference(gpu!, config);
 
 const target = (rows: number, cols: number, singularValues: number[]) => ({ rows, cols, singularValues, seed: 7 });
 

@@ -28,7 +28,7 @@ function syntheticResult(name: string): ExperimentResult {
     const sign = i % 2 === 0 ? 1 : -1;
     return experimentRun(run, trace, false, { w12: sign * (1 + i / 100), w21: sign / (1 + i / 100), hyperbolaGap: 0.01, effectiveRank: 1 + (i % 10) / 10, unobservedError: 0.1 / (1 + (i % 4)) });
   });
-  return { config: preset.config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1 }, shard: null, aborted: false, runs };
+  return { config: preset.config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] }, shard: null, aborted: false, runs };
 }
 
 describe('preset figures', () => {

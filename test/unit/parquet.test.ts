@@ -36,7 +36,7 @@ function result(): ExperimentResult {
   return {
     config,
     device: { adapter: 'test adapter', fallback: true },
-    timing: { seconds: 1, steps: 30, networkSteps: 360, networkStepsPerSecond: 360 },
+    timing: { seconds: 1, steps: 30, networkSteps: 360, networkStepsPerSecond: 360, kernels: [] },
     shard: null,
     aborted: false,
     runs: expandRuns(config).map((run) => {

@@ -54,7 +54,7 @@ function handMade(shard: Shard | null = null, overrides: Partial<ExperimentResul
   return {
     config,
     device: { adapter: 'test adapter', fallback: true },
-    timing: { seconds: 2, steps: 60, networkSteps: 240, networkStepsPerSecond: 120 },
+    timing: { seconds: 2, steps: 60, networkSteps: 240, networkStepsPerSecond: 120, kernels: ['fused'] },
     shard,
     aborted: false,
     runs: runs.map((run) => {
@@ -189,7 +189,7 @@ describe('summary.json', () => {
     expect(Object.keys(summary)).toEqual(['version', 'preset', 'config', 'device', 'timing', 'shard', 'aborted', 'format', 'tables', 'sweepPoints', 'runs', 'verdict']);
     expect(summary.tables).toEqual({ runs: 'summary.json', trace: 'trace.csv' });
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
-    expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond']);
+    expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond', 'kernels']);
     expect(Object.keys(summary.runs![0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'minimum', 'lazyDeviation', 'unobservedChange']);
     // A layer run has no flow threshold; its square W has a log-volume at its own depth (SPEC §8).
     expect(summary.runs![0]).toMatchObject({ flowThreshold: null });

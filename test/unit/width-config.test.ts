@@ -70,7 +70,7 @@ describe('record.linearized', () => {
     const result: ExperimentResult = {
       config,
       device: { adapter: 'test', fallback: true },
-      timing: { seconds: 1, steps: 10, networkSteps: 20, networkStepsPerSecond: 20 },
+      timing: { seconds: 1, steps: 10, networkSteps: 20, networkStepsPerSecond: 20, kernels: [] },
       shard: null,
       aborted: false,
       runs: runs.map((run) =>

@@ -21,7 +21,7 @@ function result(lazy: (gamma: number, width: number) => number, saddles: (gamma:
     const width = run.config.widths[1]!;
     return { ...base, lazyDeviation: lazy(gamma, width), plateaus: [plateau(true, false), ...Array.from({ length: saddles(gamma, width) }, () => plateau(false, false)), plateau(false, true)] };
   });
-  return { config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1 }, shard: null, aborted: false, runs };
+  return { config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] }, shard: null, aborted: false, runs };
 }
 
 describe('width-scaling verdict', () => {
