@@ -9,6 +9,7 @@ export * from './config/index.js';
 export * from './analysis/index.js';
 export * from './experiment/index.js';
 export * from './flow/index.js';
+export * from './baselines/index.js';
 export { flowLogVolume } from './engine/flow-program.js';
 export { fullSvd } from './linalg/decompositions.js';
 export { PRESETS, findPreset, type Preset, type Verdict } from './presets/index.js';

@@ -40,3 +40,4 @@ export {
   notStationary,
 } from './minimumKind.js';
 export { interquartileRange, median, quantile } from './statistics.js';
+export { completionTestError } from './heldout.js';

@@ -58,7 +58,8 @@ export function factorizationTargets(config: ResolvedConfig): { target: Matrix; 
   return { target: combine(1, clean, noise, e), clean };
 }
 
-function entriesHeldOut(target: Matrix, weight?: Matrix): HeldOut | undefined {
+/** Held-out entries of `target`, weighted by `weight` (1 − M for completion); undefined where they are all zero. */
+export function entriesHeldOut(target: Matrix, weight?: Matrix): HeldOut | undefined {
   const denominator = weight ? target.data.reduce((sum, v, i) => sum + weight.data[i]! * v * v, 0) : dot(target, target);
   return denominator > 0 ? { kind: 'entries', target, ...(weight && { weight }), denominator } : undefined;
 }

@@ -3,7 +3,7 @@
  * multiplied by task.lossScale.
  */
 import { type Matrix, combine, dot, matmul, product, scale, sub } from '../linalg/matrix.js';
-import type { TaskData } from '../problem/types.js';
+import type { HeldOut, TaskData } from '../problem/types.js';
 import { invariant } from '../errors.js';
 
 /** W = W_N ⋯ W_1 (SPEC §1); layers are given in order W_1 … W_N. */
@@ -75,8 +75,11 @@ function sensingResiduals(task: TaskData, w: Matrix): Float64Array {
 
 /** The held-out error of SPEC §12 (TaskData.heldOut), or null when the task has none. */
 export function heldOutError(task: TaskData, w: Matrix): number | null {
-  const heldOut = task.heldOut;
-  if (!heldOut) return null;
+  return task.heldOut ? heldOutErrorOf(task.heldOut, w) : null;
+}
+
+/** SPEC §12's relative error of W on a held-out part. */
+export function heldOutErrorOf(heldOut: HeldOut, w: Matrix): number {
   let squares: number;
   switch (heldOut.kind) {
     case 'entries': {
