@@ -5,6 +5,7 @@
 import { expandRuns } from '../config/index.js';
 import { memoryLimits, parseShard, planBatches, runExperiment, shardRuns } from '../experiment/index.js';
 import { writeResults } from '../results/index.js';
+import { checkMatrixExport } from '../results/matrices-npy.js';
 import type { Command } from './args.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -19,6 +20,7 @@ export async function runCommand(command: Extract<Command, { kind: 'run' }>, io:
   const out = command.out ?? defaultOutDir(shard ? `${name}-shard${shard.index}of${shard.count}` : name);
   const all = expandRuns(config);
   const runs = shard ? shardRuns(all, shard) : all;
+  checkMatrixExport(runs);
   const progress = progressReporter(io.stderr, command.quiet);
   const note = (text: string) => {
     if (!command.quiet) io.stderr.write(`${text}\n`);

@@ -47,6 +47,11 @@ export class Trace {
     return this.records.map((r) => (r.unobservedChange ? r.unobservedChange[b]! : NaN));
   }
 
+  /** Network b's end-to-end matrix (row-major f32, `size` floats) at every recorded step; [] without record.matrices. */
+  matrices(b: number, size: number): Float32Array[] {
+    return this.records.flatMap((r) => (r.matrices ? [r.matrices.subarray(b * size, (b + 1) * size)] : []));
+  }
+
   last(): BatchRecord | undefined {
     return this.records[this.records.length - 1];
   }

@@ -19,7 +19,7 @@ export function runTrace(run: Run, trace: Trace, b: number): RunTrace {
   const losses = trace.losses(b);
   const lambda = run.config.train.weightDecay;
   const norms = trace.weightNormSq(b);
-  return {
+  const runTrace: RunTrace = {
     steps,
     times: steps.map((step) => run.config.train.lr * step),
     losses,
@@ -31,6 +31,9 @@ export function runTrace(run: Run, trace: Trace, b: number): RunTrace {
     lazyDeviations: trace.lazyDeviations(b),
     unobservedChanges: trace.unobservedChanges(b),
   };
+  const { widths, record } = run.config;
+  if (record.matrices) runTrace.matrices = trace.matrices(b, widths[0]! * widths.at(-1)!);
+  return runTrace;
 }
 
 /** The fields every recorded trace has; the others are NaN where not recorded. */

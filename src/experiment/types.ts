@@ -30,6 +30,8 @@ export interface RunTrace {
   lazyDeviations: number[];
   /** record.linearized on completion: ‖(1−M)∘(A(t) − A(0))‖_F / ‖(1−M)∘(Y − A(0))‖_F per record; NaN otherwise. */
   unobservedChanges: number[];
+  /** With record.matrices: the end-to-end matrix W (row-major f32) per record; absent otherwise. */
+  matrices?: Float32Array[];
 }
 
 /** A plateau of the loss as analyzeSaddles reports it (SPEC §9; fields documented there and in docs/analysis.md). */

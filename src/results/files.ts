@@ -2,19 +2,24 @@
  * A results directory on disk, each file written atomically (docs/cli.md describes them):
  * summary.json and report.html always; the runs and the trace as summary.json's runs and
  * trace.csv, or, beyond PARQUET_THRESHOLD_RUNS runs (or when asked), as runs.parquet and
- * trace.parquet. And the reading back that `dlnsim merge` needs, of either format.
+ * trace.parquet; with record.matrices, matrices/run-<id>.npy per run. And the reading back that
+ * `dlnsim merge` needs, of either format.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExperimentResult } from '../experiment/types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { readRunTable, readTraceTable, runTableChunks, traceTableChunks } from './parquet-results.js';
+import { matrixFiles } from './matrices-npy.js';
 import { reportHtml } from './report-html.js';
 import { restoreResult, parseSummary } from './restore.js';
 import { ResultsError } from './results-error.js';
 import { RESULT_TABLES, type ResultsFormat, type SummaryExtras, summaryJson } from './summary.js';
 import { sweepPointAggregates } from './sweep-points.js';
 import { parseTraceCsv, traceCsvChunks } from './trace-csv.js';
+
+/** Where record.matrices goes: one .npy per run (src/results/matrices-npy.ts). */
+export const MATRICES_DIR = 'matrices';
 
 export const RESULT_FILES = { summary: 'summary.json', report: 'report.html' } as const;
 
@@ -55,6 +60,10 @@ export async function writeResults(dir: string, result: ExperimentResult, extras
     await writeFileAtomic(paths.trace, traceCsvChunks(result));
   }
   await writeFileAtomic(paths.report, reportHtml(result, { ...extras, sweepPoints }));
+  for (const { name, bytes } of matrixFiles(result)) {
+    await mkdir(join(dir, MATRICES_DIR), { recursive: true });
+    await writeFileAtomic(join(dir, MATRICES_DIR, name), bytes);
+  }
   // Last, so a directory with a summary.json has its other files too.
   await writeFileAtomic(paths.summary, summaryJson(result, { ...extras, format, sweepPoints }));
   return paths;

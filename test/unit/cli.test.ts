@@ -96,6 +96,12 @@ describe('runCli', () => {
       /config field `train.learning_rate` = 0.1: unknown key; did you mean `lr`\?/,
       () => writeFile(join(scratch, 'typo.json'), JSON.stringify({ ...tinyConfig, train: { learning_rate: 0.1, steps: 10 } })),
     ],
+    [
+      'a matrix export over its limit',
+      ['run', join(scratch, 'matrices.json')],
+      /config field `record.matrices` = true: the matrix files would hold 312\.8 MiB.*over the limit of 256\.0 MiB; raise record.every, lower train.steps, seeds/s,
+      () => writeFile(join(scratch, 'matrices.json'), JSON.stringify({ ...tinyConfig, network: { depth: 2, width: 64 }, task: { ...tinyConfig.task, target: { rows: 64, cols: 64, singularValues: [1] } }, train: { lr: 0.1, steps: 1000 }, record: { every: 1, matrices: true }, seeds: 20 })),
+    ],
     ['a --set without =', ['run', 'saddle-to-saddle', '--set', 'train.lr'], /config field `--set` = "train.lr": write --set path=value/, async () => {}],
     ['a --set of an unknown key', ['run', 'saddle-to-saddle', '--set', 'train.rate=0.1'], /`train.rate` is not a config path; the keys of `train` are: lr, steps/, async () => {}],
     ['a --set to an invalid value', ['run', 'saddle-to-saddle', '--set', 'train.lr=-1'], /config field `train.lr` = -1: must be a finite number > 0/, async () => {}],

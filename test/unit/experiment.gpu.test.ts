@@ -12,6 +12,8 @@ import { numericalRank } from '../../src/analysis/index.js';
 import { runCli } from '../../src/cli/cli.js';
 import type { Config } from '../../src/config/types.js';
 import { Simulator } from '../../src/engine/simulator.js';
+import { singularValues } from '../../src/linalg/decompositions.js';
+import { fromArray } from '../../src/linalg/matrix.js';
 import { bytesPerNetwork, runExperiment } from '../../src/experiment/index.js';
 import { expandRuns } from '../../src/config/index.js';
 import type { Summary } from '../../src/results/index.js';
@@ -77,6 +79,23 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
     const row = lines.find((l) => l.startsWith('2,60,'))!.split(',');
     expect(Number(row[2])).toBe(6); // run 2 has lr 0.1
     expect(row).toHaveLength(14);
+  });
+
+  it('writes record.matrices as matrices/run-<id>.npy whose W has the trace’s singular values', async () => {
+    const dir = join(scratch, 'matrices');
+    const { code } = await cli('run', configPath, '--out', dir, '--quiet', '--set', 'record.matrices=true', '--set', 'sweep={"network.depth":[2]}', '--set', 'seeds=1');
+    expect(code).toBe(0);
+    const bytes = await readFile(join(dir, 'matrices', 'run-0.npy'));
+    const headerLength = bytes.readUInt16LE(8);
+    expect(bytes.subarray(10, 10 + headerLength).toString('latin1')).toContain("'shape': (7, 4, 4)");
+    const rows = (await readTrace(dir)).filter((line) => line.startsWith('0,'));
+    for (const [r, line] of rows.entries()) {
+      const w = Float64Array.from({ length: 16 }, (_, k) => bytes.readFloatLE(10 + headerLength + 4 * (16 * r + k)));
+      const expected = line.split(',').slice(10, 14).map(Number); // sv1…sv4 after the 10 fixed columns
+      const actual = singularValues(fromArray(4, 4, w));
+      // GPU f32 singular values against a Float64 SVD of the exported f32 W.
+      expected.forEach((s, i) => expect(Math.abs(actual[i]! - s)).toBeLessThan(1e-5 * expected[0]!));
+    }
   });
 
   it('reports exactly what a Simulator run of the same config computes', async () => {

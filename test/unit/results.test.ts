@@ -3,6 +3,7 @@
  * summary.json, the round trip through both that `dlnsim merge` relies on, merging shards, the
  * report page, batch splitting and sharding.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ import {
   writeFileAtomic,
   writeResults,
 } from '../../src/results/index.js';
+import { checkMatrixExport, matrixExportBytes } from '../../src/results/matrices-npy.js';
 import { formatExact } from '../../src/results/numbers.js';
 import { plotFigure } from '../../src/results/svg-plot.js';
 
@@ -399,5 +401,38 @@ describe('report.html singular values', () => {
     const html = reportHtml({ ...result, runs: [run] });
     const spectrum = html.slice(html.indexOf('id="clip-spectrum-0"'));
     expect(spectrum.slice(0, spectrum.indexOf('</figure>'))).toContain('<title>σ2</title>');
+  });
+});
+
+describe('record.matrices as .npy', () => {
+  it('writes matrices/run-<id>.npy, shape (records, n_N, n_0) float32, that numpy loads', async () => {
+    const result = handMade();
+    result.runs = result.runs.map((run) => ({
+      ...run,
+      config: { ...run.config, record: { ...run.config.record, matrices: true } },
+      trace: { ...run.trace, matrices: run.trace.steps.map((_, i) => Float32Array.from({ length: 9 }, (_, k) => run.id * 100 + i * 10 + k + 0.5)) },
+    }));
+    const dir = join(scratch, 'npy');
+    await writeResults(dir, result);
+    expect((await readdir(join(dir, 'matrices'))).sort()).toEqual(['run-0.npy', 'run-1.npy', 'run-2.npy', 'run-3.npy']);
+    const bytes = await readFile(join(dir, 'matrices', 'run-2.npy'));
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]));
+    const headerLength = bytes.readUInt16LE(8);
+    expect((10 + headerLength) % 64).toBe(0);
+    expect(bytes.subarray(10, 10 + headerLength).toString('latin1')).toMatch(/^\{'descr': '<f4', 'fortran_order': False, 'shape': \(4, 3, 3\), \} *\n$/);
+    expect(bytes.readFloatLE(10 + headerLength + 4 * (9 * 3 + 4))).toBe(234.5);
+    // numpy itself, when it is installed (the docs' loading lines).
+    const numpy = spawnSync('python3', ['-c', `import numpy as np; w = np.load(${JSON.stringify(join(dir, 'matrices', 'run-2.npy'))}); print(w.shape, w.dtype, w[3, 1, 1])`], { encoding: 'utf8' });
+    if (numpy.status === 0) expect(numpy.stdout.trim()).toBe('(4, 3, 3) float32 234.5');
+  });
+
+  it('estimates the export size and refuses one over the limit, naming the fields', () => {
+    const runs = expandRuns({ ...config, record: { every: 10, matrices: true } });
+    // 4 runs × 4 records × 3·3 floats × 4 bytes.
+    expect(matrixExportBytes(runs)).toBe(4 * 4 * 9 * 4);
+    expect(matrixExportBytes(expandRuns(config))).toBe(0);
+    const big = expandRuns({ ...config, train: { lr: 0.1, steps: 2_000_000 }, record: { every: 1, matrices: true } });
+    expect(() => checkMatrixExport(big)).toThrow(ConfigError);
+    expect(() => checkMatrixExport(big)).toThrow(/record\.matrices.*over the limit of 256\.0 MiB.*record\.every.*train\.steps/);
   });
 });
