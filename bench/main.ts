@@ -5,12 +5,14 @@
  *
  *   npm run bench -- [--quick] [--only ensemble,mid] [--baselines reference,float32,tfjs] [--budget 30] [--repeat 1] [--out bench/results.json]
  *   npm run bench -- --profile [--only ...] [--out bench/profile.json]   GPU time per phase of a step (bench/profile.ts)
+ *   npm run bench -- --host-scaling [--quick] [--out bench/results-host.json]   the host side, no GPU (bench/host-scaling.ts)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { acquireDevice } from '../src/gpu/device.js';
 import { requestNodeAdapter } from '../src/gpu/node-gpu.js';
+import { formatHostScaling, hostScaling } from './host-scaling.js';
 import { benchPlan, runBench } from './plan.js';
 import { formatProfile, profileWorkload } from './profile.js';
 import { disagreements, formatTable } from './report.js';
@@ -25,8 +27,17 @@ const { values: args } = parseArgs({
     repeat: { type: 'string' },
     out: { type: 'string' },
     profile: { type: 'boolean' },
+    'host-scaling': { type: 'boolean' },
   },
 });
+
+if (args['host-scaling']) {
+  const rows = await hostScaling(args.quick ?? false, (line) => console.error(line));
+  const out = args.out ?? 'bench/results-host.json';
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), cpus: cpus().length, rows }, null, 2)}\n`);
+  console.log(`host-scaling (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, ${cpus().length} CPUs)\n\n${formatHostScaling(rows)}\n\nwrote ${out}`);
+  process.exit(0);
+}
 const plan = benchPlan(args);
 
 if (args.profile) {
