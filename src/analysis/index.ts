@@ -41,3 +41,4 @@ export {
 } from './minimumKind.js';
 export { interquartileRange, median, quantile } from './statistics.js';
 export { completionTestError } from './heldout.js';
+export { ESCAPE_FRACTION, type EscapeAlignment, escapeAlignment } from './escape.js';

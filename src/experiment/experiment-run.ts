@@ -7,9 +7,10 @@
 import type { ResolvedConfig, Run } from '../config/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { Trace } from '../engine/trace.js';
-import { analyzeSaddles, classifyMinimum, effectiveRank, type MinimumLabel, numericalRank, type SaddleAnalysis, type TracePoint } from '../analysis/index.js';
+import { analyzeSaddles, classifyMinimum, effectiveRank, escapeAlignment, type MinimumLabel, numericalRank, type SaddleAnalysis, type TracePoint } from '../analysis/index.js';
 import { singularValues as exactSingularValues } from '../linalg/decompositions.js';
 import { factorizationTargets } from '../problem/task.js';
+import { escapeDirection } from './escape-direction.js';
 import { saddleContext } from './saddle-context.js';
 import type { ExperimentRun, RunTrace } from './types.js';
 
@@ -80,11 +81,24 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
     minimum: minimumLabel(run.config, trace, singularValues, weightNormSq, diverged)?.kind ?? null,
     metrics,
     ...linearizedSummary(trace, diverged),
+    escapeAlignment: escapeOf(run, trace, singularValues),
     trace,
   };
 }
 
 const nanToNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+
+/**
+ * run.escapeAlignment from the recorded end-to-end matrices (record.matrices), null without them:
+ * measured against the target's s₁ (factorization, as the saddles are), else the run's final σ₁.
+ */
+function escapeOf(run: Run, trace: RunTrace, final: number[]): number | null {
+  if (!trace.matrices || trace.matrices.length === 0) return null;
+  const s1 = saddleContext(run.config).references?.[0] ?? final[0];
+  if (s1 === undefined || !(s1 > 0)) return null;
+  const { widths } = run.config;
+  return escapeAlignment(trace.matrices, widths.at(-1)!, widths[0]!, s1, escapeDirection(run.config))?.alignment ?? null;
+}
 
 /**
  * Σ‖W_k‖² at record i, recovered from J and C (the trace keeps J and C only): exact to f32 rounding

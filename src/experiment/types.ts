@@ -71,6 +71,8 @@ export interface ExperimentRun {
   lazyDeviation: number | null;
   /** record.linearized on completion: unobservedChange at the last record before divergence; else null. */
   unobservedChange: number | null;
+  /** With record.matrices: |⟨u₁(W), u₁(−∇C(0))⟩| at the first record where σ₁ reaches 1% of s₁ (analysis/escape.ts); else null. */
+  escapeAlignment: number | null;
   trace: RunTrace;
 }
 

@@ -80,6 +80,7 @@ export function restoreResult(summary: Summary, traces: Map<number, RunTrace>, r
         metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
         lazyDeviation: run.lazyDeviation ?? null,
         unobservedChange: run.unobservedChange ?? null,
+        escapeAlignment: run.escapeAlignment ?? null,
         trace: f32Trace(traces.get(run.id) ?? emptyTrace(), config.record.spectra === 'gpu'),
       };
     }),

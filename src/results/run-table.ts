@@ -37,6 +37,7 @@ export const RUN_FIELD_COLUMNS: readonly RunColumn[] = [
   { name: 'testError', type: 'DOUBLE', nullable: true, get: (r) => r.testError, set: (r, v) => void (r.testError = num(v)) },
   { name: 'lazyDeviation', type: 'DOUBLE', nullable: true, get: (r) => r.lazyDeviation, set: (r, v) => void (r.lazyDeviation = num(v)) },
   { name: 'unobservedChange', type: 'DOUBLE', nullable: true, get: (r) => r.unobservedChange, set: (r, v) => void (r.unobservedChange = num(v)) },
+  { name: 'escapeAlignment', type: 'DOUBLE', nullable: true, get: (r) => r.escapeAlignment, set: (r, v) => void (r.escapeAlignment = num(v)) },
   { name: 'minimum', type: 'STRING', nullable: true, get: (r) => r.minimum, set: (r, v) => void (r.minimum = v === null ? null : (String(v) as SummaryRun['minimum'])) },
 ];
 
@@ -108,7 +109,7 @@ export function columnsOfTable(columns: TableColumn[]): RunColumn[] {
 
 /** A run with nothing set, for columnsOfTable's setters to fill. */
 export function emptySummaryRun(): SummaryRun {
-  return { id: -1, overrides: {}, finalStep: 0, finalLoss: null, diverged: false, singularValues: [], rank: null, effectiveRank: null, plateaus: [], unresolvedSaddles: [], halfTimes: [], metrics: {}, flowThreshold: null, logVolume: null, objective: null, weightNormSq: null, testError: null, minimum: null, lazyDeviation: null, unobservedChange: null };
+  return { id: -1, overrides: {}, finalStep: 0, finalLoss: null, diverged: false, singularValues: [], rank: null, effectiveRank: null, plateaus: [], unresolvedSaddles: [], halfTimes: [], metrics: {}, flowThreshold: null, logVolume: null, objective: null, weightNormSq: null, testError: null, minimum: null, lazyDeviation: null, unobservedChange: null, escapeAlignment: null };
 }
 
 /** Column arrays of `runs`, one per column. */

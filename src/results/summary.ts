@@ -49,6 +49,8 @@ export interface SummaryRun {
   lazyDeviation: number | null;
   /** record.linearized on completion: ‖(1−M)∘(W(T) − W(0))‖_F/‖(1−M)∘(Y − W(0))‖_F; else null. */
   unobservedChange: number | null;
+  /** With record.matrices: the alignment of the escape from the origin with u₁(−∇C(0)); else null. */
+  escapeAlignment: number | null;
 }
 
 export interface Summary {
@@ -129,6 +131,7 @@ export function summaryRun(run: ExperimentRun): SummaryRun {
     minimum: run.minimum,
     lazyDeviation: run.lazyDeviation === null ? null : finiteOrNull(run.lazyDeviation),
     unobservedChange: run.unobservedChange === null ? null : finiteOrNull(run.unobservedChange),
+    escapeAlignment: run.escapeAlignment === null ? null : finiteOrNull(run.escapeAlignment),
   };
 }
 

@@ -99,7 +99,7 @@ describe('Parquet results', () => {
     const runs = await independentRead(join(dir, 'runs.parquet'));
     expect(runs.rows).toBe(12);
     expect(Object.keys(runs.columns)).toEqual([
-      'run', 'finalStep', 'finalLoss', 'divergedStep', 'divergedReason', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'lazyDeviation', 'unobservedChange', 'minimum',
+      'run', 'finalStep', 'finalLoss', 'divergedStep', 'divergedReason', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'lazyDeviation', 'unobservedChange', 'escapeAlignment', 'minimum',
       'train.lr', 'task.target.singularValues', 'init.seed', 'sv1', 'sv2', 'sv3', 'metric.ratio', 'metric.missing',
     ]);
     expect(runs.columns.run).toEqual(original.runs.map((r) => r.id));

@@ -192,7 +192,7 @@ describe('summary.json', () => {
     expect(summary.tables).toEqual({ runs: 'summary.json', trace: 'trace.csv' });
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
     expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond', 'kernels']);
-    expect(Object.keys(summary.runs![0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'minimum', 'lazyDeviation', 'unobservedChange']);
+    expect(Object.keys(summary.runs![0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'minimum', 'lazyDeviation', 'unobservedChange', 'escapeAlignment']);
     // A layer run has no flow threshold; its square W has a log-volume at its own depth (SPEC §8).
     expect(summary.runs![0]).toMatchObject({ flowThreshold: null });
     expect(summary.runs![0]!.logVolume).toBeCloseTo(logVolumeDensity(summary.runs![0]!.singularValues as number[], 2), 12);
