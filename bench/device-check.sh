@@ -62,7 +62,7 @@ esac
 if [ "$quick" = 1 ]; then tests=(test/unit/{matmul,engine,fused}.gpu.test.ts); else tests=(test/unit/*.gpu.test.ts); fi
 step gpu-tests 130 node node_modules/vitest/vitest.mjs run "${tests[@]}"
 tests_rc=$?
-grep -E '^ *(Test Files|Tests) ' "$out/gpu-tests.out" | sed 's/\x1b\[[0-9;]*m//g' | tee -a "$summary"
+sed 's/\x1b\[[0-9;]*m//g' "$out/gpu-tests.out" | grep -E '^ *(Test Files|Tests) ' | tee -a "$summary"
 
 baselines=reference,float32,numpy
 [ -d node_modules/@tensorflow/tfjs-backend-webgpu ] && baselines+=,tfjs
