@@ -52,8 +52,9 @@ export async function runNumpy(inputs: WorkloadInputs, plan: Plan): Promise<Nump
       }
     }
     writeFileSync(join(folder, 'layers.f32'), flat);
-    // Some hosts set these two for their own OpenBLAS builds; numpy's bundled OpenBLAS must pick
-    // its kernels and cache blocking for this CPU itself, or it is timed with a foreign tuning.
+    // A host may force these two (a CPU type and cache size meant for another OpenBLAS build or
+    // an emulated CPU); numpy's bundled OpenBLAS must detect this CPU itself, or it is timed with
+    // someone else's tuning. Removed for this timed child only; nothing else changes the environment.
     const env = { ...process.env };
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;

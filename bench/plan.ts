@@ -34,7 +34,7 @@ export interface BenchPlan {
 export function benchPlan(options: BenchOptions, available: readonly BaselineName[] = BASELINES): BenchPlan {
   const quick = options.quick ?? false;
   const all = options.smoke ? [SMOKE_WORKLOAD] : WORKLOADS;
-  const names = pick('only', options.only, all.map((w) => w.name));
+  const names = options.only === undefined ? all.filter((w) => quick || !w.namedOnly).map((w) => w.name) : pick('only', options.only, all.map((w) => w.name));
   const chosen = all.filter((w) => names.includes(w.name)).map((w) => (quick && w.quickBatch ? { ...w, batch: w.quickBatch } : w));
   const budgetSeconds = options.budget !== undefined ? Number(options.budget) : options.smoke ? 1 : quick ? 5 : 30;
   if (!(budgetSeconds > 0)) throw new Error(`budget: give seconds > 0, got ${options.budget}`);

@@ -27,6 +27,8 @@ export interface Workload {
   quickSteps: number;
   /** Networks of a `--quick` run, where the full batch would take minutes on SwiftShader; default `batch`. */
   quickBatch?: number;
+  /** Left out of a full run unless `only` names it: its full form would take an estimated 40 min on SwiftShader (two engine runs of 16.4M network-steps at the quick form's ~12,000/s). */
+  namedOnly?: boolean;
   /** record.every: losses and singular values every k steps. */
   every: number;
   /** record.linearized: also train the frozen-NTK linear model (its cost against the same workload without). */
@@ -37,7 +39,7 @@ export const WORKLOADS: Workload[] = [
   { name: 'ensemble', batch: 256, depth: 4, width: 16, steps: 2000, quickSteps: 200, every: 20 },
   { name: 'mid', batch: 32, depth: 4, width: 64, steps: 500, quickSteps: 50, every: 10 },
   { name: 'large', batch: 1, depth: 6, width: 256, steps: 200, quickSteps: 20, every: 10 },
-  { name: 'huge', batch: 16_384, depth: 4, width: 16, steps: 1000, quickSteps: 50, quickBatch: 1024, every: 50 },
+  { name: 'huge', batch: 16_384, depth: 4, width: 16, steps: 1000, quickSteps: 50, quickBatch: 1024, every: 50, namedOnly: true },
   { name: 'ensemble-linearized', batch: 256, depth: 4, width: 16, steps: 2000, quickSteps: 200, every: 20, linearized: true },
 ];
 

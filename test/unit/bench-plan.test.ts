@@ -9,6 +9,11 @@ describe('benchPlan', () => {
     expect(benchPlan({ only: 'huge,ensemble', quick: true }).workloads.map((w) => [w.name, w.batch])).toEqual([['ensemble', 256], ['huge', 1024]]);
   });
 
+  it('runs huge in full only when named (about 40 min on SwiftShader), its quick form always', () => {
+    expect(benchPlan({}).workloads.map((w) => w.name)).not.toContain('huge');
+    expect(benchPlan({ quick: true }).workloads.map((w) => w.name)).toContain('huge');
+  });
+
   it('offers numpy only where the host can run it', () => {
     expect(benchPlan({}).baselines).toContain('numpy');
     const page = BASELINES.filter((b) => b !== 'numpy');
