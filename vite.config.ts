@@ -17,7 +17,7 @@ export default defineConfig(({ mode }): UserConfig => {
         outDir: 'dist/node',
         emptyOutDir: true,
         rollupOptions: {
-          input: { cli: resolve(import.meta.dirname, 'src/cli/main.ts'), index: resolve(import.meta.dirname, 'src/index.ts'), bench: resolve(import.meta.dirname, 'bench/main.ts') },
+          input: { cli: resolve(import.meta.dirname, 'src/cli/main.ts'), index: resolve(import.meta.dirname, 'src/index.ts'), bench: resolve(import.meta.dirname, 'bench/main.ts'), 'adapter-info': resolve(import.meta.dirname, 'bench/adapter-info.ts') },
           output: { format: 'es', entryFileNames: '[name].js' },
         },
       },

@@ -3,7 +3,7 @@
  * Prints a Markdown table and writes bench/results.json; exits 1 if any baseline's losses
  * disagree with the engine's.
  *
- *   npm run bench -- [--quick] [--only ensemble,mid] [--baselines reference,float32,tfjs] [--budget 30] [--repeat 1] [--out bench/results.json]
+ *   npm run bench -- [--quick] [--only ensemble,mid] [--baselines reference,float32,tfjs,numpy] [--budget 30] [--repeat 1] [--out bench/results.json]
  *   npm run bench -- --profile [--only ...] [--out bench/profile.json]   GPU time per phase of a step (bench/profile.ts)
  *   npm run bench -- --host-scaling [--quick] [--out bench/results-host.json]   the host side, no GPU (bench/host-scaling.ts)
  */
@@ -16,6 +16,7 @@ import { formatHostScaling, hostScaling } from './host-scaling.js';
 import { benchPlan, runBench } from './plan.js';
 import { formatProfile, profileWorkload } from './profile.js';
 import { disagreements, formatTable } from './report.js';
+import { numpyUnavailable, runNumpy } from './numpy-runner.js';
 import { loadTfjs } from './tfjs-runner.js';
 
 const { values: args } = parseArgs({
@@ -39,6 +40,12 @@ if (args['host-scaling']) {
   process.exit(0);
 }
 const plan = benchPlan(args);
+// numpy is optional: without python3 and numpy the bench runs the other baselines and says so.
+const numpyMissing = plan.baselines.includes('numpy') ? numpyUnavailable() : undefined;
+if (numpyMissing) {
+  console.error(`numpy baseline skipped: ${numpyMissing}`);
+  plan.baselines = plan.baselines.filter((b) => b !== 'numpy');
+}
 
 if (args.profile) {
   const gpu = await acquireDevice({ optionalFeatures: ['timestamp-query'] });
@@ -61,12 +68,14 @@ if (args.profile) {
 const gpu = await acquireDevice();
 // TF.js gets its own Dawn instance on the same adapter: its backend makes its own device.
 const tf = plan.baselines.includes('tfjs') ? await loadTfjs((await requestNodeAdapter()).gpu) : undefined;
-const report = await runBench(gpu, plan, tf, { log: (line) => console.error(line), loadAverage: loadavg, cpus: cpus().length });
+const numpy = plan.baselines.includes('numpy') ? runNumpy : undefined;
+const report = await runBench(gpu, plan, { ...(tf && { tf }), ...(numpy && { numpy }) }, { log: (line) => console.error(line), loadAverage: loadavg, cpus: cpus().length });
 gpu.destroy();
 
 const out = args.out ?? 'bench/results.json';
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(formatTable(report));
+if (numpyMissing) console.log(`\nnumpy baseline skipped: ${numpyMissing}`);
 console.log(`\nwrote ${out}`);
 const failures = disagreements(report);
 for (const failure of failures) console.error(`LOSS MISMATCH ${failure}`);

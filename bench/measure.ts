@@ -22,13 +22,14 @@ import { type Workload, type WorkloadInputs, workloadConfig, workloadInputs } fr
  */
 export const LOSS_TOLERANCE = 1e-3;
 
-export const BASELINES = ['reference', 'float32', 'tfjs'] as const;
+export const BASELINES = ['reference', 'float32', 'tfjs', 'numpy'] as const;
 export type BaselineName = (typeof BASELINES)[number];
 
 export const BASELINE_LABELS: Record<BaselineName, string> = {
   reference: 'Float64 CPU reference',
   float32: 'Float32Array CPU loop',
   tfjs: 'TensorFlow.js webgpu',
+  numpy: 'NumPy float32, batched matmul',
 };
 
 export interface EngineRun {
@@ -83,6 +84,8 @@ export interface MeasureOptions {
   repeat: number;
   /** Needed when baselines include 'tfjs'. */
   tf?: Tf;
+  /** Needed when baselines include 'numpy': Node's bench/numpy-runner.ts (a Python child process, which a page cannot start). */
+  numpy?: NumpyRunner;
   log?: (line: string) => void;
 }
 
@@ -121,7 +124,7 @@ export async function measureWorkload(gpu: GpuContext, workload: Workload, optio
   const baselines: BaselineResult[] = [];
   for (const name of options.baselines) {
     log(`${workload.name}: ${BASELINE_LABELS[name]}`);
-    const measured = await runBaseline(name, inputs, plan, options.tf);
+    const measured = await runBaseline(name, inputs, plan, options);
     const networkStepsPerSecond = (measured.networks * measured.steps) / measured.seconds;
     const meanLoss = mean(measured.losses);
     const engineMeanLoss = engineLoss(measured.steps, measured.networks);
@@ -175,7 +178,9 @@ async function runEngine(gpu: GpuContext, workload: Workload, steps: number, spe
   }
 }
 
-function runBaseline(name: BaselineName, inputs: WorkloadInputs, plan: Plan, tf?: Tf): Promise<Measured> {
+export type NumpyRunner = (inputs: WorkloadInputs, plan: Plan) => Promise<Measured>;
+
+function runBaseline(name: BaselineName, inputs: WorkloadInputs, plan: Plan, { tf, numpy }: MeasureOptions): Promise<Measured> {
   const { widths, task, layers, lr, weightDecay } = inputs;
   switch (name) {
     case 'reference':
@@ -185,6 +190,9 @@ function runBaseline(name: BaselineName, inputs: WorkloadInputs, plan: Plan, tf?
     case 'tfjs':
       if (!tf) throw new Error('the tfjs baseline needs TensorFlow.js loaded (loadTfjs)');
       return runTfjs(tf, inputs, plan);
+    case 'numpy':
+      if (!numpy) throw new Error('the numpy baseline needs a runner (bench/numpy-runner.ts, Node only)');
+      return numpy(inputs, plan);
   }
 }
 

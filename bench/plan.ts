@@ -3,7 +3,7 @@
  * (query parameters), and the loop over workloads both runners share.
  */
 import type { GpuContext } from '../src/gpu/device.js';
-import { BASELINES, type BaselineName, LOSS_TOLERANCE, measureWorkload } from './measure.js';
+import { BASELINES, type BaselineName, LOSS_TOLERANCE, measureWorkload, type NumpyRunner } from './measure.js';
 import type { BenchReport } from './report.js';
 import type { Tf } from './tfjs-runner.js';
 import { SMOKE_WORKLOAD, WORKLOADS, type Workload } from './workloads.js';
@@ -30,15 +30,17 @@ export interface BenchPlan {
   repeat: number;
 }
 
-export function benchPlan(options: BenchOptions): BenchPlan {
+/** `available`: the baselines this host can run (a page cannot start the numpy process). */
+export function benchPlan(options: BenchOptions, available: readonly BaselineName[] = BASELINES): BenchPlan {
   const quick = options.quick ?? false;
   const all = options.smoke ? [SMOKE_WORKLOAD] : WORKLOADS;
-  const names = pick('only', options.only, all.map((w) => w.name));
+  const names = options.only === undefined ? all.filter((w) => quick || !w.namedOnly).map((w) => w.name) : pick('only', options.only, all.map((w) => w.name));
+  const chosen = all.filter((w) => names.includes(w.name)).map((w) => (quick && w.quickBatch ? { ...w, batch: w.quickBatch } : w));
   const budgetSeconds = options.budget !== undefined ? Number(options.budget) : options.smoke ? 1 : quick ? 5 : 30;
   if (!(budgetSeconds > 0)) throw new Error(`budget: give seconds > 0, got ${options.budget}`);
   const repeat = Number(options.repeat ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`repeat: give a whole number ≥ 1, got ${options.repeat}`);
-  return { quick, workloads: all.filter((w) => names.includes(w.name)), baselines: pick('baselines', options.baselines, BASELINES), budgetSeconds, repeat };
+  return { quick, workloads: chosen, baselines: pick('baselines', options.baselines, available), budgetSeconds, repeat };
 }
 
 function pick<T extends string>(option: string, text: string | undefined, known: readonly T[]): T[] {
@@ -57,7 +59,13 @@ export interface BenchHooks {
   cpus?: number;
 }
 
-export async function runBench(gpu: GpuContext, plan: BenchPlan, tf: Tf | undefined, hooks: BenchHooks): Promise<BenchReport> {
+/** The baselines that need a host's help: TF.js loaded, numpy's process runner (Node). */
+export interface BaselineRunners {
+  tf?: Tf;
+  numpy?: NumpyRunner;
+}
+
+export async function runBench(gpu: GpuContext, plan: BenchPlan, runners: BaselineRunners, hooks: BenchHooks): Promise<BenchReport> {
   const report: BenchReport = {
     date: new Date().toISOString(),
     host: gpu.adapter.host,
@@ -71,7 +79,7 @@ export async function runBench(gpu: GpuContext, plan: BenchPlan, tf: Tf | undefi
   };
   for (const workload of plan.workloads) {
     const before = await hooks.loadAverage?.();
-    const result = await measureWorkload(gpu, workload, { quick: plan.quick, budgetSeconds: plan.budgetSeconds, baselines: plan.baselines, repeat: plan.repeat, ...(tf && { tf }), log: hooks.log });
+    const result = await measureWorkload(gpu, workload, { quick: plan.quick, budgetSeconds: plan.budgetSeconds, baselines: plan.baselines, repeat: plan.repeat, ...runners, log: hooks.log });
     const after = await hooks.loadAverage?.();
     report.workloads.push({ ...result, ...(before && after && { loadAverage: { before, after } }) });
   }

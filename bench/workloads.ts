@@ -5,6 +5,7 @@
  *   ensemble — many tiny networks (dispatch overhead and batching),
  *   mid      — a few 64×64 networks (the matmul kernel at a moderate size),
  *   large    — one deep 256×256 network (the matmul kernel alone);
+ *   huge     — 16,384 tiny networks (whether batching alone fills a GPU);
  *   ensemble-linearized — ensemble with record.linearized, for the linear model's cost.
  */
 import type { Config, SpectraMode } from '../src/config/types.js';
@@ -24,6 +25,10 @@ export interface Workload {
   steps: number;
   /** Steps of a `--quick` run. */
   quickSteps: number;
+  /** Networks of a `--quick` run, where the full batch would take minutes on SwiftShader; default `batch`. */
+  quickBatch?: number;
+  /** Left out of a full run unless `only` names it: its full form would take an estimated 40 min on SwiftShader (two engine runs of 16.4M network-steps at the quick form's ~12,000/s). */
+  namedOnly?: boolean;
   /** record.every: losses and singular values every k steps. */
   every: number;
   /** record.linearized: also train the frozen-NTK linear model (its cost against the same workload without). */
@@ -34,6 +39,7 @@ export const WORKLOADS: Workload[] = [
   { name: 'ensemble', batch: 256, depth: 4, width: 16, steps: 2000, quickSteps: 200, every: 20 },
   { name: 'mid', batch: 32, depth: 4, width: 64, steps: 500, quickSteps: 50, every: 10 },
   { name: 'large', batch: 1, depth: 6, width: 256, steps: 200, quickSteps: 20, every: 10 },
+  { name: 'huge', batch: 16_384, depth: 4, width: 16, steps: 1000, quickSteps: 50, quickBatch: 1024, every: 50, namedOnly: true },
   { name: 'ensemble-linearized', batch: 256, depth: 4, width: 16, steps: 2000, quickSteps: 200, every: 20, linearized: true },
 ];
 

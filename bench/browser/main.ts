@@ -4,6 +4,7 @@
  * `window.dlnsimBench` = { report, table } or { error }, and body[data-done], for the Playwright runner.
  */
 import { acquireDevice } from '../../src/gpu/device.js';
+import { BASELINES } from '../measure.js';
 import { benchPlan, runBench } from '../plan.js';
 import { formatTable } from '../report.js';
 import { loadTfjs } from '../tfjs-runner.js';
@@ -19,12 +20,14 @@ const hostLoad = (window as { dlnsimLoadAverage?: () => Promise<number[]> }).dln
 async function main() {
   const query = new URLSearchParams(location.search);
   const value = (name: string) => query.get(name) ?? undefined;
-  const plan = benchPlan({ quick: query.has('quick'), smoke: query.has('smoke'), only: value('only'), baselines: value('baselines'), budget: value('budget'), repeat: value('repeat') });
+  // numpy runs as a Python child process, which only the Node runner can start.
+  const available = BASELINES.filter((b) => b !== 'numpy');
+  const plan = benchPlan({ quick: query.has('quick'), smoke: query.has('smoke'), only: value('only'), baselines: value('baselines'), budget: value('budget'), repeat: value('repeat') }, available);
   const gpu = await acquireDevice();
   log(`adapter: ${gpu.adapter.name}`);
   try {
     const tf = plan.baselines.includes('tfjs') ? await loadTfjs() : undefined;
-    const report = await runBench(gpu, plan, tf, { log, ...(hostLoad && { loadAverage: hostLoad }), cpus: navigator.hardwareConcurrency });
+    const report = await runBench(gpu, plan, { ...(tf && { tf }) }, { log, ...(hostLoad && { loadAverage: hostLoad }), cpus: navigator.hardwareConcurrency });
     const table = formatTable(report);
     document.getElementById('table')!.textContent = table;
     return { report, table };
