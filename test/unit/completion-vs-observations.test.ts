@@ -71,11 +71,13 @@ describe('completion-vs-observations verdict', () => {
   it('fails when deeper lies within the init-seed range of depth 2', () => {
     const verdict = completionVsObservations.verdict(result(whereNuclearFails(atNuclear, (nuclearError, seed) => nuclearError * (0.98 + 0.02 * seed))));
     expect(verdict.pass).toBe(false);
-    expect(verdict.summary).toContain('deeper not lower on most masks');
+    expect(verdict.summary).toMatch(/^FAIL: depths ≥ 3 lower than depth 2 on most masks at 0 of 1 judged fractions; within the init-seed range/);
   });
 
   it('fails when deeper is higher', () => {
-    expect(completionVsObservations.verdict(result(whereNuclearFails(atNuclear, (nuclearError) => 2 * nuclearError))).pass).toBe(false);
+    const verdict = completionVsObservations.verdict(result(whereNuclearFails(atNuclear, (nuclearError) => 2 * nuclearError)));
+    expect(verdict.pass).toBe(false);
+    expect(verdict.summary).toContain('depth 2 lower on more masks');
   });
 
   it('fails when depth 4 is nearer the nuclear norm than depth 2', () => {
