@@ -164,7 +164,7 @@ function observationsVerdict(result: ExperimentResult): Verdict {
   const losses = judged.filter((r) => r.higher > r.lower);
   const unlike = rows.filter((r) => r.nuclearNearer === false);
   const pass = wins.length > judged.length / 2 && losses.length === 0 && unlike.length === 0;
-  const at = (list: typeof rows) => list.map((r) => `${r.g.count} (${r.shallow.median.toPrecision(2)} → ${r.deep.map((d) => d.median.toPrecision(2)).join(', ')}, nuclear ${r.nuclear.toPrecision(2)}; ${r.lower}/${r.pairs} lower)`).join(', ');
+  const at = (list: typeof rows) => list.map((r) => `${r.g.count} (${formatNumber(r.shallow.median, 2)} → ${r.deep.map((d) => formatNumber(d.median, 2)).join(', ')}, nuclear ${formatNumber(r.nuclear, 2)}; ${r.lower}/${r.pairs} lower)`).join(', ');
   const ties = judged.filter((r) => !wins.includes(r) && !losses.includes(r));
   const detail = [
     `depths ≥ 3 lower than depth 2 on most masks at ${wins.length} of ${judged.length} judged fractions${wins.length > 0 ? `, at ${at(wins)} entries` : ''}`,
