@@ -4,6 +4,7 @@
  */
 import { alignedModes } from './aligned-modes.js';
 import { completionDepth } from './completion-depth.js';
+import { completionVsObservations } from './completion-vs-observations.js';
 import { depthL2 } from './depth-l2.js';
 import { infiniteDepthCompletion } from './infinite-depth-completion.js';
 import { l2LocalMinima } from './l2-local-minima.js';
@@ -15,7 +16,7 @@ import type { Preset } from './types.js';
 
 export type { Preset, Verdict } from './types.js';
 
-export const PRESETS: readonly Preset[] = [saddleToSaddle, lazyVsRich, depthL2, l2LocalMinima, l2LocalMinimaCompletion, widthScaling, alignedModes, completionDepth, infiniteDepthCompletion];
+export const PRESETS: readonly Preset[] = [saddleToSaddle, lazyVsRich, depthL2, l2LocalMinima, l2LocalMinimaCompletion, widthScaling, alignedModes, completionDepth, completionVsObservations, infiniteDepthCompletion];
 
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((preset) => preset.name === name);

@@ -8,6 +8,7 @@ import type { ExperimentResult } from '../../experiment/types.js';
 import { type PlotSpec, plotFigure } from '../svg-plot.js';
 import { alignedModesFigures } from './aligned-modes.js';
 import { completionDepthFigures } from './completion-depth.js';
+import { completionVsObservationsFigures } from './completion-vs-observations.js';
 import { depthL2Figures } from './depth-l2.js';
 import { hyperbolaFigures } from './hyperbola.js';
 import { l2LocalMinimaCompletionFigures, l2LocalMinimaFigures } from './l2-minima.js';
@@ -21,6 +22,7 @@ const FIGURES: Record<string, (result: ExperimentResult) => PlotSpec[]> = {
   'aligned-modes': alignedModesFigures,
   'depth-l2': depthL2Figures,
   'completion-depth': completionDepthFigures,
+  'completion-vs-observations': completionVsObservationsFigures,
   'lazy-vs-rich': lazyVsRichFigures,
   'l2-local-minima': l2LocalMinimaFigures,
   'l2-local-minima-completion': l2LocalMinimaCompletionFigures,
