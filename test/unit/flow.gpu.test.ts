@@ -25,7 +25,7 @@ import { logVolumeDensity } from '../../src/flow/volume.js';
 import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { FlowOperatorKernel } from '../../src/kernels/flow.js';
 import { singularValues } from '../../src/linalg/decompositions.js';
-import { infiniteDepthCompletion } from '../../src/presets/infinite-depth-completion.js';
+import { det, infiniteDepthCompletion } from '../../src/presets/infinite-depth-completion.js';
 import { buildTask } from '../../src/problem/task.js';
 import { endToEnd } from '../../src/reference/loss.js';
 import { f32Task, relative } from '../helpers/f32.js';
@@ -361,13 +361,19 @@ describe.skipIf(!gpu)('infinite-depth-completion preset', () => {
     const result = await runExperiment(gpu!, config, { measure: preset.measure });
     expect(result.runs).toHaveLength(16);
     for (const run of result.runs) {
-      const { w12, w21, det, det0, effectiveRank } = run.metrics;
-      expect(Number.isFinite(w12! + w21!)).toBe(true);
-      // The flow never changes the sign of det W in finite time.
-      expect(Math.sign(det!)).toBe(Math.sign(det0!));
+      const { w12, w21, det: final, effectiveRank } = run.metrics;
+      expect(Number.isFinite(w12! + w21! + final!)).toBe(true);
       expect(effectiveRank).toBeGreaterThanOrEqual(1);
       expect(effectiveRank).toBeLessThanOrEqual(2);
     }
+    // det0, recomputed on the host from the run's config, is det of the W(0) the GPU started from (f32: ~1e-11 here).
+    const { sweep: _, ...depth2 } = config;
+    const start = await Simulator.create(gpu!, { ...depth2, train: { ...config.train, flowDepth: 2 } });
+    const initial = await start.readLayers();
+    start.destroy();
+    const depth2Runs = result.runs.filter((run) => run.config.train.flowDepth === 2);
+    initial.forEach(([w], b) => expect(det(w!)).toBeCloseTo(depth2Runs[b]!.metrics.det0!, 9));
+    expect(new Set(depth2Runs.map((run) => Math.sign(run.metrics.det0!)))).toEqual(new Set([-1, 1]));
     const verdict = preset.verdict(result);
     expect(verdict.measured.filter((line) => /^(2|∞) +[<>] 0 /.test(line))).toHaveLength(4);
     expect(verdict.summary).toMatch(/^(PASS|FAIL): /);

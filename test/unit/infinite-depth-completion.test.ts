@@ -24,7 +24,7 @@ describe('infinite-depth-completion measure', () => {
     const signs = new Set<number>();
     for (const run of runs) {
       // SPEC §5 random balanced start: W(0) has i.i.d. N(0, scale²/n_0) entries from substream 0 of the init stream.
-      const [[a, b], [c, d]] = toRows(gaussianMatrix(new Rng(run.config.init.seed, STREAMS.init, 0), 2, 2, 0.01 / Math.sqrt(2)));
+      const [[a, b], [c, d]] = toRows(gaussianMatrix(new Rng(run.config.init.seed, STREAMS.init, 0), 2, 2, run.config.init.scale! / Math.sqrt(2)));
       const metrics = preset.measure!(run, [fromRows([[1, 0.5], [2, 1]])], buildTask(run.config));
       expect(metrics.det0).toBeCloseTo(a! * d! - b! * c!, 15);
       expect(metrics.det).toBeCloseTo(0, 12);
