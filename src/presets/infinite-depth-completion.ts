@@ -3,8 +3,9 @@
  * — an infinite depth limit", 2023, Figure 4): observe w₁₁ = w₂₂ = 1 and leave w₁₂, w₂₁ free. Every
  * W = [[1, a], [b, 1]] fits the data; the rank-1 ones form the hyperbola ab = 1 (det W = 1 − ab).
  * The depth-normalised end-to-end flow (SPEC §6) runs from small balanced random starts at depths
- * 2, 3, 5, 10, 20 and ∞, and every statistic is split by the sign of det W(0): the flow never
- * changes the sign of det W in finite time, so det W(0) < 0 must end on the hyperbola (ab ≥ 1 fits,
+ * 2, 3, 5, 10, 20 and ∞, and every statistic is split by the sign of det W(0): the exact flow
+ * never changes the sign of det W in finite time (in f32 a run at rank 1 ends within round-off on
+ * either side), so det W(0) < 0 must end on the hyperbola (ab ≥ 1 fits,
  * and the bias picks ab = 1), while det W(0) > 0 ends inside (ab < 1) and reaches the hyperbola
  * only as depth biases it towards rank 1.
  *
