@@ -5,9 +5,8 @@
  * The depth-normalised end-to-end flow (SPEC §6) runs from small balanced random starts at depths
  * 2, 3, 5, 10, 20 and ∞, and every statistic is split by the sign of det W(0): the exact flow
  * never changes the sign of det W in finite time (in f32 a run at rank 1 ends within round-off on
- * either side), so det W(0) < 0 must end on the hyperbola (ab ≥ 1 fits,
- * and the bias picks ab = 1), while det W(0) > 0 ends inside (ab < 1) and reaches the hyperbola
- * only as depth biases it towards rank 1.
+ * either side), so det W(0) < 0 can end only at ab ≥ 1 (the claim: on the hyperbola, ab = 1) and
+ * det W(0) > 0 only at ab ≤ 1 (the claim: inside at depth 2, on the hyperbola more often deeper).
  *
  * Choices (docs/flow.md, "The infinite-depth completion preset"): the depth-2 and depth-3 controls
  * are the flow at flowDepth 2 and 3, not layer GD with step η/N: for a balanced start SPEC §6 makes
