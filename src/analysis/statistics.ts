@@ -21,3 +21,6 @@ function isAscending(values: readonly number[]): boolean {
   for (let i = 1; i < values.length; i++) if (!(values[i - 1]! <= values[i]!)) return false;
   return true;
 }
+
+/** The binomial standard error √(p(1 − p)/n) of a fraction p of n trials; NaN when n = 0. */
+export const binomialStandardError = (p: number, n: number): number => (n === 0 ? NaN : Math.sqrt((p * (1 - p)) / n));

@@ -251,6 +251,14 @@ test('256 networks read at a glance: bands and legend per sweep point, one page 
   await page.setViewportSize({ width: 1400, height: 1000 });
   await page.goto('/demo/index.html?preset=infinite-depth-completion');
   await waitForState(page, 'ready');
+  // The preset's 6 depths × 256 seeds cut to 4 depths × 64 seeds, to keep this test's training short.
+  for (const [path, value] of [['seeds', '64'], ['sweep[\\"train.flowDepth\\"]', '[5, 10, 20, "infinity"]']]) {
+    const field = page.locator(`input[data-path="${path}"]`);
+    await field.fill(value);
+    await field.press('Enter');
+    await field.blur();
+    await waitForState(page, 'ready');
+  }
   await page.click('#play');
   await waitForState(page, 'done');
   // The legend lists the four sweep points (flow depths 5, 10, 20, ∞), not 256 networks.
@@ -273,10 +281,10 @@ test('256 networks read at a glance: bands and legend per sweep point, one page 
   await page.click('#runs th[data-sort="loss"]');
   const losses = await page.locator('#runs tbody [data-column="loss"]').evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
   expect(losses).toEqual([...losses].sort((a, b) => a - b));
-  // The preset's verdict and its own figures (the report's): the hyperbola scatter and the rank histogram.
+  // The preset's verdict and its own figures (the report's): the hyperbola scatter per sign of det W(0) and the rank histogram.
   await expect(page.locator('#panel-result')).toBeVisible();
   await expect(page.locator('#result-badge')).toHaveText(/PASS|FAIL/);
-  await expect(page.locator('#result-figures')).toHaveAttribute('data-figures', '2');
+  await expect(page.locator('#result-figures')).toHaveAttribute('data-figures', '3');
   expect(await page.locator('#result-figures circle').count()).toBeGreaterThan(200);
   await page.locator('#panel-result').screenshot({ path: '.test-results/demo-figure-infinite-depth-completion.png' });
   await page.screenshot({ path: '.test-results/demo-ensemble.png', fullPage: true });
@@ -286,7 +294,7 @@ test('the form shows every field the preset sets, edits them, and the URL round-
   await page.goto('/demo/index.html?preset=infinite-depth-completion');
   await waitForState(page, 'ready');
   const sweep = page.locator('input[data-path="sweep[\\"train.flowDepth\\"]"]');
-  await expect(sweep).toHaveValue('[5,10,20,"infinity"]');
+  await expect(sweep).toHaveValue('[2,3,5,10,20,"infinity"]');
   await expect(page.locator('input[data-path="train.method"]')).toHaveValue('flow');
   // The 2×2 target and its mask are grids.
   await expect(page.locator('.matrix-grid[data-path="task.target.matrix"] input')).toHaveCount(4);

@@ -26,7 +26,7 @@ function syntheticResult(name: string): ExperimentResult {
       lazyDeviations: fraction.map((f) => (0.05 * f) / (1 + (i % 5))),
     });
     const sign = i % 2 === 0 ? 1 : -1;
-    return experimentRun(run, trace, false, { w12: sign * (1 + i / 100), w21: sign / (1 + i / 100), hyperbolaGap: 0.01, effectiveRank: 1 + (i % 10) / 10, unobservedError: 0.1 / (1 + (i % 4)) });
+    return experimentRun(run, trace, false, { w12: sign * (1 + i / 100), w21: sign / (1 + i / 100), det: 0.01, det0: (i % 3 === 0 ? -1 : 1) * 1e-4, effectiveRank: 1 + (i % 10) / 10, unobservedError: 0.1 / (1 + (i % 4)) });
   });
   return { config: preset.config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] }, shard: null, aborted: false, runs };
 }
@@ -50,12 +50,26 @@ describe('preset figures', () => {
     });
   }
 
-  it('the CMV scatter has a point per run and both hyperbola branches', () => {
+  it('the CMV scatter has a point per run, split by the sign of det W(0), and both hyperbola branches in each panel', () => {
     const result = syntheticResult('infinite-depth-completion');
-    const [scatter] = presetFigures('infinite-depth-completion', result);
-    expect(scatter!.match(/<circle/g)).toHaveLength(result.runs.length);
-    expect(scatter).toContain('positive branch');
-    expect(scatter).toContain('negative branch');
+    const negatives = result.runs.filter((run) => run.metrics.det0! < 0).length;
+    const [negative, positive, histogram] = presetFigures('infinite-depth-completion', result);
+    expect(negative).toContain('det W(0) &lt; 0');
+    expect(negative!.match(/<circle/g)).toHaveLength(negatives);
+    expect(positive!.match(/<circle/g)).toHaveLength(result.runs.length - negatives);
+    for (const scatter of [negative, positive]) {
+      expect(scatter).toContain('positive branch');
+      expect(scatter).toContain('negative branch');
+    }
+    expect(histogram).toContain('effective rank');
+  });
+
+  it('the CMV scatter of a result without det W(0) is one panel with every run', () => {
+    const result = syntheticResult('infinite-depth-completion');
+    const old = { ...result, runs: result.runs.map(({ metrics: { det0: _, ...metrics }, ...run }) => ({ ...run, metrics })) };
+    const figures = presetFigures('infinite-depth-completion', old);
+    expect(figures).toHaveLength(2);
+    expect(figures[0]!.match(/<circle/g)).toHaveLength(result.runs.length);
   });
 
   it('no preset, or no runs: no figure', () => {

@@ -25,7 +25,7 @@ import { logVolumeDensity } from '../../src/flow/volume.js';
 import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { FlowOperatorKernel } from '../../src/kernels/flow.js';
 import { singularValues } from '../../src/linalg/decompositions.js';
-import { infiniteDepthCompletion } from '../../src/presets/infinite-depth-completion.js';
+import { det, infiniteDepthCompletion } from '../../src/presets/infinite-depth-completion.js';
 import { buildTask } from '../../src/problem/task.js';
 import { endToEnd } from '../../src/reference/loss.js';
 import { f32Task, relative } from '../helpers/f32.js';
@@ -355,19 +355,27 @@ describe.skipIf(!gpu)('GPU flow: layer training, divergence, diagnostics', () =>
 });
 
 describe.skipIf(!gpu)('infinite-depth-completion preset', () => {
-  it('measures every run from its final W and tabulates each depth (reduced: 2 depths × 4 seeds, t = 300)', async () => {
+  it('measures every run from its final W and W(0) and tabulates each depth and sign of det W(0) (reduced: 2 depths × 8 seeds, t = 300)', async () => {
     const preset = infiniteDepthCompletion;
-    const config: Config = { ...preset.config, seeds: 4, train: { ...preset.config.train, steps: 150 }, sweep: { 'train.flowDepth': [5, 'infinity'] } };
+    const config: Config = { ...preset.config, seeds: 8, train: { ...preset.config.train, steps: 150 }, sweep: { 'train.flowDepth': [2, 'infinity'] } };
     const result = await runExperiment(gpu!, config, { measure: preset.measure });
-    expect(result.runs).toHaveLength(8);
+    expect(result.runs).toHaveLength(16);
     for (const run of result.runs) {
-      const { w12, w21, hyperbolaGap, effectiveRank } = run.metrics;
-      expect(hyperbolaGap).toBeCloseTo(Math.abs(w12! * w21! - 1), 12);
+      const { w12, w21, det: final, effectiveRank } = run.metrics;
+      expect(Number.isFinite(w12! + w21! + final!)).toBe(true);
       expect(effectiveRank).toBeGreaterThanOrEqual(1);
       expect(effectiveRank).toBeLessThanOrEqual(2);
     }
+    // det0, recomputed on the host from the run's config, is det of the W(0) the GPU started from (f32: ~1e-11 here).
+    const { sweep: _, ...depth2 } = config;
+    const start = await Simulator.create(gpu!, { ...depth2, train: { ...config.train, flowDepth: 2 } });
+    const initial = await start.readLayers();
+    start.destroy();
+    const depth2Runs = result.runs.filter((run) => run.config.train.flowDepth === 2);
+    initial.forEach(([w], b) => expect(det(w!)).toBeCloseTo(depth2Runs[b]!.metrics.det0!, 9));
+    expect(new Set(depth2Runs.map((run) => Math.sign(run.metrics.det0!)))).toEqual(new Set([-1, 1]));
     const verdict = preset.verdict(result);
-    expect(verdict.measured.filter((line) => /^(5|∞) /.test(line))).toHaveLength(2);
+    expect(verdict.measured.filter((line) => /^(2|∞) +[<>] 0 /.test(line))).toHaveLength(4);
     expect(verdict.summary).toMatch(/^(PASS|FAIL): /);
   });
 });

@@ -1,14 +1,23 @@
 /**
  * infinite-depth-completion (Cohen, Menon & Veraszto 2023, Figure 4): the learned off-diagonal
  * entries (w₁₂, w₂₁) of the 2×2 completion, one colour per flow depth, over the two branches of the
- * rank-one hyperbola w₁₂·w₂₁ = 1; and the histogram of the final effective ranks per depth.
+ * rank-one hyperbola w₁₂·w₂₁ = 1, one panel per sign of det W(0) (the flow keeps the sign of det W,
+ * so the two signs end in different places: det < 0 on the hyperbola, det > 0 inside it); and the
+ * histogram of the final effective ranks per depth.
  */
-import type { ExperimentResult } from '../../experiment/types.js';
+import type { ExperimentResult, ExperimentRun } from '../../experiment/types.js';
 import type { FlowDepth } from '../../config/types.js';
 import type { PlotSeries, PlotSpec } from '../svg-plot.js';
 import { groupBy } from './groups.js';
 
 const BINS = 10;
+/** The scatter panels by sign of det W(0) (metric det0); runs of results older than det0 go in the last. */
+const PANELS = [
+  { sign: -1, id: 'figure-hyperbola-det-negative', title: 'det W(0) < 0' },
+  { sign: 1, id: 'figure-hyperbola-det-positive', title: 'det W(0) > 0' },
+  { sign: NaN, id: 'figure-hyperbola', title: 'det W(0) not recorded' },
+];
+const signOf = (run: ExperimentRun) => (run.metrics.det0 === undefined ? NaN : run.metrics.det0 < 0 ? -1 : 1);
 
 export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
   const runs = result.runs.filter((run) => !run.diverged && 'w12' in run.metrics && Number.isFinite(run.metrics.w12) && Number.isFinite(run.metrics.w21));
@@ -25,19 +34,26 @@ export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
     }
     return { label: `w₁₂·w₂₁ = 1 (${sign > 0 ? 'positive' : 'negative'} branch)`, colour: sign > 0 ? '#c8d0dc' : '#8b95a7', points };
   };
-  const scatter: PlotSpec = {
-    id: 'figure-hyperbola',
-    title: '(w₁₂, w₂₁) over the hyperbola w₁₂·w₂₁ = 1',
-    xLabel: 'w₁₂',
-    yLabel: 'w₂₁',
-    x: 'linear',
-    y: 'linear',
-    series: [branch(1), branch(-1), ...groups.map((g) => ({ label: g.label, colour: g.colour, style: 'points' as const, points: g.runs.map((run) => [run.metrics.w12!, run.metrics.w21!] as const) }))],
-    legend: groups.map((g) => ({ label: `${g.label} (${g.runs.length} runs)`, colour: g.colour })),
-    note: 'lines: the two branches of the hyperbola (rank-one completions); the deeper, the nearer',
-    width: 520,
-    height: 460,
-  };
+  const scatters = PANELS.flatMap(({ sign, id, title }): PlotSpec[] => {
+    // Object.is matches NaN with NaN.
+    const panel = groups.map((g) => ({ ...g, runs: g.runs.filter((run) => Object.is(signOf(run), sign)) })).filter((g) => g.runs.length > 0);
+    if (panel.length === 0) return [];
+    return [
+      {
+        id,
+        title: `(w₁₂, w₂₁) over the hyperbola w₁₂·w₂₁ = 1, ${title}`,
+        xLabel: 'w₁₂',
+        yLabel: 'w₂₁',
+        x: 'linear',
+        y: 'linear',
+        series: [branch(1), branch(-1), ...panel.map((g) => ({ label: g.label, colour: g.colour, style: 'points' as const, points: g.runs.map((run) => [run.metrics.w12!, run.metrics.w21!] as const) }))],
+        legend: panel.map((g) => ({ label: `${g.label} (${g.runs.length} runs)`, colour: g.colour })),
+        note: 'lines: the two branches of the hyperbola (rank-one completions); one colour per flow depth, the same in both panels',
+        width: 520,
+        height: 460,
+      },
+    ];
+  });
   const histogram: PlotSpec = {
     id: 'figure-effective-rank',
     title: 'Final effective rank per depth',
@@ -58,5 +74,5 @@ export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
     width: 520,
     height: 460,
   };
-  return [scatter, histogram];
+  return [...scatters, histogram];
 }
