@@ -8,7 +8,7 @@ import { History } from '../src/view/history.js';
 import { TimePlot } from '../src/view/time-plots.js';
 import { SweepPlot, sweptPaths } from '../src/view/sweep-plot.js';
 import { saddleGuides, singularValueGuides, targetSpectrum } from '../src/view/references.js';
-import { runColour, singularColour } from '../src/view/palette.js';
+import { runColour, singularColour } from '../src/display/palette.js';
 import { type TrajectoryView, viewDimensions } from '../src/view/trajectories.js';
 import type { LoadedInfo } from '../src/worker/protocol.js';
 import { RunsTable } from './runs-table.js';

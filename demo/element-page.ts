@@ -1,6 +1,6 @@
 /** The element docs page: registers <dln-sim> and lists the events the two elements send. */
 import '../src/element/index.js';
-import { formatNumber } from '../src/view/format.js';
+import { formatNumber } from '../src/display/format.js';
 
 const log = document.getElementById('event-log')!;
 const LOG_LENGTH = 8;

@@ -4,7 +4,7 @@
  */
 import type { History } from '../src/view/history.js';
 import { drawHeatmap, maxAbs } from '../src/view/heatmap.js';
-import { formatNumber } from '../src/view/format.js';
+import { formatNumber } from '../src/display/format.js';
 
 export class HeatmapPanel {
   private drawn = '';

@@ -9,7 +9,7 @@ import { PRESETS, findPreset } from '../src/presets/index.js';
 import { SimClient, WorkerError } from '../src/worker/client.js';
 import type { LoadedInfo, Reply } from '../src/worker/protocol.js';
 import { TrajectoryView } from '../src/view/trajectories.js';
-import { formatDuration, formatRate } from '../src/view/format.js';
+import { formatDuration, formatRate } from '../src/display/format.js';
 import { configEdits, formatUrlState, parseUrlState, resolveState, type UrlState } from './url-state.js';
 import { ConfigForm, type FormChange } from './form.js';
 import { Dashboard, type ViewChoice } from './dashboard.js';

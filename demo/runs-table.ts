@@ -9,8 +9,8 @@
  */
 import type { History, RunHistory } from '../src/view/history.js';
 import { sweepPointGroups } from '../src/view/ensemble.js';
-import { formatNumber, formatOverrides } from '../src/view/format.js';
-import { runColour } from '../src/view/palette.js';
+import { formatNumber, formatOverrides } from '../src/display/format.js';
+import { runColour } from '../src/display/palette.js';
 
 /** Singular values shown per network. */
 const SHOWN_SINGULAR = 4;

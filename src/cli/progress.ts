@@ -4,7 +4,7 @@
  * logs stay short but still show that the job is alive.
  */
 import type { ExperimentProgress } from '../experiment/index.js';
-import { formatDuration, formatRate } from '../view/format.js';
+import { formatDuration, formatRate } from '../display/format.js';
 import type { ErrorStream } from './io.js';
 
 const TTY_INTERVAL_MS = 250;

@@ -8,7 +8,7 @@ import type { Verdict } from '../presets/types.js';
 import type { ResultPaths } from '../results/files.js';
 import type { Quantiles } from '../results/quantiles.js';
 import { type SweepPointAggregate, sweepPointAggregates } from '../results/sweep-points.js';
-import { formatDuration, formatNumber, formatRate } from '../view/format.js';
+import { formatDuration, formatNumber, formatRate } from '../display/format.js';
 
 /** Rows beyond this are summarised in one line. */
 const MAX_ROWS = 30;

@@ -12,7 +12,7 @@ import { type ErrorInfo, type ExportedFiles, type LoadedInfo, type Reply, errorI
 import { History } from '../view/history.js';
 import { TimePlot } from '../view/time-plots.js';
 import { saddleGuides, singularValueGuides, targetSpectrum } from '../view/references.js';
-import { formatNumber, formatRate } from '../view/format.js';
+import { formatNumber, formatRate } from '../display/format.js';
 import { CONFIG_ATTRIBUTES, configFromAttributes } from './attributes.js';
 import type { DlnSimEventMap } from './events.js';
 import { ELEMENT_CSS } from './styles.js';

@@ -12,7 +12,7 @@ import {
   alignedModeTrajectory,
 } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { formatTable, percent } from './table.js';
 import type { Preset, Verdict } from './types.js';
 

@@ -10,7 +10,7 @@ import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { TaskData } from '../problem/types.js';
 import { median } from '../analysis/statistics.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { formatTable } from './table.js';
 import type { Preset, Verdict } from './types.js';
 

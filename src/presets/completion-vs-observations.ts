@@ -13,7 +13,7 @@ import { DEFAULT_NUCLEAR_NORM_OPTIONS, nuclearNormCompletion } from '../baseline
 import type { ResolvedConfig } from '../config/types.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { buildTask } from '../problem/task.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { formatTable } from './table.js';
 import type { Preset, Verdict } from './types.js';
 

@@ -11,7 +11,7 @@
 import { l2Thresholds, type ModeState, regularisedFixedPoints, schattenIdentity } from '../analysis/index.js';
 import { minimumLabel } from '../experiment/experiment-run.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { formatTable, percent } from './table.js';
 import type { Preset, Verdict } from './types.js';
 

@@ -7,7 +7,7 @@
 import { binomialStandardError, median } from '../analysis/statistics.js';
 import type { FlowDepth } from '../config/types.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { formatTable, fraction } from './table.js';
 import type { Verdict } from './types.js';
 

@@ -11,7 +11,7 @@
 import { interquartileRange, l2Thresholds, median } from '../analysis/index.js';
 import type { MinimumKind } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { formatTable, fraction } from './table.js';
 import type { Preset, Verdict } from './types.js';
 

@@ -10,7 +10,7 @@
 import { classifyRegime, median, numericalRank } from '../analysis/index.js';
 import { tracePoints } from '../experiment/experiment-run.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { formatTable, fraction } from './table.js';
 import type { Preset, Verdict } from './types.js';
 

@@ -15,7 +15,7 @@
 import type { Plateau } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { median } from '../analysis/statistics.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { fraction, formatTable, percent } from './table.js';
 import type { Preset, Verdict } from './types.js';
 

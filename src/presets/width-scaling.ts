@@ -9,7 +9,7 @@
  * larger grid for a GPU (`--set` the widths and seeds).
  */
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 import { median } from '../analysis/index.js';
 import { formatTable } from './table.js';
 import type { Preset, Verdict } from './types.js';

@@ -6,8 +6,8 @@
  */
 import { numericalRank, saddleLevels } from '../analysis/index.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
-import { formatDuration, formatNumber, formatOverrides, formatRate } from '../view/format.js';
-import { runColour, singularColour } from '../view/palette.js';
+import { formatDuration, formatNumber, formatOverrides, formatRate } from '../display/format.js';
+import { runColour, singularColour } from '../display/palette.js';
 import { logVolumeAt } from '../experiment/volume-diagnostics.js';
 import { presetFigures } from './figures/index.js';
 import { type Quantiles, quantiles } from './quantiles.js';

@@ -4,7 +4,7 @@
  * ten; lines are thinned to about one point per pixel so a long trace stays a small file; hovering
  * a line shows its label (an SVG <title>).
  */
-import { formatNumber } from '../view/format.js';
+import { formatNumber } from '../display/format.js';
 
 export type Scale = 'linear' | 'log';
 

@@ -6,7 +6,7 @@
  * only one number per run and quantity.
  */
 import type { ExperimentRun } from '../experiment/types.js';
-import { formatOverrides } from '../view/format.js';
+import { formatOverrides } from '../display/format.js';
 import { type Quantiles, quantiles } from './quantiles.js';
 
 /** A per-run number summarised by its quantiles over the seeds; a new per-run field is one line here. */

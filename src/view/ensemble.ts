@@ -6,9 +6,9 @@
  * so a refresh costs O(steps still arriving × networks), not O(steps × networks).
  */
 import { quantile } from '../analysis/statistics.js';
-import { formatOverrides } from './format.js';
+import { formatOverrides } from '../display/format.js';
 import type { History, RunHistory } from './history.js';
-import { runColour } from './palette.js';
+import { runColour } from '../display/palette.js';
 
 /** More networks than this and the plots switch to bands per sweep point. */
 export const ENSEMBLE_THRESHOLD = 24;

@@ -3,7 +3,7 @@
  * diverging map centred on zero (blue negative, orange positive) with a fixed range shared by the
  * target and the learned matrix, so equal colours mean equal values.
  */
-import { rgb } from './palette.js';
+import { rgb } from '../display/palette.js';
 
 const NEGATIVE = rgb('#4f9dff');
 const ZERO = rgb('#141922');

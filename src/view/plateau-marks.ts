@@ -8,7 +8,7 @@ import type uPlot from 'uplot';
 import { type Plateau, analyzeSaddles } from '../analysis/index.js';
 import { saddleContext } from '../experiment/saddle-context.js';
 import type { RunHistory } from './history.js';
-import { withAlpha } from './palette.js';
+import { withAlpha } from '../display/palette.js';
 
 export interface PlateauMark {
   plateau: Plateau;

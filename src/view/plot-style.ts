@@ -3,7 +3,7 @@
  * log-scale ticks written as powers of ten, and dashed reference lines drawn by a hook.
  */
 import type uPlot from 'uplot';
-import { formatNumber } from './format.js';
+import { formatNumber } from '../display/format.js';
 
 export const AXIS_COLOUR = '#8b95a7';
 const GRID_COLOUR = 'rgba(255, 255, 255, 0.06)';

@@ -7,8 +7,8 @@ import { singularValues } from '../linalg/decompositions.js';
 import type { MatrixData } from '../worker/protocol.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ReferenceLine } from './plot-style.js';
-import { formatNumber } from './format.js';
-import { singularColour, withAlpha } from './palette.js';
+import { formatNumber } from '../display/format.js';
+import { singularColour, withAlpha } from '../display/palette.js';
 
 /** Nonzero singular values of the target, descending. */
 export function targetSpectrum(target: MatrixData): number[] {

@@ -7,8 +7,8 @@
  */
 import uPlot from 'uplot';
 import { axis, fitToContainer } from './plot-style.js';
-import { formatOverrides } from './format.js';
-import { runColour, withAlpha } from './palette.js';
+import { formatOverrides } from '../display/format.js';
+import { runColour, withAlpha } from '../display/palette.js';
 import { quantile } from '../analysis/statistics.js';
 import { BAND } from './ensemble.js';
 import type { History, RunHistory } from './history.js';

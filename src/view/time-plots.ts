@@ -8,7 +8,7 @@
  */
 import uPlot from 'uplot';
 import { axis, fitToContainer, referenceLines, type ReferenceLine } from './plot-style.js';
-import { runColour, singularColour, withAlpha } from './palette.js';
+import { runColour, singularColour, withAlpha } from '../display/palette.js';
 import type { History, RunHistory } from './history.js';
 import { type PlateauMark, livePlateaus, plateauMarks } from './plateau-marks.js';
 import { BAND, QuantileTrack, type RecordValue, type SweepPointGroup, isEnsemble, sweepPointGroups } from './ensemble.js';

@@ -9,7 +9,7 @@
  */
 import { OrbitCamera } from './orbit-camera.js';
 import type { History } from './history.js';
-import { rgb, runColour, singularColour } from './palette.js';
+import { rgb, runColour, singularColour } from '../display/palette.js';
 import { type Presenter, ReadbackPresenter, choosePresenter } from './presenters.js';
 
 /** Segments drawn per network at most; longer traces are thinned evenly (the last point kept). */

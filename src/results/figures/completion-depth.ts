@@ -2,7 +2,7 @@
 import { median } from '../../analysis/statistics.js';
 import type { ExperimentResult } from '../../experiment/types.js';
 import type { PlotSpec } from '../svg-plot.js';
-import { runColour } from '../../view/palette.js';
+import { runColour } from '../../display/palette.js';
 import { depthOf, groupBy } from './groups.js';
 
 export function completionDepthFigures(result: ExperimentResult): PlotSpec[] {

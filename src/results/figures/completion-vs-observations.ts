@@ -7,7 +7,7 @@ import { median } from '../../analysis/statistics.js';
 import type { ExperimentResult } from '../../experiment/types.js';
 import { errorsAt, groupByObserved } from '../../presets/completion-vs-observations.js';
 import type { PlotSpec } from '../svg-plot.js';
-import { runColour } from '../../view/palette.js';
+import { runColour } from '../../display/palette.js';
 
 export function completionVsObservationsFigures(result: ExperimentResult): PlotSpec[] {
   const groups = groupByObserved(result);

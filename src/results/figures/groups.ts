@@ -1,6 +1,6 @@
 /** Runs grouped by one config quantity (a depth, a λ, a flow depth), each group with a colour, in ascending order. */
 import type { ExperimentRun } from '../../experiment/types.js';
-import { runColour } from '../../view/palette.js';
+import { runColour } from '../../display/palette.js';
 
 export interface RunGroup<K> {
   key: K;

@@ -7,7 +7,7 @@ import { median } from '../../analysis/statistics.js';
 import type { ExperimentResult, ExperimentRun } from '../../experiment/types.js';
 import { LAZY_MAX } from '../../presets/lazy-vs-rich.js';
 import type { PlotSpec } from '../svg-plot.js';
-import { runColour } from '../../view/palette.js';
+import { runColour } from '../../display/palette.js';
 import { groupBy, type RunGroup } from './groups.js';
 
 const scaleOf = (run: ExperimentRun) => run.config.init.scale ?? run.config.init.std ?? run.config.init.gain ?? NaN;

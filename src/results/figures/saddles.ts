@@ -6,8 +6,8 @@
 import { median } from '../../analysis/statistics.js';
 import type { ExperimentResult } from '../../experiment/types.js';
 import type { PlotSpec } from '../svg-plot.js';
-import { formatNumber } from '../../view/format.js';
-import { runColour } from '../../view/palette.js';
+import { formatNumber } from '../../display/format.js';
+import { runColour } from '../../display/palette.js';
 
 const SHOWN_RUNS = 4;
 
