@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js';
 import { jsonErrorOffset } from './json-error-offset.js';
 import { checkPath, withValue } from './schema.js';
 import type { Config } from './types.js';
-import { parseConfig } from './validate.js';
+import { parseConfig } from './sweep.js';
 
 const SET_FORM = 'write --set path=value with a dotted config path, e.g. --set train.lr=0.05, --set network.widths=[4,16,4] or --set train.flowDepth=infinity';
 

@@ -1,12 +1,59 @@
 /**
- * From one config to its runs (sweep × seeds), and from runs to GPU batches: networks that share
- * everything but their initialisation, learning rate and weight decay train in one batch, since
- * those three live per network on the GPU.
+ * From one config to its runs: parseConfig checks every combination of a sweep (sweepPoints),
+ * resolveConfig and expandRuns fill the defaults (resolve.ts), the sweep × seeds give the runs,
+ * and runs that share everything but their initialisation, learning rate and weight decay train
+ * in one GPU batch, since those three live per network on the GPU.
  */
+import { ConfigError } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
-import { withValue } from './schema.js';
-import type { Config, ResolvedConfig, Run } from './types.js';
-import { fillDefaults, sweepPoints } from './validate.js';
+import { fillDefaults } from './resolve.js';
+import { checkPath, isPlainObject, withValue } from './schema.js';
+import type { Config, ResolvedConfig, Run, Sweep } from './types.js';
+import { checkConfig } from './validate.js';
+
+/** Checks a plain object (e.g. JSON.parse output), every sweep combination included; returns it typed. */
+export function parseConfig(input: unknown): Config {
+  sweepPoints(input);
+  return input as Config;
+}
+
+/** Checks a config without sweep or seed replication and fills every default: what one network trains with. */
+export function resolveConfig(config: Config): ResolvedConfig {
+  parseConfig(config);
+  if (config.sweep !== undefined) {
+    throw new ConfigError('sweep', config.sweep, 'resolveConfig builds one network; expand the sweep with expandRuns(config), which resolves every run');
+  }
+  if (config.seeds !== undefined && config.seeds > 1) {
+    throw new ConfigError('seeds', config.seeds, 'resolveConfig builds one network; replicate seeds with expandRuns(config), which resolves every run');
+  }
+  return fillDefaults(config);
+}
+
+/** One combination of a sweep: the values it set and the config they make (sweep removed). */
+export interface SweepPoint {
+  overrides: Record<string, unknown>;
+  config: Config;
+}
+
+/**
+ * Every config a sweep produces, each validated, in run order: the Cartesian product of the sweep's
+ * value lists in the order its keys are written, the last key varying fastest. A config without a
+ * sweep is one point with no overrides. Errors inside a combination name it.
+ */
+export function sweepPoints(input: unknown): SweepPoint[] {
+  if (!isPlainObject(input)) throw new ConfigError('config', input, 'must be an object with task, network, init, train and record sections');
+  const sweep = checkSweep(input.sweep);
+  const base = withValue(input, 'sweep', undefined);
+  return combinations(sweep).map((overrides) => {
+    const config = Object.entries(overrides).reduce((point, [path, value]) => withValue(point, path, value), base);
+    try {
+      checkConfig(config);
+    } catch (error) {
+      throw inCombination(error, overrides);
+    }
+    return { overrides, config: config as unknown as Config };
+  });
+}
 
 /**
  * Every run of an experiment, validated and resolved: the sweep's combinations in order (last key
@@ -69,4 +116,35 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+function checkSweep(value: unknown): Sweep {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) throw new ConfigError('sweep', value, 'must be an object from config paths to lists of values, e.g. {"train.lr": [0.01, 0.1]}');
+  for (const [path, values] of Object.entries(value)) {
+    const field = `sweep["${path}"]`;
+    checkPath(path, field, true);
+    if (!Array.isArray(values) || values.length === 0) throw new ConfigError(field, values, 'must be a non-empty array of the values to try, e.g. [0.01, 0.1]');
+  }
+  return value as Sweep;
+}
+
+/** The sweep's Cartesian product as path → value records, the last key varying fastest. */
+function combinations(sweep: Sweep): Record<string, unknown>[] {
+  let points: Record<string, unknown>[] = [{}];
+  for (const [path, values] of Object.entries(sweep)) {
+    points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
+  }
+  return points;
+}
+
+/**
+ * Re-points an error inside a sweep combination at the sweep entry to edit when the bad field is a
+ * swept one (`sweep["train.lr"]`), and names the combination either way.
+ */
+function inCombination(error: unknown, overrides: Record<string, unknown>): unknown {
+  if (!(error instanceof ConfigError) || Object.keys(overrides).length === 0) return error;
+  const swept = Object.keys(overrides).find((path) => error.field === path || error.field.startsWith(`${path}[`));
+  const field = swept === undefined ? error.field : `sweep["${swept}"]${error.field.slice(swept.length)}`;
+  return new ConfigError(field, error.value, `${error.fix} (in the sweep combination ${JSON.stringify(overrides)})`);
 }

@@ -1,6 +1,6 @@
 /**
  * The experiment config, as users write it (JSON or a typed object). Field meanings and defaults
- * are documented in docs/config.md; validation lives in validate.ts. Math follows SPEC.md.
+ * are documented in docs/config.md; validation lives in validate.ts, defaults in resolve.ts, sweeps in sweep.ts. Math follows SPEC.md.
  */
 
 export type TaskKind = 'factorization' | 'completion' | 'regression' | 'sensing';

@@ -1,20 +1,18 @@
 /**
- * Config validation (parseConfig) and default filling (resolveConfig). Every rule lives here and
- * throws a ConfigError naming the field's dotted path and the fix; docs/config.md describes the
- * same rules for users. Keys are checked against schema.ts, numbers through checks.ts.
+ * Config validation: checkConfig validates one config without a sweep (sweep.ts checks every
+ * combination of one). Every rule lives here and throws a ConfigError naming the field's dotted
+ * path and the fix; docs/config.md describes the same rules for users. Keys are checked against
+ * schema.ts, numbers through checks.ts.
  */
 import { ConfigError } from '../errors.js';
-import { checkMatrix, checkNumber, checkNumbers, type NumberRule, Section } from './checks.js';
 import { DEFAULTS } from './defaults.js';
-import { checkKeys, checkPath, isPlainObject, withValue } from './schema.js';
-import type { Config, InitKind, NetworkConfig, ResolvedConfig, Sweep, TargetSpec, TaskKind, TrainConfig } from './types.js';
+import { checkMatrix, checkNumber, checkNumbers, type NumberRule, Section } from './checks.js';
+import { networkWidths, type Shape, targetShape } from './shape.js';
+import { checkKeys } from './schema.js';
+import type { InitKind, TargetSpec, TaskKind, TrainConfig } from './types.js';
 
 type Json = Record<string, unknown>;
 type Method = NonNullable<TrainConfig['method']>;
-interface Shape {
-  rows: number;
-  cols: number;
-}
 
 const TASK_KINDS: readonly TaskKind[] = ['factorization', 'completion', 'regression', 'sensing'];
 const INIT_KINDS: readonly InitKind[] = ['gaussian', 'orthogonal', 'balanced'];
@@ -39,106 +37,8 @@ const INIT_KIND_FIELDS: Record<string, readonly InitKind[]> = {
 const SEED: NumberRule = { integer: true, min: 0, example: 0 };
 const WIDTH: NumberRule = { integer: true, min: 1, example: 16 };
 
-/** Checks a plain object (e.g. JSON.parse output), every sweep combination included; returns it typed. */
-export function parseConfig(input: unknown): Config {
-  sweepPoints(input);
-  return input as Config;
-}
-
-/** Checks a config without sweep or seed replication and fills every default: what one network trains with. */
-export function resolveConfig(config: Config): ResolvedConfig {
-  parseConfig(config);
-  if (config.sweep !== undefined) {
-    throw new ConfigError('sweep', config.sweep, 'resolveConfig builds one network; expand the sweep with expandRuns(config), which resolves every run');
-  }
-  if (config.seeds !== undefined && config.seeds > 1) {
-    throw new ConfigError('seeds', config.seeds, 'resolveConfig builds one network; replicate seeds with expandRuns(config), which resolves every run');
-  }
-  return fillDefaults(config);
-}
-
-/** One combination of a sweep: the values it set and the config they make (sweep removed). */
-export interface SweepPoint {
-  overrides: Record<string, unknown>;
-  config: Config;
-}
-
-/**
- * Every config a sweep produces, each validated, in run order: the Cartesian product of the sweep's
- * value lists in the order its keys are written, the last key varying fastest. A config without a
- * sweep is one point with no overrides. Errors inside a combination name it.
- */
-export function sweepPoints(input: unknown): SweepPoint[] {
-  if (!isPlainObject(input)) throw new ConfigError('config', input, 'must be an object with task, network, init, train and record sections');
-  const sweep = checkSweep(input.sweep);
-  const base = withValue(input, 'sweep', undefined);
-  return combinations(sweep).map((overrides) => {
-    const config = Object.entries(overrides).reduce((point, [path, value]) => withValue(point, path, value), base);
-    try {
-      checkConfig(config);
-    } catch (error) {
-      throw inCombination(error, overrides);
-    }
-    return { overrides, config: config as unknown as Config };
-  });
-}
-
-/** Defaults for a config that already passed validation (resolveConfig and expandRuns check first). */
-export function fillDefaults(config: Config): ResolvedConfig {
-  const { task, init, train, record, loss } = config;
-  const widths = networkWidths(config.network, targetShape(task.target));
-  return {
-    name: config.name ?? DEFAULTS.name,
-    task: {
-      ...task,
-      seed: task.seed ?? DEFAULTS.task.seed,
-      ...((task.kind === 'regression' || task.kind === 'factorization') && { noise: task.noise ?? DEFAULTS.task.noise }),
-      ...(task.kind === 'regression' && { testSamples: task.testSamples ?? task.samples }),
-      ...(task.kind === 'sensing' && { testSamples: task.testSamples ?? task.measurements }),
-    },
-    widths,
-    init: {
-      ...init,
-      seed: init.seed ?? DEFAULTS.init.seed,
-      ...(init.kind === 'orthogonal' && { scale: init.scale ?? DEFAULTS.init.orthogonalScale }),
-    },
-    train: {
-      lr: train.lr,
-      steps: train.steps,
-      weightDecay: train.weightDecay ?? DEFAULTS.train.weightDecay,
-      method: train.method ?? DEFAULTS.train.method,
-      // The flow's default depth is the network's, so "layers" and "flow" runs of one config compare.
-      flowDepth: train.flowDepth ?? widths.length - 1,
-      flowThreshold: train.flowThreshold ?? DEFAULTS.train.flowThreshold,
-      integrator: train.integrator ?? DEFAULTS.train.integrator,
-      divergenceFactor: train.divergenceFactor ?? DEFAULTS.train.divergenceFactor,
-      kernel: train.kernel ?? DEFAULTS.train.kernel,
-    },
-    record: {
-      every: record.every,
-      spectra: record.spectra ?? DEFAULTS.record.spectra,
-      svd: record.svd ?? DEFAULTS.record.svd,
-      layers: record.layers ?? DEFAULTS.record.layers,
-      matrices: record.matrices ?? DEFAULTS.record.matrices,
-      rankTolerance: record.rankTolerance ?? DEFAULTS.record.rankTolerance,
-      linearized: record.linearized ?? DEFAULTS.record.linearized,
-    },
-    loss: { scale: loss?.scale ?? DEFAULTS.loss.scale },
-  };
-}
-
-/** n_0 … n_N. `{depth, width}` means input = target cols, output = target rows, every hidden layer `width` wide. */
-function networkWidths(network: NetworkConfig, target: Shape): number[] {
-  if ('widths' in network) return network.widths;
-  return [target.cols, ...Array<number>(network.depth - 1).fill(network.width), target.rows];
-}
-
-function targetShape(target: TargetSpec): Shape {
-  return 'matrix' in target ? { rows: target.matrix.length, cols: target.matrix[0]!.length } : { rows: target.rows, cols: target.cols };
-}
-
 /** Validates one config without a sweep; sections are checked in the order users read them. */
-function checkConfig(config: Json): void {
+export function checkConfig(config: Json): void {
   checkKeys(config, '');
   if (config.name !== undefined && (typeof config.name !== 'string' || config.name === '')) {
     throw new ConfigError('name', config.name, 'must be a non-empty string, e.g. "depth-sweep"');
@@ -356,33 +256,3 @@ function checkLinearized(config: Json, method: Method): void {
   }
 }
 
-function checkSweep(value: unknown): Sweep {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) throw new ConfigError('sweep', value, 'must be an object from config paths to lists of values, e.g. {"train.lr": [0.01, 0.1]}');
-  for (const [path, values] of Object.entries(value)) {
-    const field = `sweep["${path}"]`;
-    checkPath(path, field, true);
-    if (!Array.isArray(values) || values.length === 0) throw new ConfigError(field, values, 'must be a non-empty array of the values to try, e.g. [0.01, 0.1]');
-  }
-  return value as Sweep;
-}
-
-/** The sweep's Cartesian product as path → value records, the last key varying fastest. */
-function combinations(sweep: Sweep): Record<string, unknown>[] {
-  let points: Record<string, unknown>[] = [{}];
-  for (const [path, values] of Object.entries(sweep)) {
-    points = points.flatMap((point) => values.map((value) => ({ ...point, [path]: value })));
-  }
-  return points;
-}
-
-/**
- * Re-points an error inside a sweep combination at the sweep entry to edit when the bad field is a
- * swept one (`sweep["train.lr"]`), and names the combination either way.
- */
-function inCombination(error: unknown, overrides: Record<string, unknown>): unknown {
-  if (!(error instanceof ConfigError) || Object.keys(overrides).length === 0) return error;
-  const swept = Object.keys(overrides).find((path) => error.field === path || error.field.startsWith(`${path}[`));
-  const field = swept === undefined ? error.field : `sweep["${swept}"]${error.field.slice(swept.length)}`;
-  return new ConfigError(field, error.value, `${error.fix} (in the sweep combination ${JSON.stringify(overrides)})`);
-}
