@@ -4,7 +4,7 @@
  * measures it at the first record where σ₁(W) reaches ESCAPE_FRACTION of the target's s₁: early
  * enough that the top mode is still alone, late enough that W(0)'s random part is left behind.
  */
-import { svd } from '../linalg/decompositions.js';
+import { singularValues, svd } from '../linalg/decompositions.js';
 import type { Matrix } from '../linalg/matrix.js';
 
 /** σ₁(W) = this fraction of s₁ marks the escape. */
@@ -18,19 +18,18 @@ export interface EscapeAlignment {
 }
 
 /**
- * `matrices[i]`: W at record i (row-major, rows × cols); `direction`: u₁(−∇C(0)), unit length.
- * Null when σ₁ never reaches the mark, or already starts above it (no escape to see).
+ * `matrices[i]`: W at record i (row-major, rows × cols); `direction`: u₁(−∇C(0)), unit length;
+ * `topValues[i]`: σ₁ at record i when already known (recorded spectra), so that only the escape
+ * record needs an SVD. Null when σ₁ never reaches the mark, or already starts above it (no escape
+ * to see).
  */
-export function escapeAlignment(matrices: readonly ArrayLike<number>[], rows: number, cols: number, s1: number, direction: ArrayLike<number>): EscapeAlignment | null {
+export function escapeAlignment(matrices: readonly ArrayLike<number>[], rows: number, cols: number, s1: number, direction: ArrayLike<number>, topValues?: readonly number[]): EscapeAlignment | null {
   const mark = ESCAPE_FRACTION * s1;
-  for (let i = 0; i < matrices.length; i++) {
-    const w: Matrix = { rows, cols, data: Float64Array.from(matrices[i]!) };
-    const { u, s } = svd(w);
-    if (s[0]! < mark) continue;
-    if (i === 0) return null;
-    let dot = 0;
-    for (let r = 0; r < rows; r++) dot += u.data[r * u.cols]! * direction[r]!;
-    return { record: i, alignment: Math.min(1, Math.abs(dot)) };
-  }
-  return null;
+  const matrixAt = (i: number): Matrix => ({ rows, cols, data: Float64Array.from(matrices[i]!) });
+  const record = topValues ? topValues.findIndex((sigma) => sigma >= mark) : matrices.findIndex((_, i) => singularValues(matrixAt(i))[0]! >= mark);
+  if (record <= 0 || record >= matrices.length) return null;
+  const { u } = svd(matrixAt(record));
+  let dot = 0;
+  for (let r = 0; r < rows; r++) dot += u.data[r * u.cols]! * direction[r]!;
+  return { record, alignment: Math.min(1, Math.abs(dot)) };
 }

@@ -7,7 +7,7 @@
 import type { ResolvedConfig, Run } from '../config/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { Trace } from '../engine/trace.js';
-import { analyzeSaddles, classifyMinimum, effectiveRank, escapeAlignment, type MinimumLabel, numericalRank, type SaddleAnalysis, type TracePoint } from '../analysis/index.js';
+import { analyzeSaddles, classifyMinimum, effectiveRank, escapeAlignment, type MinimumLabel, numericalRank, type TracePoint } from '../analysis/index.js';
 import { singularValues as exactSingularValues } from '../linalg/decompositions.js';
 import { factorizationTargets } from '../problem/task.js';
 import { escapeDirection } from './escape-direction.js';
@@ -59,7 +59,8 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
   const singularValues = last >= 0 ? [...trace.singularValues[last]!] : [];
   const tolerance = run.config.record.rankTolerance;
   const hasSpectra = singularValues.length > 0;
-  const saddles = saddlesOf(run, trace, diverged);
+  const context = saddleContext(run.config);
+  const saddles = analyzeSaddles(tracePoints(trace, diverged), context);
   const lambda = run.config.train.weightDecay;
   const weightNormSq = last >= 0 && lambda > 0 ? nanToNull(weightNormsOf(trace, run, last)) : null;
   return {
@@ -81,7 +82,7 @@ export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, m
     minimum: minimumLabel(run.config, trace, singularValues, weightNormSq, diverged)?.kind ?? null,
     metrics,
     ...linearizedSummary(trace, diverged),
-    escapeAlignment: escapeOf(run, trace, singularValues),
+    escapeAlignment: escapeOf(run, trace, context.references?.[0] ?? singularValues[0]),
     trace,
   };
 }
@@ -90,14 +91,15 @@ const nanToNull = (value: number): number | null => (Number.isNaN(value) ? null 
 
 /**
  * run.escapeAlignment from the recorded end-to-end matrices (record.matrices), null without them:
- * measured against the target's s₁ (factorization, as the saddles are), else the run's final σ₁.
+ * measured against s₁ — the target's (factorization, as the saddles are), else the run's final σ₁.
  */
-function escapeOf(run: Run, trace: RunTrace, final: number[]): number | null {
+function escapeOf(run: Run, trace: RunTrace, s1: number | undefined): number | null {
   if (!trace.matrices || trace.matrices.length === 0) return null;
-  const s1 = saddleContext(run.config).references?.[0] ?? final[0];
   if (s1 === undefined || !(s1 > 0)) return null;
   const { widths } = run.config;
-  return escapeAlignment(trace.matrices, widths.at(-1)!, widths[0]!, s1, escapeDirection(run.config))?.alignment ?? null;
+  // The recorded σ₁ (GPU spectra) find the escape record without an SVD per record.
+  const top = trace.singularValues.every((values) => values.length > 0) ? trace.singularValues.map((values) => values[0]!) : undefined;
+  return escapeAlignment(trace.matrices, widths.at(-1)!, widths[0]!, s1, escapeDirection(run.config), top)?.alignment ?? null;
 }
 
 /**
@@ -156,6 +158,3 @@ export function tracePoints(trace: RunTrace, diverged: Divergence): TracePoint[]
 }
 
 /** Plateaus, unresolved saddles and mode half-times of the trace before divergence (SPEC §9). */
-function saddlesOf(run: Run, trace: RunTrace, diverged: Divergence): SaddleAnalysis {
-  return analyzeSaddles(tracePoints(trace, diverged), saddleContext(run.config));
-}

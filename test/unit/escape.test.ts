@@ -36,6 +36,8 @@ describe('escapeAlignment', () => {
     expect(result.record).toBe(2);
     expect(result.alignment).toBeCloseTo(1 / Math.sqrt(2), 12);
     expect(escapeAlignment(records, 3, 2, 10, u)!.alignment).toBeCloseTo(1, 12);
+    // Given the recorded σ₁ per record (here the c of each W), the same record and alignment, with one SVD.
+    expect(escapeAlignment(records, 3, 2, 10, direction, [0.001, 0.05, 0.2, 5])).toEqual(result);
     expect(ESCAPE_FRACTION).toBe(0.01);
   });
 
