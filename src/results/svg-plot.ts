@@ -225,7 +225,9 @@ function makeAxis(scale: Scale, values: number[]): Axis {
   const start = Math.floor(lo / step) * step;
   const end = Math.ceil(hi / step) * step;
   const ticks: Axis['ticks'] = [];
-  for (let v = start; v <= end + step / 2; v += step) ticks.push({ value: v, label: formatNumber(Number(v.toPrecision(12)), 3) });
+  // Enough significant digits that neighbouring ticks differ (a narrow range far from 0 needs more than 3).
+  const digits = Math.max(3, Math.ceil(Math.log10(Math.max(Math.abs(start), Math.abs(end)) / step)) + 1);
+  for (let v = start; v <= end + step / 2; v += step) ticks.push({ value: v, label: formatNumber(Number(v.toPrecision(12)), digits) });
   return { scale, lo: start, hi: end, ticks, minor: [] };
 }
 

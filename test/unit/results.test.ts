@@ -330,6 +330,14 @@ describe('report.html', () => {
     const empty = plotFigure({ title: 't', xLabel: 'x', yLabel: 'y', x: 'log', y: 'log', series: [{ label: 'a', colour: '#fff', points: [[0, -1]] }] });
     expect(empty).toContain('no data to plot');
   });
+
+  it('labels a narrow linear range far from 0 with ticks that differ', () => {
+    // J values 0.011264…0.011332: at 3 significant digits every tick read "0.0113".
+    const svg = plotFigure({ title: 't', xLabel: 'x', yLabel: 'y', x: 'linear', y: 'linear', series: [{ label: 'a', colour: '#fff', style: 'points', points: [[0.011264, 0.5], [0.011332, 0.55]] }] });
+    const labels = [...svg.matchAll(/>(0\.0113\d*)<\/text>/g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(2);
+    expect(new Set(labels).size).toBe(labels.length);
+  });
 });
 
 describe('batch splitting and sharding', () => {
