@@ -56,12 +56,30 @@ export function sweepPoints(input: unknown): SweepPoint[] {
 }
 
 /**
+ * The most runs one experiment expands to: each run costs the host a few hundred bytes before it
+ * trains (and its records after), so 4·10⁶ runs hold ~1 GB; more is split into experiments or
+ * shards of experiments. Checked before any run is made, so `seeds: 1e9` is an error, not a
+ * process out of memory.
+ */
+export const MAX_RUNS = 4_000_000;
+
+function checkRunCount(points: SweepPoint[]): void {
+  const count = points.reduce((sum, point) => sum + (point.config.seeds ?? DEFAULTS.seeds), 0);
+  if (count <= MAX_RUNS) return;
+  const field = points.length === 1 ? 'seeds' : 'sweep';
+  const value = points.length === 1 ? points[0]!.config.seeds : `${points.length} sweep points × seeds = ${count} runs`;
+  throw new ConfigError(field, value, `one experiment expands to at most ${MAX_RUNS} runs; use fewer seeds or sweep values, or split the experiment into several`);
+}
+
+/**
  * Every run of an experiment, validated and resolved: the sweep's combinations in order (last key
  * fastest), each replicated `seeds` times with init.seed = base + r. Ids count from 0 in that order.
  */
 export function expandRuns(config: Config): Run[] {
+  const points = sweepPoints(config);
+  checkRunCount(points);
   const runs: Run[] = [];
-  for (const point of sweepPoints(config)) {
+  for (const point of points) {
     const seeds = point.config.seeds ?? DEFAULTS.seeds;
     const single = withValue(point.config, 'seeds', undefined);
     const baseSeed = single.init.seed ?? DEFAULTS.init.seed;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { batchKey, configFromJson, expandRuns, groupBatches, parseConfig, resolveConfig, setOverride } from '../../src/config/index.js';
+import { batchKey, configFromJson, expandRuns, groupBatches, MAX_RUNS, parseConfig, resolveConfig, setOverride } from '../../src/config/index.js';
 import { jsonErrorOffset } from '../../src/config/json-error-offset.js';
 import type { Config, ResolvedConfig } from '../../src/config/types.js';
 
@@ -270,6 +270,13 @@ describe('resolveConfig', () => {
 });
 
 describe('expandRuns', () => {
+  it('refuses more than MAX_RUNS runs before making any, naming seeds or the sweep', () => {
+    // seeds 1e9 once ran the process out of memory (found by the fuzz test).
+    expect(() => expandRuns({ ...baseConfig(), seeds: 1e9 })).toThrow(ConfigError);
+    expect(() => expandRuns({ ...baseConfig(), seeds: 1e9 })).toThrow(/`seeds` = 1000000000: one experiment expands to at most 4000000 runs/);
+    expect(() => expandRuns({ ...baseConfig(), seeds: MAX_RUNS / 2, sweep: { 'train.lr': [0.1, 0.2, 0.3] } })).toThrow(/`sweep` = .*3 sweep points × seeds = 6000000 runs/);
+  });
+
   it('without sweep or seeds: one run, no overrides, resolved', () => {
     const runs = expandRuns(baseConfig());
     expect(runs).toHaveLength(1);
