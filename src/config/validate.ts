@@ -36,6 +36,13 @@ const INIT_KIND_FIELDS: Record<string, readonly InitKind[]> = {
 
 const SEED: NumberRule = { integer: true, min: 0, example: 0 };
 const WIDTH: NumberRule = { integer: true, min: 1, example: 16 };
+/**
+ * The deepest layered network: each layer is a dispatch and a buffer, so a depth past this is a
+ * typo, not an experiment (and would make the host allocate per-layer arrays without bound).
+ * Deeper is the flow's job: train.method "flow" takes any train.flowDepth, or "infinity".
+ */
+export const MAX_DEPTH = 1024;
+const DEEPER = `the depth is at most ${MAX_DEPTH}; for deeper networks train with train.method "flow" and train.flowDepth (any N, or "infinity")`;
 
 /** Validates one config without a sweep; sections are checked in the order users read them. */
 export function checkConfig(config: Json): void {
@@ -138,6 +145,7 @@ function checkNetwork(value: unknown, target: Shape): CheckedNetwork {
     const widths = checkNumbers(network.values.widths, 'network.widths', WIDTH);
     const last = widths.length - 1;
     if (last < 1) throw new ConfigError('network.widths', widths, 'needs at least 2 entries [n_0, …, n_N] (depth N = length − 1), e.g. [4, 16, 4]');
+    if (last > MAX_DEPTH) throw new ConfigError('network.widths', `${widths.length} entries`, DEEPER);
     if (widths[0] !== target.cols) {
       throw new ConfigError('network.widths[0]', widths[0], `the input width n_0 must equal the target's column count ${target.cols}; set it to ${target.cols}`);
     }
@@ -150,6 +158,7 @@ function checkNetwork(value: unknown, target: Shape): CheckedNetwork {
     throw new ConfigError('network', value, 'give {"depth": N, "width": n} (n_0 and n_N follow the target) or {"widths": [n_0, …, n_N]}');
   }
   const depth = network.number('depth', { integer: true, min: 1, example: 3 });
+  if (depth > MAX_DEPTH) throw new ConfigError('network.depth', depth, DEEPER);
   const width = network.number('width', WIDTH);
   return { widths: networkWidths({ depth, width }, target), hiddenField: () => 'network.width' };
 }

@@ -2,7 +2,8 @@
  * From a <dln-sim> element's attributes to a validated config. The base is the `config` attribute
  * (JSON) or the `preset` (default: the first preset); then the `set` attribute's edits
  * ("train.lr=0.05; network.depth=3", the CLI's --set rules) and the knob attributes (depth, lr,
- * steps, …; see src/view/knobs.ts) are applied in that order.
+ * steps, …; see src/view/knobs.ts) are applied in that order, the config checked after the edits
+ * and again after the knobs.
  */
 import type { Config } from '../config/types.js';
 import { configFromJson, parseConfig, setOverride } from '../config/index.js';
@@ -26,6 +27,8 @@ export function configFromAttributes(element: Element): Config {
   for (const edit of (element.getAttribute('set') ?? '').split(';').map((e) => e.trim()).filter((e) => e !== '')) {
     config = setOverride(config, edit);
   }
+  // Knobs write into a valid config: a bad `set` edit is refused here, naming its field.
+  config = parseConfig(config);
   for (const knob of KNOBS) {
     const value = element.getAttribute(knob.name);
     if (value !== null) config = knob.write(config, value);

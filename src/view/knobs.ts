@@ -2,8 +2,9 @@
  * The handful of config fields a person turns while watching (task, target spectrum, depth,
  * width, init, learning rate, …), each read from and written into a Config as text. The demo's form
  * and the <dln-sim> element's attributes are both these knobs, so they name and parse fields alike.
- * Writes return new configs (never mutate) and keep them valid where one field implies another:
- * switching the task kind adds what the new kind needs and drops what only the old one used.
+ * Writes take a valid config (parseConfig accepted it) and return new ones (never mutate), kept
+ * valid where one field implies another: switching the task kind adds what the new kind needs and
+ * drops what only the old one used.
  */
 import type { Config, InitKind, SvdAlgorithm, TaskKind } from '../config/types.js';
 import { DEFAULTS } from '../config/defaults.js';

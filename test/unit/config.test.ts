@@ -70,6 +70,8 @@ describe('parseConfig rejects bad configs with the field and the fix', () => {
     ['unknown integrator', { 'train.integrator': 'rk2' }, 'train.integrator', '"euler", "rk4"'],
     ['divergenceFactor 1', { 'train.divergenceFactor': 1 }, 'train.divergenceFactor', '> 1'],
     ['depth 0', { 'network.depth': 0 }, 'network.depth', 'integer ≥ 1'],
+    ['depth 1e9 (a typo, not a network)', { 'network.depth': 1e9 }, 'network.depth', 'at most 1024; for deeper networks train with train.method "flow"'],
+    ['1026 widths', { network: { widths: [4, ...Array<number>(1024).fill(2), 3] } }, 'network.widths', 'at most 1024'],
     ['fractional width', { 'network.width': 2.5 }, 'network.width', 'integer ≥ 1'],
     ['network without a form', { network: {} }, 'network', '{"widths": [n_0, …, n_N]}'],
     ['both network forms', { network: { depth: 2, width: 5, widths: [4, 5, 3] } }, 'network.depth', 'not both'],
