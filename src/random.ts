@@ -28,6 +28,7 @@ export const STREAMS = {
   init: 5,
   noise: 6,
   heldOut: 7,
+  volumeSample: 8,
 } as const;
 
 const PHILOX_M0 = 0xd2511f53;

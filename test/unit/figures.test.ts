@@ -53,7 +53,7 @@ describe('preset figures', () => {
   it('the CMV scatter has a point per run, split by the sign of det W(0), and both hyperbola branches in each panel', () => {
     const result = syntheticResult('infinite-depth-completion');
     const negatives = result.runs.filter((run) => run.metrics.det0! < 0).length;
-    const [negative, positive, histogram] = presetFigures('infinite-depth-completion', result);
+    const [negative, positive, histogram, volume] = presetFigures('infinite-depth-completion', result);
     expect(negative).toContain('det W(0) &lt; 0');
     expect(negative!.match(/<circle/g)).toHaveLength(negatives);
     expect(positive!.match(/<circle/g)).toHaveLength(result.runs.length - negatives);
@@ -62,13 +62,17 @@ describe('preset figures', () => {
       expect(scatter).toContain('negative branch');
     }
     expect(histogram).toContain('effective rank');
+    // The log-volume against time: a line per flow depth, a point per record where it is defined: the
+    // first record's σ are equal (1e-3, 1e-3), where the density vanishes (−∞), so 3 of the 4.
+    expect(volume).toContain('Median log-volume density');
+    expect(volume!.match(/<circle/g)).toHaveLength(6 * 3);
   });
 
   it('the CMV scatter of a result without det W(0) is one panel with every run', () => {
     const result = syntheticResult('infinite-depth-completion');
     const old = { ...result, runs: result.runs.map(({ metrics: { det0: _, ...metrics }, ...run }) => ({ ...run, metrics })) };
     const figures = presetFigures('infinite-depth-completion', old);
-    expect(figures).toHaveLength(2);
+    expect(figures).toHaveLength(3);
     expect(figures[0]!.match(/<circle/g)).toHaveLength(result.runs.length);
   });
 

@@ -3,12 +3,14 @@
  * entries (w₁₂, w₂₁) of the 2×2 completion, one colour per flow depth, over the two branches of the
  * rank-one hyperbola w₁₂·w₂₁ = 1, one panel per sign of det W(0) (the flow keeps the sign of det W,
  * so the two signs end in different places: det < 0 on the hyperbola, det > 0 inside it); and the
- * histogram of the final effective ranks per depth.
+ * histogram of the final effective ranks per depth; and the median log-volume density (SPEC §8)
+ * along the runs against time, per depth (the volume bias, src/presets/volume-bias.ts).
  */
 import type { ExperimentResult, ExperimentRun } from '../../experiment/types.js';
 import type { FlowDepth } from '../../config/types.js';
 import type { PlotSeries, PlotSpec } from '../svg-plot.js';
 import { groupBy } from './groups.js';
+import { medianLogVolume } from '../../presets/volume-bias.js';
 
 const BINS = 10;
 /** The scatter panels by sign of det W(0) (metric det0); runs of results older than det0 go in the last. */
@@ -74,5 +76,18 @@ export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
     width: 520,
     height: 460,
   };
-  return [...scatters, histogram];
+  const volume: PlotSpec = {
+    id: 'figure-log-volume',
+    title: 'Median log-volume density along the runs, per depth',
+    xLabel: 't (flow time)',
+    yLabel: 'median log-volume density',
+    x: 'linear',
+    y: 'linear',
+    series: groups.map((g) => ({ label: g.label, colour: g.colour, style: 'line+points' as const, points: medianLogVolume(g.runs) })),
+    legend: groups.map((g) => ({ label: g.label, colour: g.colour })),
+    note: "SPEC §8 at each run's flow depth, from the recorded singular values; records where it is undefined (coinciding or zero σ) left out of the median",
+    width: 520,
+    height: 460,
+  };
+  return [...scatters, histogram, volume];
 }
