@@ -5,7 +5,9 @@
  * with the engine's at the same step.
  */
 import { Simulator } from '../src/engine/simulator.js';
-import type { SpectraMode } from '../src/config/types.js';
+import type { BatchProgram } from '../src/engine/program.js';
+import type { SpectraMode, StepKernel } from '../src/config/types.js';
+import { ConfigError } from '../src/errors.js';
 import type { GpuContext } from '../src/gpu/device.js';
 import type { Trace } from '../src/engine/trace.js';
 import { ReferenceTrainer } from '../src/reference/layers.js';
@@ -34,6 +36,8 @@ export const BASELINE_LABELS: Record<BaselineName, string> = {
 
 export interface EngineRun {
   spectra: SpectraMode;
+  /** The step path the engine ran (BatchProgram.kernelPath). */
+  kernel: BatchProgram['kernelPath'];
   seconds: number;
   networkStepsPerSecond: number;
   gflops: number;
@@ -106,13 +110,7 @@ export async function measureWorkload(gpu: GpuContext, workload: Workload, optio
   }
   if (!none || !spectra) throw new RangeError(`repeat must be at least 1, got ${options.repeat}`);
   const flopsPerNetworkStep = spectra.flopsPerStep / workload.batch;
-  const engineRun = (run: EngineMeasurement): EngineRun => ({
-    spectra: run.spectra,
-    seconds: run.seconds,
-    networkStepsPerSecond: (steps * workload.batch) / run.seconds,
-    gflops: (steps * spectra.flopsPerStep) / run.seconds / 1e9,
-  });
-  const engine = engineRun(spectra);
+  const engine = engineRun(workload, steps, spectra);
   const engineLoss = (step: number, networks: number) => {
     const record = spectra.trace.records.find((r) => r.step === step);
     if (!record) throw new Error(`${workload.name}: the engine recorded no step ${step}`);
@@ -151,7 +149,7 @@ export async function measureWorkload(gpu: GpuContext, workload: Workload, optio
     productsPerStep: flopsPerNetworkStep / (2 * n ** 3),
     flopsPerNetworkStep,
     engine,
-    engineNoSpectra: engineRun(none),
+    engineNoSpectra: engineRun(workload, steps, none),
     recordingShare: (spectra.seconds - none.seconds) / spectra.seconds,
     recordMilliseconds: (1000 * (spectra.seconds - none.seconds)) / spectra.trace.records.length,
     finalMeanLoss: engineLoss(steps, workload.batch),
@@ -159,8 +157,64 @@ export async function measureWorkload(gpu: GpuContext, workload: Workload, optio
   };
 }
 
+/** The fused and the layered step kernel on one workload (train.kernel forced, spectra none). */
+export type KernelComparison =
+  | {
+      fused: EngineRun;
+      layered: EngineRun;
+      /** Fused throughput ÷ layered throughput. */
+      ratio: number;
+      /** The largest |fused − layered| / layered over every network's loss at every record step. */
+      relativeDifference: number;
+      agrees: boolean;
+    }
+  /** The engine refused "fused" for this workload (its shapes, record.linearized): its message. */
+  | { skipped: string };
+
+/**
+ * Times the workload's step on both kernels and compares their losses. Both are f32 runs of the
+ * same arithmetic in different summation orders, so LOSS_TOLERANCE holds them as it holds the
+ * baselines (test/unit/fused.gpu.test.ts holds them to 1e-3 relative over 1000 steps).
+ */
+export async function compareKernels(gpu: GpuContext, workload: Workload, steps: number, repeat: number, log: (line: string) => void = () => undefined): Promise<KernelComparison> {
+  let fused: EngineMeasurement | undefined;
+  let layered: EngineMeasurement | undefined;
+  for (let r = 1; r <= repeat; r++) {
+    log(`${workload.name}: engine, fused step (${r}/${repeat})`);
+    try {
+      fused = fastest(fused, await runEngine(gpu, workload, steps, 'none', 'fused'));
+    } catch (error) {
+      // Refused while building the program, before any step: the engine says why.
+      if (error instanceof ConfigError && error.field === 'train.kernel') return { skipped: error.message };
+      throw error;
+    }
+    log(`${workload.name}: engine, layered step (${r}/${repeat})`);
+    layered = fastest(layered, await runEngine(gpu, workload, steps, 'none', 'layered'));
+  }
+  if (!fused || !layered) throw new RangeError(`repeat must be at least 1, got ${repeat}`);
+  const layeredRecords = layered.trace.records;
+  let relativeDifference = 0;
+  fused.trace.records.forEach((record, i) =>
+    record.losses.forEach((loss, b) => {
+      const reference = layeredRecords[i]!.losses[b]!;
+      // Math.max keeps a NaN (a network diverged on one path only), which then fails `agrees`.
+      relativeDifference = Math.max(relativeDifference, Math.abs(loss - reference) / Math.abs(reference));
+    }),
+  );
+  const fusedRun = engineRun(workload, steps, fused);
+  const layeredRun = engineRun(workload, steps, layered);
+  return {
+    fused: fusedRun,
+    layered: layeredRun,
+    ratio: fusedRun.networkStepsPerSecond / layeredRun.networkStepsPerSecond,
+    relativeDifference,
+    agrees: relativeDifference <= LOSS_TOLERANCE,
+  };
+}
+
 interface EngineMeasurement {
   spectra: SpectraMode;
+  kernel: BatchProgram['kernelPath'];
   seconds: number;
   flopsPerStep: number;
   trace: Trace;
@@ -168,11 +222,21 @@ interface EngineMeasurement {
 
 const fastest = (a: EngineMeasurement | undefined, b: EngineMeasurement) => (a && a.seconds <= b.seconds ? a : b);
 
-async function runEngine(gpu: GpuContext, workload: Workload, steps: number, spectra: SpectraMode): Promise<EngineMeasurement> {
-  const sim = await Simulator.create(gpu, workloadConfig(workload, steps, spectra));
+function engineRun(workload: Workload, steps: number, run: EngineMeasurement): EngineRun {
+  return {
+    spectra: run.spectra,
+    kernel: run.kernel,
+    seconds: run.seconds,
+    networkStepsPerSecond: (steps * workload.batch) / run.seconds,
+    gflops: (steps * run.flopsPerStep) / run.seconds / 1e9,
+  };
+}
+
+async function runEngine(gpu: GpuContext, workload: Workload, steps: number, spectra: SpectraMode, kernel: StepKernel = 'auto'): Promise<EngineMeasurement> {
+  const sim = await Simulator.create(gpu, workloadConfig(workload, steps, spectra, kernel));
   try {
     const result = await sim.run();
-    return { spectra, seconds: result.seconds, flopsPerStep: sim.program.flopsPerStep, trace: sim.trace };
+    return { spectra, kernel: sim.program.kernelPath, seconds: result.seconds, flopsPerStep: sim.program.flopsPerStep, trace: sim.trace };
   } finally {
     sim.destroy();
   }

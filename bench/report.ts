@@ -3,7 +3,7 @@
  * pasted into bench/README.md), shared by the Node and browser runners.
  */
 import type { AdapterReport } from '../src/gpu/device.js';
-import { BASELINE_LABELS, LOSS_TOLERANCE, type WorkloadResult } from './measure.js';
+import { BASELINE_LABELS, type KernelComparison, LOSS_TOLERANCE, type WorkloadResult } from './measure.js';
 
 export interface BenchReport {
   date: string;
@@ -15,7 +15,8 @@ export interface BenchReport {
   budgetSeconds: number;
   repeat: number;
   lossTolerance: number;
-  workloads: (WorkloadResult & { loadAverage?: { before: number[]; after: number[] } })[];
+  /** `kernels`: the fused-vs-layered comparison, where the runner made one (the browser page). */
+  workloads: (WorkloadResult & { loadAverage?: { before: number[]; after: number[] }; kernels?: KernelComparison })[];
 }
 
 /** The issue's targets on SwiftShader. */
@@ -66,7 +67,25 @@ export function formatTable(report: BenchReport): string {
       );
     }
   }
-  return [...lines, '', ...targetLines(report)].join('\n');
+  return [...lines, '', ...kernelLines(report), ...targetLines(report)].join('\n');
+}
+
+/** The fused-vs-layered table, for workloads that have the comparison (none: no lines). */
+function kernelLines(report: BenchReport): string[] {
+  const rows = report.workloads.flatMap(({ workload, kernels: k }) => {
+    if (!k) return [];
+    if ('skipped' in k) return [`| ${workload.name} | fused not run: ${k.skipped} | | | |`];
+    return [`| ${workload.name} | ${rate(k.fused.networkStepsPerSecond)} | ${rate(k.layered.networkStepsPerSecond)} | ${fixed(k.ratio, 2)}× | ${k.relativeDifference.toExponential(1)} ${k.agrees ? 'ok' : 'DISAGREES'} |`];
+  });
+  if (rows.length === 0) return [];
+  return [
+    `train.kernel "fused" vs "layered" (spectra none, fastest of ${report.repeat}); every network's loss at every record must agree within ${LOSS_TOLERANCE} relative`,
+    '',
+    '| workload | fused network-steps/s | layered network-steps/s | fused ÷ layered | loss rel. diff (max) |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ];
 }
 
 /** One line per target of the issue that this run measured: value, target, met or not. */

@@ -8,7 +8,7 @@
  *   huge     — 16,384 tiny networks (whether batching alone fills a GPU);
  *   ensemble-linearized — ensemble with record.linearized, for the linear model's cost.
  */
-import type { Config, SpectraMode } from '../src/config/types.js';
+import type { Config, SpectraMode, StepKernel } from '../src/config/types.js';
 import { expandRuns } from '../src/config/index.js';
 import type { Matrix } from '../src/linalg/matrix.js';
 import { initialLayers } from '../src/problem/init.js';
@@ -50,14 +50,14 @@ export const SMOKE_WORKLOAD: Workload = { name: 'smoke', batch: 4, depth: 3, wid
  * lr 0.01 is stable for every depth here (the top mode's rate is η·N·3^{2−2/N} < 2) and with
  * gain 0.7 the networks start small, so the ensemble leaves its saddles within its 2000 steps.
  */
-export function workloadConfig(workload: Workload, steps: number, spectra: SpectraMode): Config {
+export function workloadConfig(workload: Workload, steps: number, spectra: SpectraMode, kernel: StepKernel = 'auto'): Config {
   const { batch, depth, width, every } = workload;
   return {
     name: `bench-${workload.name}`,
     task: { kind: 'factorization', target: { rows: width, cols: width, singularValues: [3, 2, 1], seed: 1 } },
     network: { depth, width },
     init: { kind: 'gaussian', gain: 0.7, seed: 0 },
-    train: { lr: 0.01, steps },
+    train: { lr: 0.01, steps, kernel },
     record: { every, spectra, ...(workload.linearized && { linearized: true }) },
     ...(batch > 1 && { seeds: batch }),
   };

@@ -68,6 +68,7 @@ class Demo {
     this.writeUrl();
     this.setState('loading');
     this.setButtons(false);
+    $('#status-path').textContent = '';
     clearNotice('error');
     let info: LoadedInfo;
     try {
@@ -77,6 +78,7 @@ class Demo {
       return;
     }
     this.showAdapter(info);
+    this.showPath(info.batches.map((b) => b.kernel));
     this.totalSteps = Math.max(...info.runs.map((r) => r.config.train.steps));
     this.progress(0, 0, 0, Infinity);
     this.dashboard = new Dashboard(info, this.view3d, { showRun: this.state.showRun, sweepX: this.state.sweepX }, (view) => this.viewChanged(view));
@@ -105,6 +107,7 @@ class Demo {
         return;
       case 'recovered':
         showNotice('device', 'info', 'Recovered from a lost GPU device', `The networks were rebuilt on ${reply.adapter.name} and resume from step ${Math.min(...reply.steps)}.`);
+        this.showPath(reply.kernels);
         return;
       case 'error':
         this.fail(new WorkerError(reply.error));
@@ -217,6 +220,12 @@ class Demo {
     badge.title = info.adapter.isFallbackAdapter ? 'software WebGPU adapter' : 'hardware WebGPU adapter';
     if (info.adapter.isFallbackAdapter) showNotice('fallback', 'warn', 'Running on a software GPU', SOFTWARE_ADAPTER);
     else clearNotice('fallback');
+  }
+
+  /** The step path of every batch, as the engine chose it: a sweep of shapes may run both kernels. */
+  private showPath(kernels: readonly string[]): void {
+    const paths = [...new Set(kernels)];
+    $('#status-path').textContent = `${paths.join(' + ')} ${paths.length > 1 ? 'steps' : 'step'}`;
   }
 
   private fail(error: unknown): void {

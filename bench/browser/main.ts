@@ -4,7 +4,7 @@
  * `window.dlnsimBench` = { report, table } or { error }, and body[data-done], for the Playwright runner.
  */
 import { acquireDevice } from '../../src/gpu/device.js';
-import { BASELINES } from '../measure.js';
+import { BASELINES, compareKernels } from '../measure.js';
 import { benchPlan, runBench } from '../plan.js';
 import { formatTable } from '../report.js';
 import { loadTfjs } from '../tfjs-runner.js';
@@ -28,6 +28,8 @@ async function main() {
   try {
     const tf = plan.baselines.includes('tfjs') ? await loadTfjs() : undefined;
     const report = await runBench(gpu, plan, { ...(tf && { tf }) }, { log, ...(hostLoad && { loadAverage: hostLoad }), cpus: navigator.hardwareConcurrency });
+    // Both step kernels forced: "auto" would time only the one this adapter picks (layered on SwiftShader).
+    for (const result of report.workloads) result.kernels = await compareKernels(gpu, result.workload, result.steps, plan.repeat, log);
     const table = formatTable(report);
     document.getElementById('table')!.textContent = table;
     return { report, table };

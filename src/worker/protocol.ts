@@ -11,6 +11,7 @@ import type { Verdict } from '../presets/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { BatchRecord } from '../engine/records.js';
 import type { AdapterReport } from '../gpu/device.js';
+import type { BatchProgram } from '../engine/program.js';
 
 export type Command =
   /** Build the networks of `config` (one Simulator per batch of one shape); answered by `loaded` or `error`. */
@@ -50,6 +51,8 @@ export interface BatchInfo {
   /** Ids of the batch's networks, in the order of the record arrays. */
   runIds: number[];
   target: MatrixData;
+  /** The step path the engine chose for the batch (BatchProgram.kernelPath, after train.kernel and the adapter). */
+  kernel: BatchProgram['kernelPath'];
 }
 
 export interface LoadedInfo {
@@ -107,8 +110,8 @@ export type Reply =
   | { type: 'exported'; id: number; files: ExportedFiles }
   /** The device was lost; the worker is rebuilding the networks from their last recorded state. */
   | { type: 'device-lost'; message: string }
-  /** Recovered on a new device: training can continue from `steps` (per batch). */
-  | { type: 'recovered'; steps: number[]; adapter: AdapterReport }
+  /** Recovered on a new device: training can continue from `steps` (per batch), each batch on its step path `kernels` (the new adapter's choice). */
+  | { type: 'recovered'; steps: number[]; kernels: BatchProgram['kernelPath'][]; adapter: AdapterReport }
   /** `id` when the error answers a request (load, export); otherwise a failed run. */
   | { type: 'error'; id?: number; error: ErrorInfo };
 

@@ -67,7 +67,7 @@ export class Session {
       config,
       adapter: gpu.adapter,
       runs: runs.map(({ id, overrides, config: resolved }) => ({ id, overrides, config: resolved })),
-      batches: batches.map(({ runs: group, sim }) => ({ runIds: group.map((r) => r.id), target: { ...sim.task.target } })),
+      batches: batches.map(({ runs: group, sim }) => ({ runIds: group.map((r) => r.id), target: { ...sim.task.target }, kernel: sim.program.kernelPath })),
     };
     return { session, info };
   }
@@ -206,7 +206,7 @@ export class Session {
       }
       this.gpu = gpu;
       this.watchDevice(gpu);
-      this.post({ type: 'recovered', steps: this.batches.map((b) => b.sim.step), adapter: gpu.adapter });
+      this.post({ type: 'recovered', steps: this.batches.map((b) => b.sim.step), kernels: this.batches.map((b) => b.sim.program.kernelPath), adapter: gpu.adapter });
     })().finally(() => (this.recovering = false));
     return this.recovery;
   }

@@ -45,6 +45,9 @@ test('trains a small config from the URL, updates its plots, shows the numbers o
   await page.setViewportSize({ width: 1440, height: 1300 });
   await page.goto(demoUrl(SMALL_CONFIG));
   await waitForState(page, 'ready');
+  // train.kernel "auto": the engine keeps the layered step on a software adapter (docs/engine.md).
+  const software = await page.locator('#adapter').evaluate((badge) => badge.classList.contains('software'));
+  await expect(page.locator('#status-path')).toHaveText(software ? 'layered step' : 'fused step');
   await page.click('#play');
   await waitForState(page, 'done');
 
@@ -74,6 +77,26 @@ test('a sweep over depth trains one batch per shape and shows the view across th
   expect(shown.map((s) => s.step)).toEqual([200, 200]);
   shown.forEach((network, i) => expect(Math.abs(network.loss - reference[i]!.loss) / reference[i]!.loss).toBeLessThan(LOSS_TOLERANCE));
   await expect(page.locator('#runs tbody tr').nth(1)).toContainText('network.depth = 3');
+});
+
+test('the status line names the step path the engine runs: fused from the URL, both in a sweep over train.kernel, the flow', async ({ page }) => {
+  await page.goto(demoUrl(SMALL_CONFIG, '&train.kernel=fused'));
+  await waitForState(page, 'ready');
+  await expect(page.locator('#status-path')).toHaveText('fused step');
+  await page.click('#play');
+  await waitForState(page, 'done');
+  // The fused kernel, with the heatmaps' record.matrices the demo adds, gives the Float64 numbers.
+  expectMatchesReference(await shownNumbers(page), SMALL_CONFIG, 300);
+
+  // train.kernel is part of the batch key, so this sweep trains one batch on each path.
+  const sweep: Config = { ...SMALL_CONFIG, seeds: 1, sweep: { 'train.kernel': ['fused', 'layered'] } };
+  await page.goto(demoUrl(sweep));
+  await waitForState(page, 'ready');
+  await expect(page.locator('#status-path')).toHaveText('fused + layered steps');
+
+  await page.goto(demoUrl(SMALL_CONFIG, '&train.method=flow'));
+  await waitForState(page, 'ready');
+  await expect(page.locator('#status-path')).toHaveText('flow step');
 });
 
 test('a preset from the URL, with edits, fills the form', async ({ page }) => {

@@ -67,6 +67,16 @@ test('trains from its attributes and emits ready, record, progress and done', as
   await expect(page.locator('#sim .plot canvas')).toHaveCount(2);
 });
 
+test('runs the step kernel its config names: train.kernel=fused gives the fused path and the Float64 losses', async ({ page }) => {
+  await open(page);
+  await addElement(page, 'fused', { config: JSON.stringify(CONFIG), set: 'train.kernel=fused', autoplay: '' });
+  await expect(page.locator('#fused')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  const log = await events(page, 'fused');
+  expect((log[0]!.detail.batches as { kernel: string }[]).map((b) => b.kernel)).toEqual(['fused']);
+  const reference = referenceRun(CONFIG, 200);
+  log.filter((e) => e.type === 'record').pop()!.detail.losses!.forEach((loss, b) => expect(Math.abs(loss - reference[b]!.loss) / reference[b]!.loss).toBeLessThan(LOSS_TOLERANCE));
+});
+
 test('a bad attribute gives an error event naming the field', async ({ page }) => {
   await open(page);
   await addElement(page, 'bad', { config: JSON.stringify(CONFIG), lr: '-0.1' });
