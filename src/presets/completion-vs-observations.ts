@@ -5,10 +5,14 @@
  * Their finding: with few observations the deeper factorizations recover the matrix where depth 2
  * does not, and depth 2 behaves like the nuclear-norm minimiser (so the implicit bias is not a norm
  * the convex method already has). Each run's error is runs[].testError (SPEC §12, on the GPU); the
- * baseline is computed here, on the host, on the same target and mask (rebuilt by buildTask).
+ * baselines, minimum nuclear norm and Greedy Low-Rank Learning (Li, Luo & Lyu 2021: the small-init
+ * limit of depth 2), are computed here, on the host, on the same target and mask (rebuilt by
+ * buildTask). Depth 1 is trained and shown too (it leaves the unobserved entries at their init), but
+ * not judged: the claim is about depth ≥ 2.
  */
 import { median, quantile } from '../analysis/statistics.js';
 import { completionTestError } from '../analysis/heldout.js';
+import { greedyLowRank } from '../baselines/glrl.js';
 import { DEFAULT_NUCLEAR_NORM_OPTIONS, nuclearNormCompletion } from '../baselines/nuclear-norm.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
@@ -19,11 +23,12 @@ import type { Preset, Verdict } from './types.js';
 
 /** Depth 2 counts as exact at a fraction where its median testError is below this (1 %); such a fraction is not judged. */
 const EXACT = 0.01;
+/** The depths the verdict judges; the sweep adds depth 1, shown beside them. */
 const DEPTHS = [2, 3, 4];
 
 export const completionVsObservations: Preset = {
   name: 'completion-vs-observations',
-  description: 'Completion error against the number of observed entries of a rank-1 10×10 matrix, depths 2–4 beside the minimum-nuclear-norm solution (Arora, Cohen, Hu & Luo 2019, Fig. 2)',
+  description: 'Completion error against the number of observed entries of a rank-1 10×10 matrix, depths 1–4 beside the minimum-nuclear-norm and greedy low-rank solutions (Arora, Cohen, Hu & Luo 2019, Fig. 2)',
   config: {
     name: 'completion-vs-observations',
     // Rank 1 at 10×10 has 19 degrees of freedom: the fractions run from 20 entries (barely
@@ -39,7 +44,7 @@ export const completionVsObservations: Preset = {
     record: { every: 100 },
     seeds: 3,
     // Three masks per fraction: the spread that matters is the mask's, not only the init's.
-    sweep: { 'task.observed': [0.2, 0.3, 0.4, 0.5, 0.7], 'task.seed': [1, 2, 3], 'network.depth': DEPTHS },
+    sweep: { 'task.observed': [0.2, 0.3, 0.4, 0.5, 0.7], 'task.seed': [1, 2, 3], 'network.depth': [1, ...DEPTHS] },
   },
   verdict: observationsVerdict,
 };
@@ -51,6 +56,8 @@ export interface MaskGroup {
   nuclear: number;
   /** Whether ADMM reached its stated residual (src/baselines/nuclear-norm.ts) within its iterations. */
   nuclearConverged: boolean;
+  /** Greedy Low-Rank Learning's testError on this mask (src/baselines/glrl.ts, its default options). */
+  glrl: number;
 }
 
 /** One observed fraction and its masks. */
@@ -95,7 +102,8 @@ function solveGroups(result: ExperimentResult): FractionGroup[] {
     const observed = config.task.observed!;
     if (!groups.has(observed)) groups.set(observed, { observed, count: mask!.data.reduce((sum, m) => sum + m, 0), masks: [] });
     const solution = nuclearNormCompletion(target, mask!);
-    groups.get(observed)!.masks.push({ seed: config.task.seed, byDepth, nuclear: completionTestError(solution.x, target, mask!), nuclearConverged: solution.converged });
+    const glrl = completionTestError(greedyLowRank(target, mask!).w, target, mask!);
+    groups.get(observed)!.masks.push({ seed: config.task.seed, byDepth, nuclear: completionTestError(solution.x, target, mask!), nuclearConverged: solution.converged, glrl });
   }
   return [...groups.values()].sort((a, b) => a.observed - b.observed);
 }
@@ -103,7 +111,7 @@ function solveGroups(result: ExperimentResult): FractionGroup[] {
 const scored = (run: ExperimentRun) => !run.diverged && run.testError !== null && Number.isFinite(run.testError);
 
 /** The per-fraction error bar: quartiles across masks × init seeds. */
-const quartiles = (errors: readonly number[]) => ({ q1: quantile(errors, 0.25), median: median(errors), q3: quantile(errors, 0.75) });
+export const quartiles = (errors: readonly number[]) => ({ q1: quantile(errors, 0.25), median: median(errors), q3: quantile(errors, 0.75) });
 
 /** On one mask, depth d against depth 2: lower or higher when the ranges over init seeds do not overlap. */
 function paired(mask: MaskGroup, depth: number): 'lower' | 'higher' | 'overlap' {
@@ -122,6 +130,7 @@ function observationsVerdict(result: ExperimentResult): Verdict {
   if (groups.length === 0) return { claim, measured: [`needs completion runs with task.observed at depths ${DEPTHS.join(', ')}`], pass: false, summary: 'FAIL: nothing to compare' };
   const deepest = DEPTHS[DEPTHS.length - 1]!;
   const rows = groups.map((g) => {
+    const depthOne = errorsAt(g, 1).length > 0 ? quartiles(errorsAt(g, 1)) : null;
     const [shallow, ...deep] = DEPTHS.map((depth) => quartiles(errorsAt(g, depth)));
     const nuclear = median(g.masks.map((m) => m.nuclear));
     const pairs = g.masks.flatMap((mask) => DEPTHS.slice(1).map((depth) => paired(mask, depth)));
@@ -132,7 +141,7 @@ function observationsVerdict(result: ExperimentResult): Verdict {
     const distance = (error: number) => Math.abs(Math.log(error / nuclear));
     const nuclearNearer = nuclear < EXACT ? null : distance(shallow!.median) < distance(deep[deep.length - 1]!.median);
     const judged = shallow!.median >= EXACT;
-    return { g, shallow: shallow!, deep, nuclear, pairs: pairs.length, lower, higher, nuclearNearer, judged };
+    return { g, depthOne, shallow: shallow!, deep, nuclear, glrl: median(g.masks.map((m) => m.glrl)), pairs: pairs.length, lower, higher, nuclearNearer, judged };
   });
   const bar = (q: { q1: number; median: number; q3: number }) => `${formatNumber(q.median, 3)} [${formatNumber(q.q1, 2)}, ${formatNumber(q.q3, 2)}]`;
   const unconverged = groups.reduce((sum, g) => sum + g.masks.filter((m) => !m.nuclearConverged).length, 0);
@@ -140,19 +149,21 @@ function observationsVerdict(result: ExperimentResult): Verdict {
   const seeds = result.config.seeds ?? 1;
   const measured = [
     ...formatTable(
-      ['observed', '|Ω|', ...DEPTHS.map((d) => `depth ${d}: median [Q1, Q3]`), 'nuclear norm: median [min, max]', 'judged', 'depth ≥ 3 vs 2, per mask', `nearer the nuclear norm`],
+      ['observed', '|Ω|', ...[1, ...DEPTHS].map((d) => `depth ${d}: median [Q1, Q3]`), 'nuclear norm: median [min, max]', 'GLRL: median', 'judged', 'depth ≥ 3 vs 2, per mask', `nearer the nuclear norm`],
       rows.map((r) => [
         formatNumber(r.g.observed, 2),
         String(r.g.count),
+        r.depthOne ? bar(r.depthOne) : '—',
         bar(r.shallow),
         ...r.deep.map(bar),
         `${formatNumber(r.nuclear, 3)} [${formatNumber(Math.min(...r.g.masks.map((m) => m.nuclear)), 2)}, ${formatNumber(Math.max(...r.g.masks.map((m) => m.nuclear)), 2)}]`,
+        formatNumber(r.glrl, 3),
         r.judged ? 'yes' : `no (depth 2 < ${EXACT})`,
         `${r.lower}/${r.pairs} lower, ${r.higher} higher`,
         r.nuclearNearer === null ? '— (nuclear norm exact)' : r.nuclearNearer ? 'depth 2' : `depth ${deepest}`,
       ]),
     ),
-    `${masks} masks (task.seed) × ${seeds} init seeds per (fraction, depth); [Q1, Q3]: quartiles over all of them; nuclear norm: one solve per mask (src/baselines, on the run's target and mask), ${unconverged === 0 ? 'every one converged' : `${unconverged} of ${groups.reduce((sum, g) => sum + g.masks.length, 0)} stopped at the iteration limit before the residual ${DEFAULT_NUCLEAR_NORM_OPTIONS.tolerance.toExponential(0)}`}`,
+    `${masks} masks (task.seed) × ${seeds} init seeds per (fraction, depth); [Q1, Q3]: quartiles over all of them; depth 1 and GLRL shown, not judged; nuclear norm and GLRL: one solve per mask (src/baselines, on the run's target and mask), ${unconverged === 0 ? 'every one converged' : `${unconverged} of ${groups.reduce((sum, g) => sum + g.masks.length, 0)} stopped at the iteration limit before the residual ${DEFAULT_NUCLEAR_NORM_OPTIONS.tolerance.toExponential(0)}`}`,
     `per mask: depth ≥ 3 is lower (higher) than depth 2 when its range over the ${seeds} init seeds lies wholly below (above) depth 2's — pairs on one mask, so the mask's own difficulty cancels`,
     `judged: depth 2 not exact (median testError ≥ ${EXACT}); nearer: |log(median error / nuclear-norm median)|, depth 2 against depth ${deepest}, where the nuclear norm is not exact (≥ ${EXACT})`,
     `passes when depths ≥ 3 are lower on more than half of the (mask, depth) pairs at more than half of the judged fractions, depth 2 lower on more pairs than not at none, and depth 2 nearer the nuclear norm wherever judged`,

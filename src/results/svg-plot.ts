@@ -14,6 +14,8 @@ export interface PlotSeries {
   points: ReadonlyArray<readonly [number, number]>;
   /** 'line' (default); 'step': each value held until the next point; 'points': markers only; 'line+points'. */
   style?: 'line' | 'step' | 'points' | 'line+points';
+  /** Vertical bars [x, low, high] in the series' colour: the spread behind each point (quartiles, say). */
+  errorBars?: ReadonlyArray<readonly [number, number, number]>;
 }
 
 /** A dashed horizontal reference line (a saddle level, a target singular value). */
@@ -78,7 +80,8 @@ export function plotFigure(spec: PlotSpec): string {
   const xs: number[] = [];
   const ys: number[] = [];
   for (const series of spec.series) {
-    for (const [x, y] of series.points) {
+    const extent = [...series.points, ...(series.errorBars ?? []).flatMap(([x, lo, hi]) => [[x, lo], [x, hi]] as const)];
+    for (const [x, y] of extent) {
       if (usable(x, spec.x) && usableY(y)) {
         xs.push(x);
         ys.push(y);
@@ -143,6 +146,9 @@ export function plotFigure(spec: PlotSpec): string {
     if (style === 'points' || style === 'line+points') {
       for (const p of projected) if (p) body.push(`<circle cx="${f(p[0])}" cy="${f(p[1])}" r="3" fill="${series.colour}"/>`);
     }
+    for (const [x, lo, hi] of series.errorBars ?? []) {
+      if (usable(x, spec.x) && usableY(lo) && usableY(hi)) body.push(`<line x1="${f(px(x))}" y1="${f(py(lo))}" x2="${f(px(x))}" y2="${f(py(hi))}" stroke="${series.colour}" class="p-error-bar"/>`);
+    }
     if (body.length > 0) parts.push(`<g><title>${escapeXml(series.label)}</title>${body.join('')}</g>`);
   }
   for (const span of spec.spans ?? []) {
@@ -172,7 +178,7 @@ export const PLOT_CSS =
   `.p-axis{fill:${AXIS};font-size:11.5px}.p-grid{stroke:${GRID};stroke-width:1}.p-minor{stroke-opacity:.45}` +
   `.p-frame{fill:none;stroke:#2a3442}.p-guide{stroke:${AXIS};stroke-dasharray:5 4;stroke-width:1}` +
   `.p-guide-label{fill:${AXIS};font-size:10px}.p-series{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}` +
-  `g:hover>.p-series{stroke-width:3}.p-span{stroke-width:7;stroke-opacity:.35;stroke-linecap:round}g:hover>.p-span{stroke-opacity:.7}`;
+  `g:hover>.p-series{stroke-width:3}.p-error-bar{stroke-width:1.5;stroke-opacity:.8}.p-span{stroke-width:7;stroke-opacity:.35;stroke-linecap:round}g:hover>.p-span{stroke-opacity:.7}`;
 
 /** SVG path through the projected points, breaking at gaps and dropping points within a pixel of the last one drawn. */
 function pathData(points: ([number, number] | null)[], step: boolean): string {

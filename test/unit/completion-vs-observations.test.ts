@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { completionTestError } from '../../src/analysis/heldout.js';
+import { greedyLowRank } from '../../src/baselines/glrl.js';
 import { nuclearNormCompletion } from '../../src/baselines/nuclear-norm.js';
 import { expandRuns, groupBatches } from '../../src/config/index.js';
 import { experimentRun, fullTrace } from '../../src/experiment/index.js';
@@ -54,6 +55,11 @@ describe('completion-vs-observations baseline', () => {
       const trained = buildTask(batch[0]!.config);
       for (const run of batch) expect(buildTask(run.config).mask!.data).toEqual(trained.mask!.data);
     }
+    // GLRL on the same task, as the verdict's table shows it.
+    const mask = groups[1]!.masks[0]!;
+    const task = buildTask(runs.find((run) => run.config.task.observed === 0.8 && run.config.task.seed === mask.seed)!.config);
+    expect(mask.glrl).toBe(completionTestError(greedyLowRank(task.target, task.mask!).w, task.target, task.mask!));
+    expect(mask.glrl).toBeLessThan(1e-3);
     // 30 entries leave the nuclear norm far from exact on a rank-1 10×10 matrix; 80 recover it.
     expect(Math.min(...groups[0]!.masks.map((mask) => mask.nuclear))).toBeGreaterThan(0.05);
     expect(Math.max(...groups[1]!.masks.map((mask) => mask.nuclear))).toBeLessThan(1e-3);
@@ -66,6 +72,9 @@ describe('completion-vs-observations verdict', () => {
     expect(verdict.summary).toMatch(/^PASS/);
     expect(verdict.pass).toBe(true);
     expect(verdict.measured.join('\n')).toContain('4/4 lower, 0 higher');
+    // Depth 1 (not in this sweep) and GLRL are columns beside the judged depths.
+    expect(verdict.measured[0]).toContain('depth 1: median [Q1, Q3]');
+    expect(verdict.measured[0]).toContain('GLRL: median');
   });
 
   it('fails when deeper lies within the init-seed range of depth 2', () => {

@@ -76,6 +76,14 @@ describe('preset figures', () => {
     expect(figures[0]!.match(/<circle/g)).toHaveLength(result.runs.length);
   });
 
+  it('completion-vs-observations: quartile bars on every depth point, and the GLRL and nuclear-norm lines', () => {
+    const [figure] = presetFigures('completion-vs-observations', syntheticResult('completion-vs-observations'));
+    // 5 fractions × 4 depths; a synthetic run's errors differ across init seeds, so every bar has length.
+    expect(figure!.match(/class="p-error-bar"/g)).toHaveLength(5 * 4);
+    expect(figure).toContain('greedy low-rank (GLRL)');
+    expect(figure).toContain('minimum nuclear norm');
+  });
+
   it('no preset, or no runs: no figure', () => {
     expect(presetFigures(null, syntheticResult('saddle-to-saddle'))).toEqual([]);
     expect(presetFigures('saddle-to-saddle', { ...syntheticResult('saddle-to-saddle'), runs: [] })).toEqual([]);

@@ -1,11 +1,12 @@
 /**
  * completion-vs-observations (Arora, Cohen, Hu & Luo 2019, Fig. 2): the held-out error against the
- * number of observed entries, the median per depth and the minimum-nuclear-norm solution of the
- * same masks (solved on the host by the verdict's grouping, so figure and verdict agree).
+ * number of observed entries, the median per depth with its quartiles as error bars, and the
+ * minimum-nuclear-norm and greedy low-rank (GLRL) solutions of the same masks (solved on the host by
+ * the verdict's grouping, so figure and verdict agree).
  */
 import { median } from '../../analysis/statistics.js';
 import type { ExperimentResult } from '../../experiment/types.js';
-import { errorsAt, groupByObserved } from '../../presets/completion-vs-observations.js';
+import { errorsAt, groupByObserved, quartiles } from '../../presets/completion-vs-observations.js';
 import type { PlotSpec } from '../svg-plot.js';
 import { runColour } from '../../display/palette.js';
 
@@ -14,6 +15,8 @@ export function completionVsObservationsFigures(result: ExperimentResult): PlotS
   const depths = [...new Set(groups.flatMap((g) => g.masks.flatMap((mask) => [...mask.byDepth.keys()])))].sort((a, b) => a - b);
   if (depths.length === 0) return [];
   const nuclear = { label: 'minimum nuclear norm', colour: runColour(depths.length) };
+  const glrl = { label: 'greedy low-rank (GLRL)', colour: runColour(depths.length + 1) };
+  const baseline = (of: (mask: (typeof groups)[number]['masks'][number]) => number) => groups.map((g) => [g.count, median(g.masks.map(of))] as const);
   return [
     {
       id: 'figure-completion-vs-observations',
@@ -23,16 +26,21 @@ export function completionVsObservationsFigures(result: ExperimentResult): PlotS
       x: 'linear',
       y: 'log',
       series: [
-        ...depths.map((depth, i) => ({
-          label: `depth ${depth}`,
-          colour: runColour(i),
-          style: 'line+points' as const,
-          points: groups.filter((g) => errorsAt(g, depth).length > 0).map((g) => [g.count, median(errorsAt(g, depth))] as const),
-        })),
-        { ...nuclear, style: 'line+points' as const, points: groups.map((g) => [g.count, median(g.masks.map((mask) => mask.nuclear))] as const) },
+        ...depths.map((depth, i) => {
+          const trained = groups.filter((g) => errorsAt(g, depth).length > 0).map((g) => ({ count: g.count, q: quartiles(errorsAt(g, depth)) }));
+          return {
+            label: `depth ${depth}`,
+            colour: runColour(i),
+            style: 'line+points' as const,
+            points: trained.map(({ count, q }) => [count, q.median] as const),
+            errorBars: trained.map(({ count, q }) => [count, q.q1, q.q3] as const),
+          };
+        }),
+        { ...nuclear, style: 'line+points' as const, points: baseline((mask) => mask.nuclear) },
+        { ...glrl, style: 'line+points' as const, points: baseline((mask) => mask.glrl) },
       ],
-      legend: [...depths.map((depth, i) => ({ label: `depth ${depth} (median)`, colour: runColour(i) })), nuclear],
-      note: 'median over masks × init seeds per point; the nuclear-norm line is the median over the masks',
+      legend: [...depths.map((depth, i) => ({ label: `depth ${depth} (median, bars Q1–Q3)`, colour: runColour(i) })), nuclear, glrl],
+      note: 'median over masks × init seeds per point, bars from the first to the third quartile; the baseline lines are medians over the masks',
       width: 560,
       height: 360,
     },
