@@ -1,8 +1,11 @@
 /**
- * The infinite-depth-completion verdict (docs/flow.md, "The infinite-depth completion preset"): per
- * depth and sign of det W(0), the fraction of converged runs that end rank 1 with its binomial
- * standard error, and the median effective rank. Two fractions differ when they are more than 3
- * combined standard errors √(se₁² + se₂²) apart, so a trend must beat the seed noise of its cells.
+ * The verdict of the CMV completion presets (docs/flow.md, "The infinite-depth completion preset"):
+ * per depth and sign of det W(0), the fraction of converged runs that end at the low rank the claim
+ * names (rank 1 for the 2×2 case, rank 2 for the 3×3 one) with its binomial standard error, and the
+ * median effective rank. Two fractions differ when they are more than 3 combined standard errors
+ * √(se₁² + se₂²) apart, so a trend must beat the seed noise of its cells. The flow keeps the sign
+ * of det W, and the claim is the same in both cases: det W(0) < 0 ends low-rank at every depth,
+ * det W(0) > 0 does so more often the deeper the flow, rarely at depth 2.
  */
 import { binomialStandardError, median } from '../analysis/statistics.js';
 import type { FlowDepth } from '../config/types.js';
@@ -21,12 +24,24 @@ const MIN_CONVERGED = 0.75;
 /** Standard errors by which two fractions must be apart to differ. */
 const SE_MULTIPLE = 3;
 
+/** What one preset's verdict calls low rank, and its claim. */
+export interface LowRankSpec {
+  claim: string;
+  /** e.g. "rank 1", in the table and the messages. */
+  label: string;
+  /** The test, as the table's header states it, e.g. "|det W| < 0.05". */
+  rule: string;
+  isLowRank(run: ExperimentRun): boolean;
+  /** Lines and a summary addendum reported beside the verdict (the converged runs, the depths in order). */
+  report?(depths: FlowDepth[], converged: ExperimentRun[]): { measured: string[]; summary: string };
+}
+
 export interface Cell {
   depth: FlowDepth;
   runs: number;
   converged: number;
-  /** Fraction of the converged runs with |det W| < RANK_ONE_DET, and its binomial standard error. */
-  rankOne: number;
+  /** Fraction of the converged runs that end low-rank (LowRankSpec.isLowRank), and its binomial standard error. */
+  lowRank: number;
   se: number;
   medianRank: number;
 }
@@ -34,33 +49,43 @@ export interface Cell {
 /** a − b in units of their combined standard error (±∞ when both are exact and unequal, 0 when equal). */
 const zScore = (a: Cell, b: Cell) => {
   const se = Math.hypot(a.se, b.se);
-  return se === 0 ? (a.rankOne === b.rankOne ? 0 : Math.sign(a.rankOne - b.rankOne) * Infinity) : (a.rankOne - b.rankOne) / se;
+  return se === 0 ? (a.lowRank === b.lowRank ? 0 : Math.sign(a.lowRank - b.lowRank) * Infinity) : (a.lowRank - b.lowRank) / se;
 };
 
-export function infiniteDepthVerdict(result: ExperimentResult): Verdict {
-  const claim =
+const TWO_BY_TWO: LowRankSpec = {
+  claim:
     'In 2×2 completion with w11 = w22 = 1 observed, the depth-normalised end-to-end flow from a small balanced random start ends rank 1 (on the hyperbola ' +
     'w12·w21 = 1) whenever det W(0) < 0, at every depth; when det W(0) > 0, depth 2 mostly ends full rank and the deeper the flow, up to N = ∞, the more often it ends rank 1 ' +
-    '(Cohen, Menon & Veraszto 2023, Figure 4).';
+    '(Cohen, Menon & Veraszto 2023, Figure 4).',
+  label: 'rank 1',
+  rule: `|det W| < ${RANK_ONE_DET}`,
+  isLowRank: (run) => Math.abs(run.metrics.det!) < RANK_ONE_DET,
+  report: volumeLines,
+};
+
+export const infiniteDepthVerdict = (result: ExperimentResult): Verdict => lowRankVerdict(result, TWO_BY_TWO);
+
+export function lowRankVerdict(result: ExperimentResult, spec: LowRankSpec): Verdict {
+  const { claim, label } = spec;
   const eligible = result.runs.filter((run) => run.config.train.method === 'flow' && 'det' in run.metrics && 'det0' in run.metrics);
   const depths = [...new Set(eligible.map((run) => run.config.train.flowDepth))].sort((a, b) => depthOrder(a) - depthOrder(b));
   if (!depths.includes(2) || !depths.includes('infinity')) {
     return { claim, measured: ['needs flow runs of this preset at depth 2 and at depth ∞'], pass: false, summary: 'FAIL: nothing to compare across depths' };
   }
   const cellsOf = (sign: number) =>
-    depths.map((depth) => cell(depth, eligible.filter((run) => run.config.train.flowDepth === depth && Math.sign(run.metrics.det0!) === sign)));
+    depths.map((depth) => cell(depth, eligible.filter((run) => run.config.train.flowDepth === depth && Math.sign(run.metrics.det0!) === sign), spec));
   const negative = cellsOf(-1);
   const positive = cellsOf(1);
   const row = (sign: string, c: Cell) => [
     depthLabel(c.depth),
     sign,
     fraction(c.converged, c.runs),
-    `${formatNumber(c.rankOne, 3)} ± ${formatNumber(c.se, 2)}`,
+    `${formatNumber(c.lowRank, 3)} ± ${formatNumber(c.se, 2)}`,
     formatNumber(c.medianRank, 4),
   ];
   const measured = [
     ...formatTable(
-      ['N', 'det W(0)', 'converged', `rank 1 (|det W| < ${RANK_ONE_DET}) ± SE`, 'median eff. rank'],
+      ['N', 'det W(0)', 'converged', `${label} (${spec.rule}) ± SE`, 'median eff. rank'],
       depths.flatMap((_, i) => [row('< 0', negative[i]!), row('> 0', positive[i]!)]),
     ),
     `converged: loss < ${CONVERGED_LOSS.toExponential(0)}; fractions are over the converged runs, SE = √(p(1 − p)/n); two fractions differ when more than ${SE_MULTIPLE} combined SE √(se₁² + se₂²) apart`,
@@ -69,24 +94,24 @@ export function infiniteDepthVerdict(result: ExperimentResult): Verdict {
   const cells = [...negative, ...positive];
   const converged = cells.every((c) => c.runs > 0 && c.converged >= MIN_CONVERGED * c.runs);
   // p ≥ 1 − 3·SE: with SE = √(p(1 − p)/n) this allows k failures of n only while k ≤ 9(n − k)/n, i.e. at most 8.
-  const negativeRankOne = negative.every((c) => c.rankOne >= 1 - SE_MULTIPLE * c.se);
+  const negativeLowRank = negative.every((c) => c.lowRank >= 1 - SE_MULTIPLE * c.se);
   const drops = positive.slice(1).flatMap((c, i) => (zScore(c, positive[i]!) < -SE_MULTIPLE ? [`${depthLabel(positive[i]!.depth)} → ${depthLabel(c.depth)}`] : []));
   const first = positive[0]!;
   const last = positive[positive.length - 1]!;
   const gained = zScore(last, first) > SE_MULTIPLE;
-  const shallowFullRank = first.rankOne < 0.5;
-  const pass = converged && negativeRankOne && drops.length === 0 && gained && shallowFullRank;
-  const trend = (cs: Cell[]) => cs.map((c) => `${formatNumber(c.rankOne, 3)}±${formatNumber(c.se, 2)}`).join(' → ');
+  const shallowFullRank = first.lowRank < 0.5;
+  const pass = converged && negativeLowRank && drops.length === 0 && gained && shallowFullRank;
+  const trend = (cs: Cell[]) => cs.map((c) => `${formatNumber(c.lowRank, 3)}±${formatNumber(c.se, 2)}`).join(' → ');
   const why = [
     converged ? '' : `fewer than ${100 * MIN_CONVERGED}% of some cell's runs converged; `,
-    negativeRankOne ? '' : `det W(0) < 0 falls short of rank 1 (fraction < 1 − ${SE_MULTIPLE} SE) at some depth; `,
-    drops.length === 0 ? '' : `det W(0) > 0: the rank-1 fraction drops by more than ${SE_MULTIPLE} SE at ${drops.join(', ')}; `,
-    gained ? '' : `det W(0) > 0: N = ∞ is not more often rank 1 than N = 2 by more than ${SE_MULTIPLE} SE (z = ${formatNumber(zScore(last, first), 3)}); `,
-    shallowFullRank ? '' : 'det W(0) > 0: N = 2 ends rank 1 in half the runs or more; ',
+    negativeLowRank ? '' : `det W(0) < 0 falls short of ${label} (fraction < 1 − ${SE_MULTIPLE} SE) at some depth; `,
+    drops.length === 0 ? '' : `det W(0) > 0: the ${label} fraction drops by more than ${SE_MULTIPLE} SE at ${drops.join(', ')}; `,
+    gained ? '' : `det W(0) > 0: N = ∞ is not more often ${label} than N = 2 by more than ${SE_MULTIPLE} SE (z = ${formatNumber(zScore(last, first), 3)}); `,
+    shallowFullRank ? '' : `det W(0) > 0: N = 2 ends ${label} in half the runs or more; `,
   ].join('');
-  const numbers = `rank-1 fraction by depth ${depths.map(depthLabel).join(', ')}: det W(0) < 0 ${trend(negative)}; det W(0) > 0 ${trend(positive)}`;
-  const volume = volumeLines(depths, eligible.filter(isConverged));
-  return { claim, measured: [...measured, ...volume.measured], pass, summary: `${pass ? `PASS: ${numbers}` : `FAIL: ${why}${numbers}`}${volume.summary}` };
+  const numbers = `${label} fraction by depth ${depths.map(depthLabel).join(', ')}: det W(0) < 0 ${trend(negative)}; det W(0) > 0 ${trend(positive)}`;
+  const extra = spec.report?.(depths, eligible.filter(isConverged)) ?? { measured: [], summary: '' };
+  return { claim, measured: [...measured, ...extra.measured], pass, summary: `${pass ? `PASS: ${numbers}` : `FAIL: ${why}${numbers}`}${extra.summary}` };
 }
 
 /**
@@ -116,18 +141,18 @@ function volumeLines(depths: FlowDepth[], converged: ExperimentRun[]): { measure
 
 const isConverged = (run: ExperimentRun) => run.finalLoss < CONVERGED_LOSS;
 
-function cell(depth: FlowDepth, runs: ExperimentRun[]): Cell {
+function cell(depth: FlowDepth, runs: ExperimentRun[], spec: LowRankSpec): Cell {
   const converged = runs.filter(isConverged);
-  const rankOne = converged.filter((run) => Math.abs(run.metrics.det!) < RANK_ONE_DET).length / converged.length;
+  const lowRank = converged.filter(spec.isLowRank).length / converged.length;
   return {
     depth,
     runs: runs.length,
     converged: converged.length,
-    rankOne,
-    se: binomialStandardError(rankOne, converged.length),
+    lowRank,
+    se: binomialStandardError(lowRank, converged.length),
     medianRank: median(converged.map((run) => run.metrics.effectiveRank!)),
   };
 }
 
 const depthOrder = (depth: FlowDepth) => (depth === 'infinity' ? Infinity : depth);
-const depthLabel = (depth: FlowDepth) => (depth === 'infinity' ? '∞' : String(depth));
+export const depthLabel = (depth: FlowDepth) => (depth === 'infinity' ? '∞' : String(depth));

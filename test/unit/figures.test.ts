@@ -26,7 +26,7 @@ function syntheticResult(name: string): ExperimentResult {
       lazyDeviations: fraction.map((f) => (0.05 * f) / (1 + (i % 5))),
     });
     const sign = i % 2 === 0 ? 1 : -1;
-    return experimentRun(run, trace, false, { w12: sign * (1 + i / 100), w21: sign / (1 + i / 100), det: 0.01, det0: (i % 3 === 0 ? -1 : 1) * 1e-4, effectiveRank: 1 + (i % 10) / 10, unobservedError: 0.1 / (1 + (i % 4)) });
+    return experimentRun(run, trace, false, { w12: sign * (1 + i / 100), w21: sign / (1 + i / 100), w23: 0.1 * sign, w32: 0.2, sigmaMin: 0.01, det: 0.01, det0: (i % 3 === 0 ? -1 : 1) * 1e-4, effectiveRank: 1 + (i % 10) / 10, unobservedError: 0.1 / (1 + (i % 4)) });
   });
   return { config: preset.config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] }, shard: null, aborted: false, runs };
 }
@@ -82,6 +82,16 @@ describe('preset figures', () => {
     expect(figure!.match(/class="p-error-bar"/g)).toHaveLength(5 * 4);
     expect(figure).toContain('greedy low-rank (GLRL)');
     expect(figure).toContain('minimum nuclear norm');
+  });
+
+  it('rank-two-completion: a point per run in the panel of its det W(0) sign, over the rank-2 line', () => {
+    const result = syntheticResult('rank-two-completion');
+    const negatives = result.runs.filter((run) => run.metrics.det0! < 0).length;
+    const [negative, positive, histogram] = presetFigures('rank-two-completion', result);
+    expect(negative!.match(/<circle/g)).toHaveLength(negatives);
+    expect(positive!.match(/<circle/g)).toHaveLength(result.runs.length - negatives);
+    expect(positive).toContain('rank 2: w₁₂w₂₁ + w₂₃w₃₂ = 1');
+    expect(histogram).toContain('20 bins from 1 (rank one) to 3');
   });
 
   it('no preset, or no runs: no figure', () => {

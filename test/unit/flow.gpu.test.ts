@@ -26,6 +26,7 @@ import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { FlowOperatorKernel } from '../../src/kernels/flow.js';
 import { singularValues } from '../../src/linalg/decompositions.js';
 import { det, infiniteDepthCompletion } from '../../src/presets/infinite-depth-completion.js';
+import { rankTwoCompletion } from '../../src/presets/rank-two-completion.js';
 import { buildTask } from '../../src/problem/task.js';
 import { endToEnd } from '../../src/reference/loss.js';
 import { f32Task, relative } from '../helpers/f32.js';
@@ -377,5 +378,25 @@ describe.skipIf(!gpu)('infinite-depth-completion preset', () => {
     const verdict = preset.verdict(result);
     expect(verdict.measured.filter((line) => /^(2|∞) +[<>] 0 /.test(line))).toHaveLength(4);
     expect(verdict.summary).toMatch(/^(PASS|FAIL): /);
+  });
+});
+
+describe.skipIf(!gpu)('rank-two-completion preset', () => {
+  it('measures every 3×3 run from its final W and tabulates each depth and sign (reduced: 2 depths × 6 seeds, t = 200)', async () => {
+    const preset = rankTwoCompletion;
+    const config: Config = { ...preset.config, seeds: 6, train: { ...preset.config.train, steps: 100 }, record: { every: 50 }, sweep: { 'train.flowDepth': [2, 'infinity'] } };
+    const result = await runExperiment(gpu!, config, { measure: preset.measure });
+    expect(result.runs).toHaveLength(12);
+    for (const run of result.runs) {
+      const { det: final, sigmaMin, effectiveRank, det0 } = run.metrics;
+      // |det W| = σ₁σ₂σ₃ ≥ σ₃³ and ≤ σ₁²σ₃: σ₃ is the smallest singular value of the measured W.
+      expect(Math.abs(final!)).toBeGreaterThanOrEqual(sigmaMin! ** 3 * (1 - 1e-9));
+      expect(effectiveRank).toBeGreaterThanOrEqual(1);
+      expect(effectiveRank).toBeLessThanOrEqual(3);
+      expect(Number.isFinite(det0!)).toBe(true);
+    }
+    const verdict = preset.verdict(result);
+    expect(verdict.measured.filter((line) => /^(2|∞) +[<>] 0 /.test(line))).toHaveLength(4);
+    expect(verdict.summary).toMatch(/^(PASS|FAIL): .*rank 2 fraction by depth 2, ∞/);
   });
 });

@@ -9,7 +9,7 @@
 import type { ExperimentResult, ExperimentRun } from '../../experiment/types.js';
 import type { FlowDepth } from '../../config/types.js';
 import type { PlotSeries, PlotSpec } from '../svg-plot.js';
-import { groupBy } from './groups.js';
+import { groupBy, type RunGroup } from './groups.js';
 import { medianLogVolume } from '../../presets/volume-bias.js';
 
 const BINS = 10;
@@ -21,11 +21,41 @@ const PANELS = [
 ];
 const signOf = (run: ExperimentRun) => (run.metrics.det0 === undefined ? NaN : run.metrics.det0 < 0 ? -1 : 1);
 
+/** Runs by flow depth, ∞ last, labelled "N = …". */
+export function byFlowDepth(runs: readonly ExperimentRun[]): RunGroup<number>[] {
+  const depthKey = (depth: FlowDepth) => (depth === 'infinity' ? Number.POSITIVE_INFINITY : depth);
+  return groupBy(runs, (run) => depthKey(run.config.train.flowDepth), (k) => `N = ${k === Number.POSITIVE_INFINITY ? '∞' : k}`);
+}
+
+/** The final effective ranks per group, BINS bins per unit from 1 (rank one) to `size` (all σ equal). */
+export function effectiveRankHistogram(groups: RunGroup<number>[], size: number): PlotSpec {
+  const bins = BINS * (size - 1);
+  return {
+    id: 'figure-effective-rank',
+    title: 'Final effective rank per depth',
+    xLabel: 'effective rank',
+    yLabel: 'fraction of runs',
+    x: 'linear',
+    y: 'linear',
+    series: groups.map((g) => {
+      const counts = new Array<number>(bins).fill(0);
+      for (const run of g.runs) {
+        const r = run.metrics.effectiveRank ?? run.effectiveRank ?? NaN;
+        if (Number.isFinite(r)) counts[Math.min(bins - 1, Math.max(0, Math.floor((r - 1) * BINS)))]!++;
+      }
+      return { label: g.label, colour: g.colour, style: 'line+points' as const, points: counts.map((c, i) => [1 + (i + 0.5) / BINS, c / g.runs.length] as const) };
+    }),
+    legend: groups.map((g) => ({ label: g.label, colour: g.colour })),
+    note: `${bins} bins from 1 (rank one) to ${size} (${size} equal singular values)`,
+    width: 520,
+    height: 460,
+  };
+}
+
 export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
   const runs = result.runs.filter((run) => !run.diverged && 'w12' in run.metrics && Number.isFinite(run.metrics.w12) && Number.isFinite(run.metrics.w21));
   if (runs.length === 0) return [];
-  const depthKey = (depth: FlowDepth) => (depth === 'infinity' ? Number.POSITIVE_INFINITY : depth);
-  const groups = groupBy(runs, (run) => depthKey(run.config.train.flowDepth), (k) => `N = ${k === Number.POSITIVE_INFINITY ? '∞' : k}`);
+  const groups = byFlowDepth(runs);
   const extent = Math.max(1.5, ...runs.flatMap((run) => [Math.abs(run.metrics.w12!), Math.abs(run.metrics.w21!)])) * 1.05;
   const branch = (sign: number): PlotSeries => {
     const points: [number, number][] = [];
@@ -56,26 +86,7 @@ export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
       },
     ];
   });
-  const histogram: PlotSpec = {
-    id: 'figure-effective-rank',
-    title: 'Final effective rank per depth',
-    xLabel: 'effective rank',
-    yLabel: 'fraction of runs',
-    x: 'linear',
-    y: 'linear',
-    series: groups.map((g) => {
-      const counts = new Array<number>(BINS).fill(0);
-      for (const run of g.runs) {
-        const r = run.metrics.effectiveRank ?? run.effectiveRank ?? NaN;
-        if (Number.isFinite(r)) counts[Math.min(BINS - 1, Math.max(0, Math.floor((r - 1) * BINS)))]!++;
-      }
-      return { label: g.label, colour: g.colour, style: 'line+points' as const, points: counts.map((c, i) => [1 + (i + 0.5) / BINS, c / g.runs.length] as const) };
-    }),
-    legend: groups.map((g) => ({ label: g.label, colour: g.colour })),
-    note: `${BINS} bins from 1 (rank one) to 2 (two equal singular values)`,
-    width: 520,
-    height: 460,
-  };
+  const histogram = effectiveRankHistogram(groups, 2);
   const volume: PlotSpec = {
     id: 'figure-log-volume',
     title: 'Median log-volume density along the runs, per depth',

@@ -13,12 +13,14 @@ import { depthL2Figures } from './depth-l2.js';
 import { hyperbolaFigures } from './hyperbola.js';
 import { l2LocalMinimaCompletionFigures, l2LocalMinimaFigures } from './l2-minima.js';
 import { lazyVsRichFigures } from './lazy-vs-rich.js';
+import { rankTwoFigures } from './rank-two.js';
 import { saddleFigures } from './saddles.js';
 import { widthScalingFigures } from './width-scaling.js';
 
 const FIGURES: Record<string, (result: ExperimentResult) => PlotSpec[]> = {
   'saddle-to-saddle': saddleFigures,
   'infinite-depth-completion': hyperbolaFigures,
+  'rank-two-completion': rankTwoFigures,
   'aligned-modes': alignedModesFigures,
   'depth-l2': depthL2Figures,
   'completion-depth': completionDepthFigures,
