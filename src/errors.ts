@@ -1,6 +1,9 @@
 /**
  * Every error dlnsim throws on purpose is a DlnsimError with a message that says what went wrong
- * and how to fix it (TypeGPU style), so callers can tell our errors from WebGPU internals.
+ * and how to fix it (TypeGPU style), so callers can tell our errors from WebGPU internals. The one
+ * exception: the exported math functions (analysis, Rng) throw the standard RangeError for an
+ * argument outside their domain, as JavaScript's own functions do. Internal assertions go through
+ * invariant() below, never a plain Error.
  */
 export class DlnsimError extends Error {
   override name = 'DlnsimError';

@@ -3,6 +3,7 @@
  * quadrature, an adaptive Dormand–Prince 5(4) integrator for autonomous scalar ODEs, and
  * bisection to full double precision. Kept separate so the closed forms read as formulas.
  */
+import { invariant } from '../errors.js';
 
 /** 5-point Gauss–Legendre rule on [−1, 1]: exact for polynomials of degree ≤ 9. */
 const GL_NODES = [0, -0.5384693101056831, 0.5384693101056831, -0.906179845938664, 0.906179845938664];
@@ -65,10 +66,10 @@ export function solveAutonomous(f: (y: number) => number, y0: number, times: rea
   let h = Number.NaN;
   let steps = 0;
   for (const target of times) {
-    if (!(target >= t)) throw new RangeError(`solveAutonomous: output times must be ascending and ≥ 0, got ${target} after ${t}`);
+    invariant(target >= t, () => `solveAutonomous: output times must be ascending and ≥ 0, got ${target} after ${t}`);
     if (Number.isNaN(h)) h = Math.min(1e-3, target) || 1e-3;
     while (t < target) {
-      if (++steps > options.maxSteps) throw new Error(`solveAutonomous: more than ${options.maxSteps} steps before t = ${target}`);
+      invariant(++steps <= options.maxSteps, () => `solveAutonomous: more than ${options.maxSteps} steps before t = ${target}`);
       const step = Math.min(h, target - t);
       const k: number[] = [];
       for (let stage = 0; stage < 7; stage++) {

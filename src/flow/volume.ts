@@ -53,7 +53,7 @@ export function logVolumeDensity(singularValues: ArrayLike<number>, depth: FlowD
 export function groupOrbitEntropy(singularValues: ArrayLike<number>, depth: FlowDepth): number {
   assertFlowDepth(depth);
   const sigma = Array.from(singularValues);
-  if (sigma.some((s) => !(s >= 0))) throw new Error(`groupOrbitEntropy: singular values must be ≥ 0, got ${sigma.join(', ')}`);
+  invariant(sigma.every((s) => s >= 0), () => `groupOrbitEntropy: singular values must be ≥ 0, got ${sigma.join(', ')}`);
   let total = 0;
   forEachPair(sigma, (hi, lo) => {
     if (depth === 'infinity') {

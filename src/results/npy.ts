@@ -3,9 +3,11 @@
  * "\x93NUMPY", version 1.0, a 2-byte header length, the header dict padded with spaces to a
  * multiple of 64 bytes and ending in "\n", then the raw data. `numpy.load(path)` reads it.
  */
+import { invariant } from '../errors.js';
+
 export function npyFloat32(shape: readonly number[], data: Float32Array): Uint8Array {
   const count = shape.reduce((product, n) => product * n, 1);
-  if (count !== data.length) throw new Error(`npyFloat32: shape ${shape.join('×')} holds ${count} values, data has ${data.length}`);
+  invariant(count === data.length, () => `npyFloat32: shape ${shape.join('×')} holds ${count} values, data has ${data.length}`);
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const prefix = 10; // magic (6) + version (2) + header length (2)
