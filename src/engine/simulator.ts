@@ -16,8 +16,7 @@ import { AbortError, ConfigError, DlnsimError } from '../errors.js';
 import type { GpuContext } from '../gpu/device.js';
 import { readFloats } from '../gpu/buffers.js';
 import { memoryLimits } from '../gpu/host-memory.js';
-import { fromArray, type Matrix } from '../linalg/matrix.js';
-import { singularValues } from '../linalg/decompositions.js';
+import type { Matrix } from '../linalg/matrix.js';
 import { buildTask } from '../problem/task.js';
 import type { TaskData } from '../problem/types.js';
 import { checkNetworkFits, experimentRecordBytes } from './footprint.js';
@@ -27,7 +26,8 @@ import type { BatchProgram } from './program.js';
 import { ReadbackPool } from './readback.js';
 import { type BatchRecord, decodeSlot, MAX_RECORD_SLOTS, recordLayout, type RecordLayout } from './records.js';
 import { type Chunk, planChunks } from './schedule.js';
-import { decodeLinearRecord, linearRecordMatrices } from './linearized.js';
+import { linearRecordMatrices } from './linearized.js';
+import { completeRecord } from './record-completion.js';
 import { Trace } from './trace.js';
 
 export interface Progress {
@@ -184,7 +184,7 @@ export class Simulator {
       if (chunk.finalRecord) this.program.encodeRecordOnly(pass, chunk.recordSteps.length - 1);
       pass.end();
       const done = this.finishChunk(encoder, chunk.recordSteps);
-      delivered = delivered.then(() => done).then((records) => records.forEach((r) => this.deliver(r, options.onRecord)));
+      delivered = this.queueDelivery(delivered, done, options.onRecord);
       // When the device is lost, wait() throws before later links are awaited; their rejections
       // (readbacks aborted by destroy()) are expected and must not surface as unhandled.
       delivered.catch(() => undefined);
@@ -202,8 +202,7 @@ export class Simulator {
       const pass = encoder.beginComputePass();
       this.program.encodeRecordOnly(pass, 0);
       pass.end();
-      const done = this.finishChunk(encoder, [this.step]);
-      delivered = delivered.then(() => done).then((records) => records.forEach((r) => this.deliver(r, options.onRecord)));
+      delivered = this.queueDelivery(delivered, this.finishChunk(encoder, [this.step]), options.onRecord);
     }
     await wait(delivered);
     this.gpu.throwIfFailed();
@@ -298,24 +297,14 @@ export class Simulator {
     return records;
   }
 
+  /** The delivery chain extended by one chunk's records: completed on the host and delivered in step order. */
+  private queueDelivery(delivered: Promise<void>, done: Promise<BatchRecord[]>, onRecord?: (record: BatchRecord) => void): Promise<void> {
+    return delivered.then(() => done).then((records) => records.forEach((r) => this.deliver(r, onRecord)));
+  }
+
   private deliver(record: BatchRecord, onRecord?: (record: BatchRecord) => void): void {
     const config = this.runs[0]!.config;
-    if (config.record.spectra === 'exact' && record.matrices) {
-      const rows = config.widths[config.widths.length - 1]!;
-      const cols = config.widths[0]!;
-      const rank = Math.min(rows, cols);
-      const values = new Float64Array(this.batch * rank);
-      for (let b = 0; b < this.batch; b++) values.set(singularValues(fromArray(rows, cols, record.matrices, b * rows * cols)), b * rank);
-      record.singularValues = values;
-      record.rank = rank;
-      if (!config.record.matrices) delete record.matrices;
-    }
-    const linear = this.program.linearReference;
-    if (record.linearMatrices && linear) {
-      const size = config.widths[0]! * config.widths[config.widths.length - 1]!;
-      Object.assign(record, decodeLinearRecord(record.linearMatrices, linear, this.batch, size));
-      delete record.linearMatrices;
-    }
+    completeRecord(record, config, this.batch, this.program.linearReference);
     record.frozen.forEach((frozen, b) => {
       if (frozen && !this.diverged[b]) {
         const loss = record.losses[b]!;
