@@ -17,7 +17,12 @@ export default defineConfig(({ mode }): UserConfig => {
         outDir: 'dist/node',
         emptyOutDir: true,
         rollupOptions: {
-          input: { cli: resolve(import.meta.dirname, 'src/cli/main.ts'), index: resolve(import.meta.dirname, 'src/index.ts'), bench: resolve(import.meta.dirname, 'bench/main.ts'), 'adapter-info': resolve(import.meta.dirname, 'bench/adapter-info.ts') },
+          input: {
+            cli: resolve(import.meta.dirname, 'src/cli/main.ts'),
+            index: resolve(import.meta.dirname, 'src/index.ts'),
+            bench: resolve(import.meta.dirname, 'bench/main.ts'),
+            'adapter-info': resolve(import.meta.dirname, 'bench/adapter-info.ts'),
+          },
           output: { format: 'es', entryFileNames: '[name].js' },
         },
       },
@@ -34,7 +39,10 @@ export default defineConfig(({ mode }): UserConfig => {
         outDir: 'dist/lib',
         emptyOutDir: true,
         lib: {
-          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), element: resolve(import.meta.dirname, 'src/element/index.ts') },
+          entry: {
+            index: resolve(import.meta.dirname, 'src/index.ts'),
+            element: resolve(import.meta.dirname, 'src/element/index.ts'),
+          },
           formats: ['es'],
         },
         rollupOptions: { external: ['webgpu'] },
@@ -48,7 +56,10 @@ export default defineConfig(({ mode }): UserConfig => {
       outDir: 'dist/demo',
       rollupOptions: {
         external: ['webgpu'],
-        input: { demo: resolve(import.meta.dirname, 'demo/index.html'), element: resolve(import.meta.dirname, 'demo/element.html') },
+        input: {
+          demo: resolve(import.meta.dirname, 'demo/index.html'),
+          element: resolve(import.meta.dirname, 'demo/element.html'),
+        },
       },
     },
     test: {

@@ -19,7 +19,12 @@ console.log(
   JSON.stringify(
     {
       adapter,
-      info: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description },
+      info: {
+        vendor: info.vendor,
+        architecture: info.architecture,
+        device: info.device,
+        description: info.description,
+      },
       features: [...device.features].sort(),
       limits,
       vkIcdFilenames: process.env.VK_ICD_FILENAMES ?? null,
@@ -30,6 +35,8 @@ console.log(
 );
 gpu.destroy();
 if (adapter.isFallbackAdapter && !args['allow-software']) {
-  console.error(`device check: only a software adapter (${adapter.name}) is available, no GPU; pass --allow-software to check it anyway`);
+  console.error(
+    `device check: only a software adapter (${adapter.name}) is available, no GPU; pass --allow-software to check it anyway`,
+  );
   process.exit(3);
 }

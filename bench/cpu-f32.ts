@@ -45,7 +45,8 @@ export class Float32Trainer {
     // Every Q_k from the old weights before any update (SPEC §3).
     for (let k = depth; k >= 2; k--) multiplyTransA(w[k - 1]!, q[k]!, q[k - 1]!, widths[k]!, widths[k - 1]!, n0);
     // Descending k: W_2's update reads P_{<2} = W_1, so W_1 changes last.
-    for (let k = depth; k >= 2; k--) updateWithProduct(w[k - 1]!, q[k]!, prefix[k - 1]!, widths[k]!, widths[k - 1]!, n0, this.decay, this.lr);
+    for (let k = depth; k >= 2; k--)
+      updateWithProduct(w[k - 1]!, q[k]!, prefix[k - 1]!, widths[k]!, widths[k - 1]!, n0, this.decay, this.lr);
     const w1 = w[0]!;
     const q1 = q[1]!;
     for (let i = 0; i < w1.length; i++) w1[i] = this.decay * w1[i] - this.lr * q1[i];
@@ -55,7 +56,8 @@ export class Float32Trainer {
   loss(): number {
     const { widths, w, prefix } = this;
     const depth = widths.length - 1;
-    for (let k = 2; k <= depth; k++) multiply(w[k - 1]!, prefix[k - 1]!, prefix[k]!, widths[k]!, widths[k - 1]!, widths[0]!);
+    for (let k = 2; k <= depth; k++)
+      multiply(w[k - 1]!, prefix[k - 1]!, prefix[k]!, widths[k]!, widths[k - 1]!, widths[0]!);
     const e = prefix[depth]!;
     let sum = 0;
     for (let i = 0; i < e.length; i++) sum += (e[i] - this.target[i]) ** 2;
@@ -90,7 +92,16 @@ function multiplyTransA(a: Float32Array, b: Float32Array, c: Float32Array, k: nu
 }
 
 /** W (m×k) ← decay·W − lr·Q Pᵀ with Q m×n and P k×n: row-by-row dot products, both contiguous. */
-function updateWithProduct(w: Float32Array, q: Float32Array, p: Float32Array, m: number, k: number, n: number, decay: number, lr: number): void {
+function updateWithProduct(
+  w: Float32Array,
+  q: Float32Array,
+  p: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  decay: number,
+  lr: number,
+): void {
   for (let i = 0; i < m; i++) {
     const qi = i * n;
     for (let j = 0; j < k; j++) {

@@ -67,12 +67,17 @@ export async function hostPipeline(seeds: number, options: PipelineOptions = {})
   const runs = expandRuns(config);
   stage('expand');
   const host = hostMemory();
-  const batches = planBatches(runs, { bindingBytes: DEFAULT_BINDING_LIMIT, hostBytes: HOST_MEMORY_FRACTION * host.bytes, hostSource: host.source });
+  const batches = planBatches(runs, {
+    bindingBytes: DEFAULT_BINDING_LIMIT,
+    hostBytes: HOST_MEMORY_FRACTION * host.bytes,
+    hostSource: host.source,
+  });
   stage('plan');
   const steps = [0, 10, 20];
   const wrap = options.wrap ?? ((run) => run);
   const analysed: ExperimentRun[] = [];
-  for (const batch of batches) for (const run of batch) analysed.push(wrap(experimentRun(run, syntheticTrace(run, steps), false)));
+  for (const batch of batches)
+    for (const run of batch) analysed.push(wrap(experimentRun(run, syntheticTrace(run, steps), false)));
   stage('analyse');
   const result: ExperimentResult = {
     config,

@@ -34,12 +34,27 @@ export async function hostScaling(quick: boolean, log: (line: string) => void): 
       },
     });
     const seconds = (performance.now() - start) / 1000;
-    rows.push({ runs, seconds, microsecondsPerRun: (1e6 * seconds) / runs, stages, peakRssMB: process.resourceUsage().maxRSS / 1024, ...pick(sizes) });
+    rows.push({
+      runs,
+      seconds,
+      microsecondsPerRun: (1e6 * seconds) / runs,
+      stages,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      ...pick(sizes),
+    });
   }
   return rows;
 }
 
-const pick = ({ summaryBytes, runsBytes, traceBytes }: { summaryBytes: number; runsBytes: number; traceBytes: number }) => ({ summaryBytes, runsBytes, traceBytes });
+const pick = ({
+  summaryBytes,
+  runsBytes,
+  traceBytes,
+}: {
+  summaryBytes: number;
+  runsBytes: number;
+  traceBytes: number;
+}) => ({ summaryBytes, runsBytes, traceBytes });
 
 export function formatHostScaling(rows: HostScalingRow[]): string {
   const stageNames = Object.keys(rows[0]?.stages ?? {});
@@ -53,6 +68,10 @@ export function formatHostScaling(rows: HostScalingRow[]): string {
     ),
   ];
   const perRun = rows.map((row) => row.microsecondsPerRun);
-  if (perRun.length > 1) lines.push('', `time per run: largest / smallest over N = ${(Math.max(...perRun) / Math.min(...perRun)).toFixed(2)} (goal ≤ 2)`);
+  if (perRun.length > 1)
+    lines.push(
+      '',
+      `time per run: largest / smallest over N = ${(Math.max(...perRun) / Math.min(...perRun)).toFixed(2)} (goal ≤ 2)`,
+    );
   return lines.join('\n');
 }

@@ -35,8 +35,15 @@ const { values: args } = parseArgs({
 if (args['host-scaling']) {
   const rows = await hostScaling(args.quick ?? false, (line) => console.error(line));
   const out = args.out ?? 'bench/results-host.json';
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), cpus: cpus().length, rows }, null, 2)}\n`);
-  console.log(`host-scaling (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, ${cpus().length} CPUs)\n\n${formatHostScaling(rows)}\n\nwrote ${out}`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), loadAverage: loadavg(), cpus: cpus().length, rows }, null, 2)}\n`,
+  );
+  console.log(
+    `host-scaling (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, ${cpus().length} CPUs)\n\n${formatHostScaling(rows)}\n\nwrote ${out}`,
+  );
   process.exit(0);
 }
 const plan = benchPlan(args);
@@ -50,7 +57,9 @@ if (numpyMissing) {
 if (args.profile) {
   const gpu = await acquireDevice({ optionalFeatures: ['timestamp-query'] });
   if (!gpu.device.features.has('timestamp-query')) {
-    console.error(`--profile: the adapter ${gpu.adapter.name} offers no 'timestamp-query'; run it where the adapter has it (Dawn's Vulkan adapters, SwiftShader included, do)`);
+    console.error(
+      `--profile: the adapter ${gpu.adapter.name} offers no 'timestamp-query'; run it where the adapter has it (Dawn's Vulkan adapters, SwiftShader included, do)`,
+    );
     process.exit(2);
   }
   const profiles = [];
@@ -60,7 +69,10 @@ if (args.profile) {
   }
   gpu.destroy();
   const out = args.out ?? 'bench/profile.json';
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), adapter: gpu.adapter, loadAverage: loadavg(), profiles }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), adapter: gpu.adapter, loadAverage: loadavg(), profiles }, null, 2)}\n`,
+  );
   console.log(`adapter: ${gpu.adapter.name}\n\n${formatProfile(profiles)}\n\nwrote ${out}`);
   process.exit(0);
 }
@@ -69,7 +81,12 @@ const gpu = await acquireDevice();
 // TF.js gets its own Dawn instance on the same adapter: its backend makes its own device.
 const tf = plan.baselines.includes('tfjs') ? await loadTfjs((await requestNodeAdapter()).gpu) : undefined;
 const numpy = plan.baselines.includes('numpy') ? runNumpy : undefined;
-const report = await runBench(gpu, plan, { ...(tf && { tf }), ...(numpy && { numpy }) }, { log: (line) => console.error(line), loadAverage: loadavg, cpus: cpus().length });
+const report = await runBench(
+  gpu,
+  plan,
+  { ...(tf && { tf }), ...(numpy && { numpy }) },
+  { log: (line) => console.error(line), loadAverage: loadavg, cpus: cpus().length },
+);
 gpu.destroy();
 
 const out = args.out ?? 'bench/results.json';

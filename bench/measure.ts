@@ -93,7 +93,11 @@ export interface MeasureOptions {
   log?: (line: string) => void;
 }
 
-export async function measureWorkload(gpu: GpuContext, workload: Workload, options: MeasureOptions): Promise<WorkloadResult> {
+export async function measureWorkload(
+  gpu: GpuContext,
+  workload: Workload,
+  options: MeasureOptions,
+): Promise<WorkloadResult> {
   const log = options.log ?? (() => undefined);
   const steps = options.quick ? workload.quickSteps : workload.steps;
   const n = workload.width;
@@ -176,7 +180,13 @@ export type KernelComparison =
  * same arithmetic in different summation orders, so LOSS_TOLERANCE holds them as it holds the
  * baselines (test/unit/fused.gpu.test.ts holds them to 1e-3 relative over 1000 steps).
  */
-export async function compareKernels(gpu: GpuContext, workload: Workload, steps: number, repeat: number, log: (line: string) => void = () => undefined): Promise<KernelComparison> {
+export async function compareKernels(
+  gpu: GpuContext,
+  workload: Workload,
+  steps: number,
+  repeat: number,
+  log: (line: string) => void = () => undefined,
+): Promise<KernelComparison> {
   let fused: EngineMeasurement | undefined;
   let layered: EngineMeasurement | undefined;
   for (let r = 1; r <= repeat; r++) {
@@ -232,11 +242,23 @@ function engineRun(workload: Workload, steps: number, run: EngineMeasurement): E
   };
 }
 
-async function runEngine(gpu: GpuContext, workload: Workload, steps: number, spectra: SpectraMode, kernel: StepKernel = 'auto'): Promise<EngineMeasurement> {
+async function runEngine(
+  gpu: GpuContext,
+  workload: Workload,
+  steps: number,
+  spectra: SpectraMode,
+  kernel: StepKernel = 'auto',
+): Promise<EngineMeasurement> {
   const sim = await Simulator.create(gpu, workloadConfig(workload, steps, spectra, kernel));
   try {
     const result = await sim.run();
-    return { spectra, kernel: sim.program.kernelPath, seconds: result.seconds, flopsPerStep: sim.program.flopsPerStep, trace: sim.trace };
+    return {
+      spectra,
+      kernel: sim.program.kernelPath,
+      seconds: result.seconds,
+      flopsPerStep: sim.program.flopsPerStep,
+      trace: sim.trace,
+    };
   } finally {
     sim.destroy();
   }
@@ -244,13 +266,26 @@ async function runEngine(gpu: GpuContext, workload: Workload, steps: number, spe
 
 export type NumpyRunner = (inputs: WorkloadInputs, plan: Plan) => Promise<Measured>;
 
-function runBaseline(name: BaselineName, inputs: WorkloadInputs, plan: Plan, { tf, numpy }: MeasureOptions): Promise<Measured> {
+function runBaseline(
+  name: BaselineName,
+  inputs: WorkloadInputs,
+  plan: Plan,
+  { tf, numpy }: MeasureOptions,
+): Promise<Measured> {
   const { widths, task, layers, lr, weightDecay } = inputs;
   switch (name) {
     case 'reference':
-      return runSequential(layers.length, plan, (b) => new ReferenceTrainer(task, layers[b]!, { lr: lr[b]!, weightDecay: weightDecay[b]! }));
+      return runSequential(
+        layers.length,
+        plan,
+        (b) => new ReferenceTrainer(task, layers[b]!, { lr: lr[b]!, weightDecay: weightDecay[b]! }),
+      );
     case 'float32':
-      return runSequential(layers.length, plan, (b) => new Float32Trainer(widths, task.target, layers[b]!, lr[b]!, weightDecay[b]!, task.lossScale));
+      return runSequential(
+        layers.length,
+        plan,
+        (b) => new Float32Trainer(widths, task.target, layers[b]!, lr[b]!, weightDecay[b]!, task.lossScale),
+      );
     case 'tfjs':
       if (!tf) throw new Error('the tfjs baseline needs TensorFlow.js loaded (loadTfjs)');
       return runTfjs(tf, inputs, plan);

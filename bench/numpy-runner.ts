@@ -28,7 +28,10 @@ export function numpyUnavailable(): string | undefined {
 }
 
 // This module runs from source (vitest) and bundled into dist/node/bench.js, one folder deeper.
-const SCRIPT = [new URL('./numpy_baseline.py', import.meta.url), new URL('../../bench/numpy_baseline.py', import.meta.url)]
+const SCRIPT = [
+  new URL('./numpy_baseline.py', import.meta.url),
+  new URL('../../bench/numpy_baseline.py', import.meta.url),
+]
   .map((url) => fileURLToPath(url))
   .find((path) => existsSync(path));
 
@@ -39,7 +42,15 @@ export async function runNumpy(inputs: WorkloadInputs, plan: Plan): Promise<Nump
     const { widths, task, layers } = inputs;
     writeFileSync(
       join(folder, 'inputs.json'),
-      JSON.stringify({ widths, steps: plan.steps, every: plan.every, budgetSeconds: plan.budgetSeconds, lossScale: task.lossScale, lr: inputs.lr, weightDecay: inputs.weightDecay }),
+      JSON.stringify({
+        widths,
+        steps: plan.steps,
+        every: plan.every,
+        budgetSeconds: plan.budgetSeconds,
+        lossScale: task.lossScale,
+        lr: inputs.lr,
+        weightDecay: inputs.weightDecay,
+      }),
     );
     writeFileSync(join(folder, 'target.f32'), Float32Array.from(task.target.data));
     // Layer-major (all networks' W_1, then all W_2, …): each layer is one (B, n_k, n_{k-1}) array.

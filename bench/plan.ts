@@ -34,13 +34,29 @@ export interface BenchPlan {
 export function benchPlan(options: BenchOptions, available: readonly BaselineName[] = BASELINES): BenchPlan {
   const quick = options.quick ?? false;
   const all = options.smoke ? [SMOKE_WORKLOAD] : WORKLOADS;
-  const names = options.only === undefined ? all.filter((w) => quick || !w.namedOnly).map((w) => w.name) : pick('only', options.only, all.map((w) => w.name));
-  const chosen = all.filter((w) => names.includes(w.name)).map((w) => (quick && w.quickBatch ? { ...w, batch: w.quickBatch } : w));
+  const names =
+    options.only === undefined
+      ? all.filter((w) => quick || !w.namedOnly).map((w) => w.name)
+      : pick(
+          'only',
+          options.only,
+          all.map((w) => w.name),
+        );
+  const chosen = all
+    .filter((w) => names.includes(w.name))
+    .map((w) => (quick && w.quickBatch ? { ...w, batch: w.quickBatch } : w));
   const budgetSeconds = options.budget !== undefined ? Number(options.budget) : options.smoke ? 1 : quick ? 5 : 30;
   if (!(budgetSeconds > 0)) throw new Error(`budget: give seconds > 0, got ${options.budget}`);
   const repeat = Number(options.repeat ?? 1);
-  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`repeat: give a whole number ≥ 1, got ${options.repeat}`);
-  return { quick, workloads: chosen, baselines: pick('baselines', options.baselines, available), budgetSeconds, repeat };
+  if (!Number.isInteger(repeat) || repeat < 1)
+    throw new Error(`repeat: give a whole number ≥ 1, got ${options.repeat}`);
+  return {
+    quick,
+    workloads: chosen,
+    baselines: pick('baselines', options.baselines, available),
+    budgetSeconds,
+    repeat,
+  };
 }
 
 function pick<T extends string>(option: string, text: string | undefined, known: readonly T[]): T[] {
@@ -65,7 +81,12 @@ export interface BaselineRunners {
   numpy?: NumpyRunner;
 }
 
-export async function runBench(gpu: GpuContext, plan: BenchPlan, runners: BaselineRunners, hooks: BenchHooks): Promise<BenchReport> {
+export async function runBench(
+  gpu: GpuContext,
+  plan: BenchPlan,
+  runners: BaselineRunners,
+  hooks: BenchHooks,
+): Promise<BenchReport> {
   const report: BenchReport = {
     date: new Date().toISOString(),
     host: gpu.adapter.host,
@@ -79,7 +100,14 @@ export async function runBench(gpu: GpuContext, plan: BenchPlan, runners: Baseli
   };
   for (const workload of plan.workloads) {
     const before = await hooks.loadAverage?.();
-    const result = await measureWorkload(gpu, workload, { quick: plan.quick, budgetSeconds: plan.budgetSeconds, baselines: plan.baselines, repeat: plan.repeat, ...runners, log: hooks.log });
+    const result = await measureWorkload(gpu, workload, {
+      quick: plan.quick,
+      budgetSeconds: plan.budgetSeconds,
+      baselines: plan.baselines,
+      repeat: plan.repeat,
+      ...runners,
+      log: hooks.log,
+    });
     const after = await hooks.loadAverage?.();
     report.workloads.push({ ...result, ...(before && after && { loadAverage: { before, after } }) });
   }

@@ -33,19 +33,26 @@ const PROFILED_RECORDS = 10;
 
 export async function profileWorkload(gpu: GpuContext, workload: Workload): Promise<WorkloadProfile> {
   const device = gpu.device;
-  if (!device.features.has('timestamp-query')) throw new Error(`the adapter ${gpu.adapter.name} offers no 'timestamp-query'; profiles need it`);
+  if (!device.features.has('timestamp-query'))
+    throw new Error(`the adapter ${gpu.adapter.name} offers no 'timestamp-query'; profiles need it`);
   const steps = PROFILED_RECORDS * workload.every;
   const sim = await Simulator.create(gpu, workloadConfig(workload, steps, 'gpu'));
   const most = Math.max(sim.program.phases(0).length, sim.program.phases().length);
   const querySet = device.createQuerySet({ type: 'timestamp', count: 2 * most });
-  const resolved = device.createBuffer({ size: 16 * most, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const resolved = device.createBuffer({
+    size: 16 * most,
+    usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+  });
   const staging = device.createBuffer({ size: 16 * most, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const totals = new Map<string, { ns: number; calls: number }>();
 
   const timeStep = async (phases: readonly Phase[]) => {
     const encoder = device.createCommandEncoder({ label: 'profiled step' });
     phases.forEach((phase, i) => {
-      const pass = encoder.beginComputePass({ label: phase.name, timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      const pass = encoder.beginComputePass({
+        label: phase.name,
+        timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      });
       encodePhases(pass, [phase]);
       pass.end();
     });
@@ -81,14 +88,25 @@ export async function profileWorkload(gpu: GpuContext, workload: Workload): Prom
     workload: workload.name,
     steps,
     msPerStep: allNs / steps / 1e6,
-    phases: [...totals].map(([name, t]) => ({ name, calls: t.calls, msPerCall: t.ns / t.calls / 1e6, share: allNs > 0 ? t.ns / allNs : 0 })),
+    phases: [...totals].map(([name, t]) => ({
+      name,
+      calls: t.calls,
+      msPerCall: t.ns / t.calls / 1e6,
+      share: allNs > 0 ? t.ns / allNs : 0,
+    })),
   };
 }
 
 export function formatProfile(profiles: WorkloadProfile[]): string {
   const rows = profiles.flatMap((p) =>
-    p.phases.map((phase, i) => `| ${i === 0 ? `${p.workload} (${p.msPerStep.toFixed(2)} ms/step)` : ''} | ${phase.name} | ${phase.msPerCall.toFixed(3)} | ${phase.calls} | ${(100 * phase.share).toFixed(1)}% |`),
+    p.phases.map(
+      (phase, i) =>
+        `| ${i === 0 ? `${p.workload} (${p.msPerStep.toFixed(2)} ms/step)` : ''} | ${phase.name} | ${phase.msPerCall.toFixed(3)} | ${phase.calls} | ${(100 * phase.share).toFixed(1)}% |`,
+    ),
   );
-  return ['| workload (GPU time per step) | phase | ms per call | calls | share |', '|---|---|---:|---:|---:|', ...rows].join('\n');
+  return [
+    '| workload (GPU time per step) | phase | ms per call | calls | share |',
+    '|---|---|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
 }
-

@@ -38,7 +38,8 @@ export const GPU_TARGETS = {
   largePeakShare: 0.3,
 };
 
-const fixed = (x: number, digits: number) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fixed = (x: number, digits: number) =>
+  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const rate = (x: number) => (x >= 100 ? fixed(x, 0) : x >= 1 ? fixed(x, 1) : x.toPrecision(2));
 const percent = (x: number) => `${fixed(100 * x, 1)}%`;
 const load = (values?: number[]) => (values ? values.map((v) => v.toFixed(2)).join(' ') : '—');
@@ -75,7 +76,9 @@ function kernelLines(report: BenchReport): string[] {
   const rows = report.workloads.flatMap(({ workload, kernels: k }) => {
     if (!k) return [];
     if ('skipped' in k) return [`| ${workload.name} | fused not run: ${k.skipped} | | | |`];
-    return [`| ${workload.name} | ${rate(k.fused.networkStepsPerSecond)} | ${rate(k.layered.networkStepsPerSecond)} | ${fixed(k.ratio, 2)}× | ${k.relativeDifference.toExponential(1)} ${k.agrees ? 'ok' : 'DISAGREES'} |`];
+    return [
+      `| ${workload.name} | ${rate(k.fused.networkStepsPerSecond)} | ${rate(k.layered.networkStepsPerSecond)} | ${fixed(k.ratio, 2)}× | ${k.relativeDifference.toExponential(1)} ${k.agrees ? 'ok' : 'DISAGREES'} |`,
+    ];
   });
   if (rows.length === 0) return [];
   return [
@@ -91,27 +94,57 @@ function kernelLines(report: BenchReport): string[] {
 /** One line per target of the issue that this run measured: value, target, met or not. */
 export function targetLines(report: BenchReport): string[] {
   const lines: string[] = [];
-  const check = (label: string, value: string, met: boolean) => lines.push(`target ${label}: ${value} — ${met ? 'met' : 'NOT met'}`);
+  const check = (label: string, value: string, met: boolean) =>
+    lines.push(`target ${label}: ${value} — ${met ? 'met' : 'NOT met'}`);
   for (const result of report.workloads) {
     const { name } = result.workload;
     if (name === 'ensemble') {
       const value = result.engine.networkStepsPerSecond;
-      check(`ensemble ≥ ${TARGETS.ensembleNetworkStepsPerSecond} network-steps/s`, rate(value), value >= TARGETS.ensembleNetworkStepsPerSecond);
+      check(
+        `ensemble ≥ ${TARGETS.ensembleNetworkStepsPerSecond} network-steps/s`,
+        rate(value),
+        value >= TARGETS.ensembleNetworkStepsPerSecond,
+      );
     }
     if (name === 'mid') {
-      check(`mid ≥ ${TARGETS.midGflops} GFLOP/s`, fixed(result.engine.gflops, 2), result.engine.gflops >= TARGETS.midGflops);
+      check(
+        `mid ≥ ${TARGETS.midGflops} GFLOP/s`,
+        fixed(result.engine.gflops, 2),
+        result.engine.gflops >= TARGETS.midGflops,
+      );
       const tfjs = result.baselines.find((b) => b.name === 'tfjs');
-      if (tfjs) check(`mid ≥ ${TARGETS.midTfjsSpeedup}× TensorFlow.js`, `${rate(tfjs.engineSpeedup)}×`, tfjs.engineSpeedup >= TARGETS.midTfjsSpeedup);
+      if (tfjs)
+        check(
+          `mid ≥ ${TARGETS.midTfjsSpeedup}× TensorFlow.js`,
+          `${rate(tfjs.engineSpeedup)}×`,
+          tfjs.engineSpeedup >= TARGETS.midTfjsSpeedup,
+        );
     }
-    check(`${name} recording ≤ ${percent(TARGETS.recordingShare)}`, percent(result.recordingShare), result.recordingShare <= TARGETS.recordingShare);
+    check(
+      `${name} recording ≤ ${percent(TARGETS.recordingShare)}`,
+      percent(result.recordingShare),
+      result.recordingShare <= TARGETS.recordingShare,
+    );
     if (report.adapter.isFallbackAdapter) continue;
     const numpy = result.baselines.find((b) => b.name === 'numpy');
-    if (name === 'ensemble' && numpy) check(`(GPU) ensemble ≥ ${GPU_TARGETS.ensembleNumpySpeedup}× numpy`, `${rate(numpy.engineSpeedup)}×`, numpy.engineSpeedup >= GPU_TARGETS.ensembleNumpySpeedup);
+    if (name === 'ensemble' && numpy)
+      check(
+        `(GPU) ensemble ≥ ${GPU_TARGETS.ensembleNumpySpeedup}× numpy`,
+        `${rate(numpy.engineSpeedup)}×`,
+        numpy.engineSpeedup >= GPU_TARGETS.ensembleNumpySpeedup,
+      );
     if (name === 'huge' && !report.quick) {
       const value = result.engine.networkStepsPerSecond;
-      check(`(GPU) huge ≥ ${GPU_TARGETS.hugeNetworkStepsPerSecond.toExponential()} network-steps/s`, rate(value), value >= GPU_TARGETS.hugeNetworkStepsPerSecond);
+      check(
+        `(GPU) huge ≥ ${GPU_TARGETS.hugeNetworkStepsPerSecond.toExponential()} network-steps/s`,
+        rate(value),
+        value >= GPU_TARGETS.hugeNetworkStepsPerSecond,
+      );
     }
-    if (name === 'large') lines.push(`target (GPU) large ≥ ${percent(GPU_TARGETS.largePeakShare)} of the card's f32 peak: ${fixed(result.engine.gflops, 1)} GFLOP/s — divide by the card's peak`);
+    if (name === 'large')
+      lines.push(
+        `target (GPU) large ≥ ${percent(GPU_TARGETS.largePeakShare)} of the card's f32 peak: ${fixed(result.engine.gflops, 1)} GFLOP/s — divide by the card's peak`,
+      );
   }
   return lines;
 }
@@ -121,6 +154,9 @@ export function disagreements(report: BenchReport): string[] {
   return report.workloads.flatMap((r) =>
     r.baselines
       .filter((b) => !b.agrees)
-      .map((b) => `${r.workload.name}: ${BASELINE_LABELS[b.name]} mean loss ${b.meanLoss} vs dlnsim ${b.engineMeanLoss} at step ${b.steps} (relative ${b.relativeDifference.toExponential(2)} > ${LOSS_TOLERANCE})`),
+      .map(
+        (b) =>
+          `${r.workload.name}: ${BASELINE_LABELS[b.name]} mean loss ${b.meanLoss} vs dlnsim ${b.engineMeanLoss} at step ${b.steps} (relative ${b.relativeDifference.toExponential(2)} > ${LOSS_TOLERANCE})`,
+      ),
   );
 }

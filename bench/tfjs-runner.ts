@@ -55,9 +55,15 @@ export async function runTfjs(tf: Tf, inputs: WorkloadInputs, plan: Plan): Promi
       const q: TF.Tensor3D[] = [];
       q[depth - 1] = scale === 1 ? residual : tf.mul<TF.Tensor3D>(residual, scale);
       for (let k = depth - 1; k >= 1; k--) q[k - 1] = tf.matMul(w[k]!, q[k]!, true, false);
-      return w.map((wk, k) => tf.sub<TF.Tensor3D>(tf.mul(wk, decay), tf.mul(lr, k === 0 ? q[0]! : tf.matMul(q[k]!, prefix[k - 1]!, false, true))));
+      return w.map((wk, k) =>
+        tf.sub<TF.Tensor3D>(
+          tf.mul(wk, decay),
+          tf.mul(lr, k === 0 ? q[0]! : tf.matMul(q[k]!, prefix[k - 1]!, false, true)),
+        ),
+      );
     });
-  const losses = (w: TF.Tensor3D[]) => tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(forward(w)[depth - 1]!, target)), [1, 2]), scale / 2));
+  const losses = (w: TF.Tensor3D[]) =>
+    tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(forward(w)[depth - 1]!, target)), [1, 2]), scale / 2));
 
   // Warm-up on a copy: the backend compiles each kernel at its first use, which is not training.
   const scratch = initial();

@@ -39,18 +39,50 @@ export const WORKLOADS: Workload[] = [
   { name: 'ensemble', batch: 256, depth: 4, width: 16, steps: 2000, quickSteps: 200, every: 20 },
   { name: 'mid', batch: 32, depth: 4, width: 64, steps: 500, quickSteps: 50, every: 10 },
   { name: 'large', batch: 1, depth: 6, width: 256, steps: 200, quickSteps: 20, every: 10 },
-  { name: 'huge', batch: 16_384, depth: 4, width: 16, steps: 1000, quickSteps: 50, quickBatch: 1024, every: 50, namedOnly: true },
-  { name: 'ensemble-linearized', batch: 256, depth: 4, width: 16, steps: 2000, quickSteps: 200, every: 20, linearized: true },
+  {
+    name: 'huge',
+    batch: 16_384,
+    depth: 4,
+    width: 16,
+    steps: 1000,
+    quickSteps: 50,
+    quickBatch: 1024,
+    every: 50,
+    namedOnly: true,
+  },
+  {
+    name: 'ensemble-linearized',
+    batch: 256,
+    depth: 4,
+    width: 16,
+    steps: 2000,
+    quickSteps: 200,
+    every: 20,
+    linearized: true,
+  },
 ];
 
 /** A seconds-long workload for the browser test: it checks the bench page works, not speed. */
-export const SMOKE_WORKLOAD: Workload = { name: 'smoke', batch: 4, depth: 3, width: 8, steps: 20, quickSteps: 20, every: 10 };
+export const SMOKE_WORKLOAD: Workload = {
+  name: 'smoke',
+  batch: 4,
+  depth: 3,
+  width: 8,
+  steps: 20,
+  quickSteps: 20,
+  every: 10,
+};
 
 /**
  * lr 0.01 is stable for every depth here (the top mode's rate is η·N·3^{2−2/N} < 2) and with
  * gain 0.7 the networks start small, so the ensemble leaves its saddles within its 2000 steps.
  */
-export function workloadConfig(workload: Workload, steps: number, spectra: SpectraMode, kernel: StepKernel = 'auto'): Config {
+export function workloadConfig(
+  workload: Workload,
+  steps: number,
+  spectra: SpectraMode,
+  kernel: StepKernel = 'auto',
+): Config {
   const { batch, depth, width, every } = workload;
   return {
     name: `bench-${workload.name}`,

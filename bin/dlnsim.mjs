@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/node/cli.js', import.meta.url);
 if (!existsSync(cli)) {
-  process.stderr.write('dlnsim: the CLI is not built yet (dist/node/cli.js is missing); run `npm run build` in the dlnsim directory first\n');
+  process.stderr.write(
+    'dlnsim: the CLI is not built yet (dist/node/cli.js is missing); run `npm run build` in the dlnsim directory first\n',
+  );
   process.exit(1);
 }
 await import(cli.href);

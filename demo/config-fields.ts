@@ -35,7 +35,8 @@ export function withSweepAxis(config: Config, path: string, text: string): Confi
   } catch {
     throw new ConfigError(`sweep["${path}"]`, text, 'write the values as a JSON list, e.g. [2, 3, 4]');
   }
-  if (!Array.isArray(values) || values.length === 0) throw new ConfigError(`sweep["${path}"]`, text, 'a sweep axis is a non-empty list of values, e.g. [2, 3, 4]');
+  if (!Array.isArray(values) || values.length === 0)
+    throw new ConfigError(`sweep["${path}"]`, text, 'a sweep axis is a non-empty list of values, e.g. [2, 3, 4]');
   return { ...config, sweep: { ...config.sweep, [path]: values } };
 }
 
@@ -51,22 +52,58 @@ export function withField(config: Config, path: string, text: string): Config {
 }
 
 const isMatrix = (value: unknown): value is number[][] =>
-  Array.isArray(value) && value.length > 0 && value.length <= MAX_GRID && value.every((row) => Array.isArray(row) && row.length === (value[0] as unknown[]).length && row.length <= MAX_GRID && row.every((x) => typeof x === 'number'));
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.length <= MAX_GRID &&
+  value.every(
+    (row) =>
+      Array.isArray(row) &&
+      row.length === (value[0] as unknown[]).length &&
+      row.length <= MAX_GRID &&
+      row.every((x) => typeof x === 'number'),
+  );
 
 /** The editors of the sweep and the other fields; `apply` receives the edited config (or throws ConfigError). */
-export function fieldEditors(config: Config, covered: ReadonlySet<string>, apply: (next: Config, input: HTMLElement, error: HTMLElement) => void): HTMLElement[] {
+export function fieldEditors(
+  config: Config,
+  covered: ReadonlySet<string>,
+  apply: (next: Config, input: HTMLElement, error: HTMLElement) => void,
+): HTMLElement[] {
   const editors: HTMLElement[] = [];
   for (const [path, values] of Object.entries(config.sweep ?? {})) {
-    editors.push(textEditor(`sweep: ${path}`, JSON.stringify(values), `sweep["${path}"]`, (text) => withSweepAxis(config, path, text), apply));
+    editors.push(
+      textEditor(
+        `sweep: ${path}`,
+        JSON.stringify(values),
+        `sweep["${path}"]`,
+        (text) => withSweepAxis(config, path, text),
+        apply,
+      ),
+    );
   }
   for (const { path, value } of otherFields(config, covered)) {
     if (isMatrix(value)) editors.push(gridEditor(path, value, config, apply));
-    else editors.push(textEditor(path, typeof value === 'string' ? value : JSON.stringify(value), path, (text) => withField(config, path, text), apply));
+    else
+      editors.push(
+        textEditor(
+          path,
+          typeof value === 'string' ? value : JSON.stringify(value),
+          path,
+          (text) => withField(config, path, text),
+          apply,
+        ),
+      );
   }
   return editors;
 }
 
-function textEditor(label: string, value: string, title: string, build: (text: string) => Config, apply: (next: Config, input: HTMLElement, error: HTMLElement) => void): HTMLElement {
+function textEditor(
+  label: string,
+  value: string,
+  title: string,
+  build: (text: string) => Config,
+  apply: (next: Config, input: HTMLElement, error: HTMLElement) => void,
+): HTMLElement {
   const wrapper = document.createElement('label');
   wrapper.className = 'full config-field';
   wrapper.append(document.createTextNode(label));
@@ -84,7 +121,12 @@ function textEditor(label: string, value: string, title: string, build: (text: s
 }
 
 /** A rows × cols grid of number inputs for a small matrix (a target or a 0/1 mask). */
-function gridEditor(path: string, matrix: number[][], config: Config, apply: (next: Config, input: HTMLElement, error: HTMLElement) => void): HTMLElement {
+function gridEditor(
+  path: string,
+  matrix: number[][],
+  config: Config,
+  apply: (next: Config, input: HTMLElement, error: HTMLElement) => void,
+): HTMLElement {
   const wrapper = document.createElement('div');
   wrapper.className = 'full config-field';
   const title = document.createElement('span');
@@ -106,7 +148,8 @@ function gridEditor(path: string, matrix: number[][], config: Config, apply: (ne
         guarded(
           () => {
             const value = Number(cell.value.trim());
-            if (cell.value.trim() === '' || !Number.isFinite(value)) throw new ConfigError(`${path}[${i}][${j}]`, cell.value, 'must be a number, e.g. 1 or 0.5');
+            if (cell.value.trim() === '' || !Number.isFinite(value))
+              throw new ConfigError(`${path}[${i}][${j}]`, cell.value, 'must be a number, e.g. 1 or 0.5');
             const next = matrix.map((r, a) => r.map((x, b) => (a === i && b === j ? value : x)));
             apply(withValue(config, path, next), cell, error);
           },

@@ -59,7 +59,11 @@ export class Dashboard {
     this.table = new RunsTable(document.querySelector('#runs')!, this.history, (id) => this.pick(id));
     this.table.select(this.showRun);
     this.legends(Math.min(first.widths[0]!, first.widths[first.widths.length - 1]!));
-    this.heatmaps = new HeatmapPanel(this.history, document.querySelector('#heatmap-target')!, document.querySelector('#heatmap-learned')!);
+    this.heatmaps = new HeatmapPanel(
+      this.history,
+      document.querySelector('#heatmap-target')!,
+      document.querySelector('#heatmap-learned')!,
+    );
     this.sweepView(view.sweepX);
     this.draw();
   }
@@ -138,7 +142,10 @@ export class Dashboard {
       element.replaceChildren();
       return element;
     };
-    this.sweepPlots = [new SweepPlot(host('sweep-loss'), this.history, path, 'loss'), new SweepPlot(host('sweep-rank'), this.history, path, 'rank')];
+    this.sweepPlots = [
+      new SweepPlot(host('sweep-loss'), this.history, path, 'loss'),
+      new SweepPlot(host('sweep-rank'), this.history, path, 'rank'),
+    ];
     this.sweepPlots.forEach((p) => p.refresh());
   }
 
@@ -165,14 +172,20 @@ export class Dashboard {
           entry.addEventListener('keydown', (event) => event.key === 'Enter' && show());
           return entry;
         }),
-        swatch(`median, 10–90% band per sweep point; faint: ${Math.min(12, groups.length * 2)} sample networks`, 'transparent'),
+        swatch(
+          `median, 10–90% band per sweep point; faint: ${Math.min(12, groups.length * 2)} sample networks`,
+          'transparent',
+        ),
       );
     } else {
       const shown = this.history.runs.slice(0, 12);
       runs.replaceChildren(...shown.map((r, i) => swatch(`network ${r.run.id}`, runColour(i))));
-      if (this.history.runs.length > shown.length) runs.append(swatch(`… ${this.history.runs.length - shown.length} more`, 'transparent'));
+      if (this.history.runs.length > shown.length)
+        runs.append(swatch(`… ${this.history.runs.length - shown.length} more`, 'transparent'));
     }
     const singular = document.querySelector<HTMLElement>('[data-legend="singular"]')!;
-    singular.replaceChildren(...Array.from({ length: Math.min(8, Math.max(rank, 1)) }, (_, i) => swatch(`σ${i + 1}`, singularColour(i))));
+    singular.replaceChildren(
+      ...Array.from({ length: Math.min(8, Math.max(rank, 1)) }, (_, i) => swatch(`σ${i + 1}`, singularColour(i))),
+    );
   }
 }

@@ -25,7 +25,10 @@ const GROUPS: { legend: string; knobs: string[]; wide?: string[] }[] = [
 
 export class ConfigForm {
   private config: Config | null = null;
-  private readonly fields = new Map<string, { knob: Knob; input: HTMLInputElement | HTMLSelectElement; error: HTMLElement; label: HTMLElement }>();
+  private readonly fields = new Map<
+    string,
+    { knob: Knob; input: HTMLInputElement | HTMLSelectElement; error: HTMLElement; label: HTMLElement }
+  >();
   private readonly presetSelect: HTMLSelectElement;
   private readonly presetDescription: HTMLElement;
   /** Every field the knobs do not show: the sweep axes and the rest of the config. */
@@ -64,7 +67,8 @@ export class ConfigForm {
       for (const name of group.knobs) set.append(this.field(knob(name), group.wide?.includes(name) ?? false));
       form.append(set);
     }
-    for (const { knob: k } of this.fields.values()) for (const path of k.path.split(/[,|]/)) this.covered.add(path.trim());
+    for (const { knob: k } of this.fields.values())
+      for (const path of k.path.split(/[,|]/)) this.covered.add(path.trim());
     this.everything = fieldset('Sweep and every other field');
     this.everything.classList.add('everything');
     form.append(this.everything);
@@ -75,7 +79,9 @@ export class ConfigForm {
   show(config: Config, preset: string | undefined): void {
     this.config = config;
     this.presetSelect.value = preset && this.presets.some((p) => p.name === preset) ? preset : '';
-    this.presetDescription.textContent = this.presets.find((p) => p.name === preset)?.description ?? 'A config of your own: edit the fields or the JSON below.';
+    this.presetDescription.textContent =
+      this.presets.find((p) => p.name === preset)?.description ??
+      'A config of your own: edit the fields or the JSON below.';
     for (const { knob: k, input, error, label } of this.fields.values()) {
       const value = k.read(config);
       input.value = value ?? '';

@@ -22,7 +22,8 @@ export class HeatmapPanel {
     this.drawn = key;
     const target = this.history.info.batches[run.batch]!.target;
     const range = maxAbs(target.data);
-    for (const canvas of [this.targetCanvas, this.learnedCanvas]) canvas.style.setProperty('--aspect', String(target.cols / target.rows));
+    for (const canvas of [this.targetCanvas, this.learnedCanvas])
+      canvas.style.setProperty('--aspect', String(target.cols / target.rows));
     drawHeatmap(this.targetCanvas, target.rows, target.cols, target.data, range);
     const label = document.getElementById('heatmap-learned-label')!;
     if (run.matrix) {
@@ -35,7 +36,9 @@ export class HeatmapPanel {
       });
       label.textContent = `learned W · step ${run.steps[run.last]} · ‖W − Y‖/‖Y‖ = ${formatNumber(Math.sqrt(error / norm), 3)}`;
     } else {
-      label.textContent = run.run.config.record.matrices ? 'learned W (no record yet)' : 'learned W (record.matrices is off)';
+      label.textContent = run.run.config.record.matrices
+        ? 'learned W (no record yet)'
+        : 'learned W (record.matrices is off)';
     }
     document.getElementById('heatmap-run')!.textContent = `network ${run.run.id}`;
     document.getElementById('heatmap-min')!.textContent = formatNumber(-range, 3);

@@ -21,14 +21,16 @@ const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>
 
 function presetConfig(name: string): Config {
   const preset = name ? findPreset(name) : PRESETS[0];
-  if (!preset) throw new ConfigError('preset', name, `unknown preset; choose one of ${PRESETS.map((p) => p.name).join(', ')}`);
+  if (!preset)
+    throw new ConfigError('preset', name, `unknown preset; choose one of ${PRESETS.map((p) => p.name).join(', ')}`);
   return preset.config;
 }
 
 /** What the page adds for drawing: the end-to-end matrices for the heatmaps, when they are small. */
 function withDisplayRecords(config: Config): Config {
   const target = config.task.target;
-  const entries = 'matrix' in target ? target.matrix.length * (target.matrix[0]?.length ?? 0) : target.rows * target.cols;
+  const entries =
+    'matrix' in target ? target.matrix.length * (target.matrix[0]?.length ?? 0) : target.rows * target.cols;
   if (config.record.matrices !== undefined || entries > 4096) return config;
   return { ...config, record: { ...config.record, matrices: true } };
 }
@@ -81,7 +83,12 @@ class Demo {
     this.showPath(info.batches.map((b) => b.kernel));
     this.totalSteps = Math.max(...info.runs.map((r) => r.config.train.steps));
     this.progress(0, 0, 0, Infinity);
-    this.dashboard = new Dashboard(info, this.view3d, { showRun: this.state.showRun, sweepX: this.state.sweepX }, (view) => this.viewChanged(view));
+    this.dashboard = new Dashboard(
+      info,
+      this.view3d,
+      { showRun: this.state.showRun, sweepX: this.state.sweepX },
+      (view) => this.viewChanged(view),
+    );
     this.setState('ready');
     this.setButtons(true);
     if (this.state.autoplay) this.start();
@@ -93,20 +100,40 @@ class Demo {
         this.dashboard?.add(reply.batch, reply.record);
         return;
       case 'progress':
-        this.progress(reply.progress.step, reply.progress.fraction, reply.progress.networkStepsPerSecond, reply.progress.etaSeconds);
+        this.progress(
+          reply.progress.step,
+          reply.progress.fraction,
+          reply.progress.networkStepsPerSecond,
+          reply.progress.etaSeconds,
+        );
         return;
       case 'stopped':
         this.running = false;
         this.dashboard?.flush();
         this.setState(reply.stopped.reason === 'done' ? 'done' : 'paused');
-        this.progress(Math.min(...reply.stopped.steps), reply.stopped.reason === 'done' ? 1 : undefined, reply.stopped.networkStepsPerSecond, 0);
+        this.progress(
+          Math.min(...reply.stopped.steps),
+          reply.stopped.reason === 'done' ? 1 : undefined,
+          reply.stopped.networkStepsPerSecond,
+          0,
+        );
         if (reply.stopped.reason === 'done') void this.showResult();
         return;
       case 'device-lost':
-        showNotice('device', 'warn', 'The GPU device was lost', `${reply.message} Rebuilding the networks on a new device from their last recorded state…`);
+        showNotice(
+          'device',
+          'warn',
+          'The GPU device was lost',
+          `${reply.message} Rebuilding the networks on a new device from their last recorded state…`,
+        );
         return;
       case 'recovered':
-        showNotice('device', 'info', 'Recovered from a lost GPU device', `The networks were rebuilt on ${reply.adapter.name} and resume from step ${Math.min(...reply.steps)}.`);
+        showNotice(
+          'device',
+          'info',
+          'Recovered from a lost GPU device',
+          `The networks were rebuilt on ${reply.adapter.name} and resume from step ${Math.min(...reply.steps)}.`,
+        );
         this.showPath(reply.kernels);
         return;
       case 'error':
@@ -205,7 +232,9 @@ class Demo {
 
   private async export(which: 'summary' | 'trace'): Promise<void> {
     try {
-      const files = await this.client.exportResults(this.unedited() ? (this.state.preset ?? PRESETS[0]?.name) : undefined);
+      const files = await this.client.exportResults(
+        this.unedited() ? (this.state.preset ?? PRESETS[0]?.name) : undefined,
+      );
       if (which === 'summary') downloadText('summary.json', files.summaryJson, 'application/json');
       else downloadText('trace.csv', files.traceCsv, 'text/csv');
     } catch (error) {
@@ -243,12 +272,14 @@ class Demo {
     label.dataset.state = state;
     document.body.dataset.state = state;
     const play = $('#play');
-    play.textContent = state === 'training' ? 'Pause' : state === 'paused' ? 'Resume' : state === 'done' ? 'Continue' : 'Start';
+    play.textContent =
+      state === 'training' ? 'Pause' : state === 'paused' ? 'Resume' : state === 'done' ? 'Continue' : 'Start';
     play.classList.toggle('running', state === 'training');
   }
 
   private setButtons(enabled: boolean): void {
-    for (const id of ['#play', '#step', '#reset', '#export-summary', '#export-trace']) $<HTMLButtonElement>(id).disabled = !enabled;
+    for (const id of ['#play', '#step', '#reset', '#export-summary', '#export-trace'])
+      $<HTMLButtonElement>(id).disabled = !enabled;
   }
 
   /** `fraction` undefined keeps the bar where it is (a pause). */

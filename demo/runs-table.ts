@@ -16,7 +16,11 @@ import { runColour } from '../src/display/palette.js';
 const SHOWN_SINGULAR = 4;
 export const PAGE_SIZE = 20;
 
-type Column = { name: string; value: (run: RunHistory) => number | string | undefined; text?: (run: RunHistory) => string };
+type Column = {
+  name: string;
+  value: (run: RunHistory) => number | string | undefined;
+  text?: (run: RunHistory) => string;
+};
 
 export class RunsTable {
   private drawnVersion = -1;
@@ -41,14 +45,26 @@ export class RunsTable {
     history.runs.forEach((run, i) => this.colours.set(run, runColour(i)));
     const groups = sweepPointGroups(history);
     for (const group of groups) for (const run of group.runs) this.pointOf.set(run, group.label);
-    const rank = Math.max(0, ...history.runs.map((r) => Math.min(r.run.config.widths[0]!, r.run.config.widths[r.run.config.widths.length - 1]!)));
+    const rank = Math.max(
+      0,
+      ...history.runs.map((r) =>
+        Math.min(r.run.config.widths[0]!, r.run.config.widths[r.run.config.widths.length - 1]!),
+      ),
+    );
     const latest = (run: RunHistory) => run.singularValues[run.singularValues.length - 1];
     this.columns = [
       { name: 'run', value: (run) => run.run.id },
       { name: 'sweep values', value: (run) => formatOverrides(run.run.overrides) },
-      { name: 'step', value: (run) => run.steps[run.last], text: (run) => (run.last < 0 ? '—' : String(run.steps[run.last])) },
+      {
+        name: 'step',
+        value: (run) => run.steps[run.last],
+        text: (run) => (run.last < 0 ? '—' : String(run.steps[run.last])),
+      },
       { name: 'loss', value: (run) => run.losses[run.last] },
-      ...Array.from({ length: Math.min(SHOWN_SINGULAR, rank) }, (_, k): Column => ({ name: `σ${k + 1}`, value: (run) => latest(run)?.[k] })),
+      ...Array.from({ length: Math.min(SHOWN_SINGULAR, rank) }, (_, k): Column => ({
+        name: `σ${k + 1}`,
+        value: (run) => latest(run)?.[k],
+      })),
       { name: 'rank', value: (run) => run.ranks[run.ranks.length - 1] },
       { name: 'state', value: (run) => state(run) },
     ];
@@ -76,7 +92,10 @@ export class RunsTable {
     this.pager.className = 'table-pager';
     this.filterSelect = document.createElement('select');
     this.filterSelect.setAttribute('aria-label', 'show the networks of one sweep point');
-    this.filterSelect.append(new Option(`all ${history.runs.length} networks`, ''), ...(groups.length > 1 ? groups.map((g) => new Option(`${g.label} (${g.runs.length})`, g.label)) : []));
+    this.filterSelect.append(
+      new Option(`all ${history.runs.length} networks`, ''),
+      ...(groups.length > 1 ? groups.map((g) => new Option(`${g.label} (${g.runs.length})`, g.label)) : []),
+    );
     this.filterSelect.hidden = groups.length < 2;
     this.filterSelect.onchange = () => this.show(this.filterSelect.value);
     const button = (text: string, label: string, step: number) => {
@@ -134,7 +153,8 @@ export class RunsTable {
     this.page = Math.min(Math.max(0, this.page), pages - 1);
     const shown = keyed.slice(this.page * PAGE_SIZE, (this.page + 1) * PAGE_SIZE);
     this.pageLabel.textContent = `${keyed.length === 0 ? 0 : this.page * PAGE_SIZE + 1}–${this.page * PAGE_SIZE + shown.length} of ${keyed.length}`;
-    for (const th of this.table.tHead!.rows[0]!.cells) th.dataset.sorted = th.dataset.sort === this.sortBy ? (this.descending ? 'descending' : 'ascending') : '';
+    for (const th of this.table.tHead!.rows[0]!.cells)
+      th.dataset.sorted = th.dataset.sort === this.sortBy ? (this.descending ? 'descending' : 'ascending') : '';
     this.table.tBodies[0]!.replaceChildren(...shown.map(({ run }) => this.row(run)));
     this.select(this.selected);
   }
@@ -157,7 +177,8 @@ export class RunsTable {
       } else {
         cell.dataset.column = column.name;
         cell.dataset.value = value === undefined ? '' : String(value);
-        cell.textContent = column.text?.(run) ?? (value === undefined ? '—' : typeof value === 'number' ? formatNumber(value) : value);
+        cell.textContent =
+          column.text?.(run) ?? (value === undefined ? '—' : typeof value === 'number' ? formatNumber(value) : value);
         if (column.name === 'state') cell.classList.toggle('diverged', run.frozen);
       }
     }
@@ -167,12 +188,19 @@ export class RunsTable {
 
 function state(run: RunHistory): string {
   const last = run.last;
-  return run.frozen ? 'diverged (frozen)' : last < 0 ? 'waiting' : run.steps[last]! >= run.run.config.train.steps ? 'done' : 'in progress';
+  return run.frozen
+    ? 'diverged (frozen)'
+    : last < 0
+      ? 'waiting'
+      : run.steps[last]! >= run.run.config.train.steps
+        ? 'done'
+        : 'in progress';
 }
 
 /** Numbers before text, undefined (not recorded yet) last; NaN sorts with undefined. */
 function compare(a: number | string | undefined, b: number | string | undefined): number {
-  const rank = (v: number | string | undefined) => (v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? 2 : typeof v === 'number' ? 0 : 1);
+  const rank = (v: number | string | undefined) =>
+    v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? 2 : typeof v === 'number' ? 0 : 1;
   if (rank(a) !== rank(b)) return rank(a) - rank(b);
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   if (typeof a === 'string' && typeof b === 'string') return a.localeCompare(b);

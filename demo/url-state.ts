@@ -53,7 +53,12 @@ export function resolveState(state: UrlState, presetConfig: (name: string) => Co
       config = setOverride(config, edit);
     } catch (error) {
       // setOverride names the CLI's --set; here the edit came from the address bar.
-      if (error instanceof ConfigError) throw new ConfigError(error.field === '--set' ? `URL parameter ${edit.split('=')[0]}` : error.field, edit, error.fix.replace(/--set /g, ''));
+      if (error instanceof ConfigError)
+        throw new ConfigError(
+          error.field === '--set' ? `URL parameter ${edit.split('=')[0]}` : error.field,
+          edit,
+          error.fix.replace(/--set /g, ''),
+        );
       throw error;
     }
   }
@@ -79,7 +84,8 @@ export function configEdits(base: Config, current: Config): string[] {
   const edits: string[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
     if (path !== 'sweep' && isPlainObject(a) && isPlainObject(b)) {
-      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[key], b[key], path ? `${path}.${key}` : key);
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+        walk(a[key], b[key], path ? `${path}.${key}` : key);
       return;
     }
     if (JSON.stringify(a) === JSON.stringify(b)) return;

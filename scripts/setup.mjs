@@ -10,13 +10,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message) => process.stderr.write(`[setup] ${message}\n`);
-const run = (command) => execSync(command, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+const run = (command) =>
+  execSync(command, {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 
 function systemPackages() {
   if (process.platform !== 'linux') return;
   const missing = [];
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-  const hasVulkan = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib/libvulkan.so.1'].some(existsSync);
+  const hasVulkan = [
+    '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+    '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+    '/usr/lib/libvulkan.so.1',
+  ].some(existsSync);
   if (!hasVulkan) missing.push('libvulkan1');
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
@@ -26,10 +35,14 @@ function systemPackages() {
     log(`installing ${missing.join(', ')} with apt-get`);
     run(command);
   } else if (hasApt) {
-    log(`missing system packages: ${missing.join(', ')}. Install them with:\n  sudo ${command.replace('&& apt-get', '&& sudo apt-get')}`);
+    log(
+      `missing system packages: ${missing.join(', ')}. Install them with:\n  sudo ${command.replace('&& apt-get', '&& sudo apt-get')}`,
+    );
     process.exitCode = 1;
   } else {
-    log(`missing ${missing.join(', ')} (WebGPU software fallback and Vulkan loader): install your distribution's equivalents, or run on a machine with a GPU driver.`);
+    log(
+      `missing ${missing.join(', ')} (WebGPU software fallback and Vulkan loader): install your distribution's equivalents, or run on a machine with a GPU driver.`,
+    );
   }
 }
 

@@ -29,7 +29,10 @@ export class NoAdapterError extends DlnsimError {
 /** The GPU device was lost (driver reset, tab backgrounded too long, destroy()). */
 export class DeviceLostError extends DlnsimError {
   override name = 'DeviceLostError';
-  constructor(readonly reason: string, detail: string) {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
     super(`WebGPU device lost (${reason}): ${detail || 'no detail given'}. Create a new simulator to continue.`);
   }
 }

@@ -28,7 +28,7 @@ function exponentOf(x: number): number {
 }
 
 // ln 2 = LN2_HI + LN2_LO; LN2_HI has 32 significant bits, so k·LN2_HI is exact for |k| < 2²¹.
-const LN2_HI = 6.93147180369123816490e-1; // 0x3FE62E42 FEE00000
+const LN2_HI = 6.9314718036912381649e-1; // 0x3FE62E42 FEE00000
 const LN2_LO = 1.90821492927058770002e-10; // 0x3DEA39EF 35793C76
 const SQRT2 = 1.4142135623730951;
 const TWO_54 = powerOfTwo(54);
@@ -61,7 +61,10 @@ export function log(x: number): number {
   const z = s * s;
   const w = z * z;
   const t1 = w * (3.999999999940941908e-1 + w * (2.222219843214978396e-1 + w * 1.531383769920937332e-1));
-  const t2 = z * (6.666666666666735130e-1 + w * (2.857142874366239149e-1 + w * (1.818357216161805012e-1 + w * 1.479819860511658591e-1)));
+  const t2 =
+    z *
+    (6.66666666666673513e-1 +
+      w * (2.857142874366239149e-1 + w * (1.818357216161805012e-1 + w * 1.479819860511658591e-1)));
   const r = t1 + t2;
   // 2s + s·R written as f − (f²/2 − s·(f²/2 + R)), which keeps the large terms exact.
   const halfSquare = 0.5 * f * f;
@@ -74,7 +77,7 @@ export function log(x: number): number {
  * 1 + 2r/(2 − c) with c = r − r²·P(r²); then e^y = e^r·2^k, the last step exact.
  */
 function exp(y: number): number {
-  const k = Math.round(y * 1.44269504088896338700);
+  const k = Math.round(y * 1.442695040888963387);
   const hi = y - k * LN2_HI;
   const lo = k * LN2_LO;
   const r = hi - lo;
@@ -83,7 +86,9 @@ function exp(y: number): number {
     r -
     t *
       (1.66666666666666019037e-1 +
-        t * (-2.77777777770155933842e-3 + t * (6.61375632143793436117e-5 + t * (-1.65339022054652515390e-6 + t * 4.13813679705723846039e-8))));
+        t *
+          (-2.77777777770155933842e-3 +
+            t * (6.61375632143793436117e-5 + t * (-1.6533902205465251539e-6 + t * 4.13813679705723846039e-8))));
   const er = 1 - (lo - (r * c) / (2 - c) - hi);
   return er * powerOfTwo(k);
 }
@@ -129,7 +134,7 @@ function twoProduct(a: number, b: number): [number, number] {
 }
 
 // π/2 = PIO2 + PIO2_LO to about 2⁻¹⁰⁷ relative.
-const PIO2 = 1.57079632679489655800e0; // 0x3FF921FB 54442D18
+const PIO2 = 1.570796326794896558; // 0x3FF921FB 54442D18
 const PIO2_LO = 6.12323399573676603587e-17; // 0x3C91A626 33145C07
 
 /** sin(x + y) for |x| ≤ π/4, |y| ≤ ulp(x)/2: fdlibm's degree-13 odd minimax polynomial. */
@@ -150,7 +155,7 @@ function cosKernel(x: number, y: number): number {
   const w = z * z;
   const r =
     z * (4.16666666666666019037e-2 + z * (-1.38888888888741095749e-3 + z * 2.48015872894767294178e-5)) +
-    w * w * (-2.75573143513906633035e-7 + z * (2.08757232129817482790e-9 + z * -1.13596475577881948265e-11));
+    w * w * (-2.75573143513906633035e-7 + z * (2.0875723212981748279e-9 + z * -1.13596475577881948265e-11));
   const halfZ = 0.5 * z;
   const oneMinus = 1 - halfZ;
   return oneMinus + (1 - oneMinus - halfZ + (z * r - x * y));

@@ -22,14 +22,30 @@ async function main() {
   const value = (name: string) => query.get(name) ?? undefined;
   // numpy runs as a Python child process, which only the Node runner can start.
   const available = BASELINES.filter((b) => b !== 'numpy');
-  const plan = benchPlan({ quick: query.has('quick'), smoke: query.has('smoke'), only: value('only'), baselines: value('baselines'), budget: value('budget'), repeat: value('repeat') }, available);
+  const plan = benchPlan(
+    {
+      quick: query.has('quick'),
+      smoke: query.has('smoke'),
+      only: value('only'),
+      baselines: value('baselines'),
+      budget: value('budget'),
+      repeat: value('repeat'),
+    },
+    available,
+  );
   const gpu = await acquireDevice();
   log(`adapter: ${gpu.adapter.name}`);
   try {
     const tf = plan.baselines.includes('tfjs') ? await loadTfjs() : undefined;
-    const report = await runBench(gpu, plan, { ...(tf && { tf }) }, { log, ...(hostLoad && { loadAverage: hostLoad }), cpus: navigator.hardwareConcurrency });
+    const report = await runBench(
+      gpu,
+      plan,
+      { ...(tf && { tf }) },
+      { log, ...(hostLoad && { loadAverage: hostLoad }), cpus: navigator.hardwareConcurrency },
+    );
     // Both step kernels forced: "auto" would time only the one this adapter picks (layered on SwiftShader).
-    for (const result of report.workloads) result.kernels = await compareKernels(gpu, result.workload, result.steps, plan.repeat, log);
+    for (const result of report.workloads)
+      result.kernels = await compareKernels(gpu, result.workload, result.steps, plan.repeat, log);
     const table = formatTable(report);
     document.getElementById('table')!.textContent = table;
     return { report, table };
@@ -38,10 +54,12 @@ async function main() {
   }
 }
 
-main().then(
-  (result) => Object.assign(window, { dlnsimBench: result }),
-  (error: unknown) => {
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    Object.assign(window, { dlnsimBench: { error: String(error) } });
-  },
-).finally(() => (document.body.dataset.done = 'true'));
+main()
+  .then(
+    (result) => Object.assign(window, { dlnsimBench: result }),
+    (error: unknown) => {
+      log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      Object.assign(window, { dlnsimBench: { error: String(error) } });
+    },
+  )
+  .finally(() => (document.body.dataset.done = 'true'));

@@ -28,9 +28,12 @@ export interface Alignment {
 export function alignment(learned: SingularFrames, target: SingularFrames, k: number): Alignment {
   const frames = [learned.u, learned.v, target.u, target.v];
   if (!(Number.isInteger(k) && k >= 1 && frames.every((f) => f.cols >= k))) {
-    throw new RangeError(`alignment: k = ${k} must be an integer between 1 and every frame's column count (${frames.map((f) => f.cols).join(', ')})`);
+    throw new RangeError(
+      `alignment: k = ${k} must be an integer between 1 and every frame's column count (${frames.map((f) => f.cols).join(', ')})`,
+    );
   }
-  if (learned.u.rows !== target.u.rows || learned.v.rows !== target.v.rows) throw new RangeError('alignment: learned and target frames live in different spaces');
+  if (learned.u.rows !== target.u.rows || learned.v.rows !== target.v.rows)
+    throw new RangeError('alignment: learned and target frames live in different spaces');
   const left = matmul(leadingColumns(learned.u, k), leadingColumns(target.u, k), true, false);
   const right = matmul(leadingColumns(learned.v, k), leadingColumns(target.v, k), true, false);
   const modes = Array.from({ length: k }, (_, i) => Math.abs(left.data[i * k + i]!) * Math.abs(right.data[i * k + i]!));

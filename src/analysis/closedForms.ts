@@ -21,7 +21,8 @@ export function alignedModeDepth2(s: number, sigma0: number, t: number): number 
  * (a start above s/2 has no half-way point ahead of it).
  */
 export function alignedModeHalfTime2(s: number, sigma0: number): number {
-  if (!(sigma0 > 0 && sigma0 <= s / 2)) throw new RangeError(`alignedModeHalfTime2: needs 0 < σ₀ ≤ s/2, got s = ${s}, σ₀ = ${sigma0}`);
+  if (!(sigma0 > 0 && sigma0 <= s / 2))
+    throw new RangeError(`alignedModeHalfTime2: needs 0 < σ₀ ≤ s/2, got s = ${s}, σ₀ = ${sigma0}`);
   return Math.log(s / sigma0 - 1) / (2 * s);
 }
 
@@ -40,7 +41,13 @@ export const DEFAULT_TRAJECTORY_OPTIONS: TrajectoryOptions = { tolerance: 1e-13,
  * the error control is relative in σ. N = 1 is the linear model σ̇ = s − σ. Needs σ₀ > 0 (σ = 0
  * is a fixed point for N ≥ 2 anyway).
  */
-export function alignedModeTrajectory(depth: number, s: number, sigma0: number, times: readonly number[], options: Partial<TrajectoryOptions> = {}): number[] {
+export function alignedModeTrajectory(
+  depth: number,
+  s: number,
+  sigma0: number,
+  times: readonly number[],
+  options: Partial<TrajectoryOptions> = {},
+): number[] {
   assertDepth(depth);
   assertMode(s, sigma0, true);
   const { tolerance, maxSteps } = { ...DEFAULT_TRAJECTORY_OPTIONS, ...options };
@@ -152,5 +159,6 @@ function assertMode(s: number, sigma0: number, positiveStart: boolean): void {
 
 function assertRegularised(s: number, lambda: number): void {
   if (!(s >= 0 && Number.isFinite(s))) throw new RangeError(`target singular value must be finite and ≥ 0, got ${s}`);
-  if (!(lambda >= 0 && Number.isFinite(lambda))) throw new RangeError(`weight decay λ must be finite and ≥ 0, got ${lambda}`);
+  if (!(lambda >= 0 && Number.isFinite(lambda)))
+    throw new RangeError(`weight decay λ must be finite and ≥ 0, got ${lambda}`);
 }

@@ -23,10 +23,19 @@ export interface EscapeAlignment {
  * record needs an SVD. Null when σ₁ never reaches the mark, or already starts above it (no escape
  * to see).
  */
-export function escapeAlignment(matrices: readonly ArrayLike<number>[], rows: number, cols: number, s1: number, direction: ArrayLike<number>, topValues?: readonly number[]): EscapeAlignment | null {
+export function escapeAlignment(
+  matrices: readonly ArrayLike<number>[],
+  rows: number,
+  cols: number,
+  s1: number,
+  direction: ArrayLike<number>,
+  topValues?: readonly number[],
+): EscapeAlignment | null {
   const mark = ESCAPE_FRACTION * s1;
   const matrixAt = (i: number): Matrix => ({ rows, cols, data: Float64Array.from(matrices[i]!) });
-  const record = topValues ? topValues.findIndex((sigma) => sigma >= mark) : matrices.findIndex((_, i) => singularValues(matrixAt(i))[0]! >= mark);
+  const record = topValues
+    ? topValues.findIndex((sigma) => sigma >= mark)
+    : matrices.findIndex((_, i) => singularValues(matrixAt(i))[0]! >= mark);
   if (record <= 0 || record >= matrices.length) return null;
   const { u } = svd(matrixAt(record));
   let dot = 0;

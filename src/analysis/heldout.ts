@@ -11,7 +11,9 @@ import { heldOutErrorOf } from '../reference/loss.js';
 
 export function completionTestError(w: Matrix, y: Matrix, mask: Matrix): number {
   if (w.rows !== y.rows || w.cols !== y.cols || mask.rows !== y.rows || mask.cols !== y.cols) {
-    throw new DlnsimError(`completionTestError: W ${w.rows}×${w.cols}, Y ${y.rows}×${y.cols} and mask ${mask.rows}×${mask.cols} must have one shape`);
+    throw new DlnsimError(
+      `completionTestError: W ${w.rows}×${w.cols}, Y ${y.rows}×${y.cols} and mask ${mask.rows}×${mask.cols} must have one shape`,
+    );
   }
   const unobserved: Matrix = { rows: mask.rows, cols: mask.cols, data: mask.data.map((m) => (m === 0 ? 1 : 0)) };
   const heldOut = entriesHeldOut(y, unobserved);

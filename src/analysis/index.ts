@@ -16,7 +16,14 @@ export {
   learnedRank,
   saddleLevels,
 } from './plateaus.js';
-export { DEFAULT_REGIME_OPTIONS, type Regime, type RegimeLabel, type RegimeMeasure, type RegimeOptions, classifyRegime } from './regime.js';
+export {
+  DEFAULT_REGIME_OPTIONS,
+  type Regime,
+  type RegimeLabel,
+  type RegimeMeasure,
+  type RegimeOptions,
+  classifyRegime,
+} from './regime.js';
 export {
   DEFAULT_TRAJECTORY_OPTIONS,
   type TrajectoryOptions,

@@ -76,5 +76,6 @@ function globalThreshold(depth: number, lambda: number, sMin: number): number {
 }
 
 function assertPositive(lambda: number): void {
-  if (!(lambda > 0 && Number.isFinite(lambda))) throw new RangeError(`weight decay λ must be finite and > 0, got ${lambda}`);
+  if (!(lambda > 0 && Number.isFinite(lambda)))
+    throw new RangeError(`weight decay λ must be finite and > 0, got ${lambda}`);
 }

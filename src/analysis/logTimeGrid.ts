@@ -32,14 +32,16 @@ export interface LogTimeGrid {
 export function logTimeGrid(trace: readonly TracePoint[], resolution: number, relativeLossFloor: number): LogTimeGrid {
   const points = trace.filter((p) => p.time > 0);
   points.forEach((p, i) => {
-    if (i > 0 && !(p.time > points[i - 1]!.time)) throw new RangeError(`trace times must be strictly ascending (step ${p.step})`);
+    if (i > 0 && !(p.time > points[i - 1]!.time))
+      throw new RangeError(`trace times must be strictly ascending (step ${p.step})`);
   });
   const largest = points.reduce((m, p) => Math.max(m, p.loss), 0);
   const floor = Math.max(relativeLossFloor * largest, Number.MIN_VALUE);
   const logLoss = points.map((p) => Math.log(Math.max(p.loss, floor)));
   const logTime = points.map((p) => Math.log(p.time));
   const kept = points.length > 0 ? [0] : [];
-  for (let i = 1; i < points.length; i++) if (logTime[i]! - logTime[kept[kept.length - 1]!]! >= resolution) kept.push(i);
+  for (let i = 1; i < points.length; i++)
+    if (logTime[i]! - logTime[kept[kept.length - 1]!]! >= resolution) kept.push(i);
   const last = points.length - 1;
   if (last > 0 && kept[kept.length - 1] !== last) {
     if (kept.length > 1) kept.pop();

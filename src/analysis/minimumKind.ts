@@ -85,7 +85,8 @@ export function classifyMinimum(evidence: MinimumEvidence): MinimumLabel {
     return { mode, sigma: 0, at: 'zero', global: mode.global === 0 };
   });
   const stranded = states.find((state) => state.at === 'zero' && !state.mode.minimisers.includes(0));
-  if (stranded) return notConverged(`the mode s = ${stranded.mode.s.toPrecision(6)} is at 0, which is not one of its minima`);
+  if (stranded)
+    return notConverged(`the mode s = ${stranded.mode.s.toPrecision(6)} is at 0, which is not one of its minima`);
   return { kind: states.every((state) => state.global) ? 'global' : 'local', modes: states, reason: null };
 }
 
@@ -94,11 +95,17 @@ export function classifyMinimum(evidence: MinimumEvidence): MinimumLabel {
  * of J, or null when it is. σ ≤ zeroTolerance count as 0: what the f32 spectrum shows there is its
  * noise floor (~ε₃₂·σ_1), and σ^{2/N} is steep enough near 0 to turn that floor into a visible share.
  */
-export function notStationary(evidence: Omit<MinimumEvidence, 'target' | 'lambda'>, zeroTolerance: number): string | null {
+export function notStationary(
+  evidence: Omit<MinimumEvidence, 'target' | 'lambda'>,
+  zeroTolerance: number,
+): string | null {
   const { depth, final } = evidence;
-  const schatten = depth * final.reduce((sum, sigma) => sum + (sigma > zeroTolerance ? Math.pow(sigma, 2 / depth) : 0), 0);
+  const schatten =
+    depth * final.reduce((sum, sigma) => sum + (sigma > zeroTolerance ? Math.pow(sigma, 2 / depth) : 0), 0);
   const balance = Math.abs(evidence.weightNormSq / schatten - 1);
-  if (!(balance <= BALANCE_TOLERANCE)) return `layers not balanced: |Σ‖W_k‖²/(NΣσ^{2/N}) − 1| = ${balance.toPrecision(2)} > ${BALANCE_TOLERANCE}`;
-  if (!(evidence.objectiveDrift <= DRIFT_TOLERANCE)) return `J still moving: relative change ${evidence.objectiveDrift.toPrecision(2)} > ${DRIFT_TOLERANCE} over the last record`;
+  if (!(balance <= BALANCE_TOLERANCE))
+    return `layers not balanced: |Σ‖W_k‖²/(NΣσ^{2/N}) − 1| = ${balance.toPrecision(2)} > ${BALANCE_TOLERANCE}`;
+  if (!(evidence.objectiveDrift <= DRIFT_TOLERANCE))
+    return `J still moving: relative change ${evidence.objectiveDrift.toPrecision(2)} > ${DRIFT_TOLERANCE} over the last record`;
   return null;
 }

@@ -23,7 +23,13 @@ function gaussLegendre(f: (x: number) => number, a: number, b: number): number {
  * integrands of one sign, where the degree-9 rule makes the recursion shallow; `maxDepth` bounds
  * the work (2^maxDepth panels) if the integrand is worse than that.
  */
-export function integrate(f: (x: number) => number, a: number, b: number, relativeTolerance = 1e-14, maxDepth = 20): number {
+export function integrate(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  relativeTolerance = 1e-14,
+  maxDepth = 20,
+): number {
   const recurse = (lo: number, hi: number, whole: number, tol: number, depth: number): number => {
     const mid = (lo + hi) / 2;
     const left = gaussLegendre(f, lo, mid);
@@ -59,7 +65,12 @@ const DP_ERROR = [71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 5
  * step-size control. Steps are clipped to land exactly on the output times, so no interpolation
  * error is added to the integration error.
  */
-export function solveAutonomous(f: (y: number) => number, y0: number, times: readonly number[], options: OdeOptions): number[] {
+export function solveAutonomous(
+  f: (y: number) => number,
+  y0: number,
+  times: readonly number[],
+  options: OdeOptions,
+): number[] {
   const out: number[] = [];
   let t = 0;
   let y = y0;
@@ -69,7 +80,10 @@ export function solveAutonomous(f: (y: number) => number, y0: number, times: rea
     invariant(target >= t, () => `solveAutonomous: output times must be ascending and ≥ 0, got ${target} after ${t}`);
     if (Number.isNaN(h)) h = Math.min(1e-3, target) || 1e-3;
     while (t < target) {
-      invariant(++steps <= options.maxSteps, () => `solveAutonomous: more than ${options.maxSteps} steps before t = ${target}`);
+      invariant(
+        ++steps <= options.maxSteps,
+        () => `solveAutonomous: more than ${options.maxSteps} steps before t = ${target}`,
+      );
       const step = Math.min(h, target - t);
       const k: number[] = [];
       for (let stage = 0; stage < 7; stage++) {

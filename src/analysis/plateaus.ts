@@ -104,17 +104,27 @@ export interface SaddleContext {
  * mergeTolerance between them, spanning t_end/t_start ≥ minSpanFactor with ≥ minRecords records.
  * Samples with t ≤ 0 are skipped (log-time); times must be ascending.
  */
-export function analyzeSaddles(trace: readonly TracePoint[], context: SaddleContext = {}, options: Partial<PlateauOptions> = {}): SaddleAnalysis {
+export function analyzeSaddles(
+  trace: readonly TracePoint[],
+  context: SaddleContext = {},
+  options: Partial<PlateauOptions> = {},
+): SaddleAnalysis {
   const opts = { ...DEFAULT_PLATEAU_OPTIONS, ...options };
   const grid = logTimeGrid(trace, opts.logTimeResolution, opts.relativeLossFloor);
   const references = context.references ?? finalReferences(grid.points, context.rankTolerance ?? 1e-3);
   const halfTimes = modeHalfTimes(grid.points, references, opts.learnedFraction);
-  const plateaus = flatStretches(grid, opts).map(([start, end]) => plateauOf(grid, start, end, references, context.levels, opts));
+  const plateaus = flatStretches(grid, opts).map(([start, end]) =>
+    plateauOf(grid, start, end, references, context.levels, opts),
+  );
   return { plateaus, halfTimes, unresolved: unresolvedSaddles(grid.points, plateaus, halfTimes, opts) };
 }
 
 /** The plateaus of analyzeSaddles alone. */
-export function detectPlateaus(trace: readonly TracePoint[], context: SaddleContext = {}, options: Partial<PlateauOptions> = {}): Plateau[] {
+export function detectPlateaus(
+  trace: readonly TracePoint[],
+  context: SaddleContext = {},
+  options: Partial<PlateauOptions> = {},
+): Plateau[] {
   return analyzeSaddles(trace, context, options).plateaus;
 }
 
@@ -131,7 +141,11 @@ export function saddleLevels(s: readonly number[], scale = 1): number[] {
 }
 
 /** #{i : σ_i ≥ fraction · reference_i}, σ and references both descending; null without spectra. */
-export function learnedRank(singularValues: readonly number[] | undefined, references: readonly number[], fraction: number): number | null {
+export function learnedRank(
+  singularValues: readonly number[] | undefined,
+  references: readonly number[],
+  fraction: number,
+): number | null {
   if (!singularValues || singularValues.length === 0) return null;
   let count = 0;
   references.forEach((reference, i) => {
@@ -152,14 +166,25 @@ function flatStretches(grid: LogTimeGrid, opts: PlateauOptions): [number, number
     // Segments a … b−1 are flat: the stretch spans kept samples a … b.
     const stretch: [number, number] = [kept[a]!, kept[b]!];
     const previous = stretches[stretches.length - 1];
-    if (previous && Math.abs(logLoss[stretch[0]]! - logLoss[previous[1]]!) < Math.log1p(opts.mergeTolerance)) previous[1] = stretch[1];
+    if (previous && Math.abs(logLoss[stretch[0]]! - logLoss[previous[1]]!) < Math.log1p(opts.mergeTolerance))
+      previous[1] = stretch[1];
     else stretches.push(stretch);
     a = b;
   }
-  return stretches.filter(([start, end]) => logTime[end]! - logTime[start]! >= Math.log(opts.minSpanFactor) && end - start + 1 >= opts.minRecords);
+  return stretches.filter(
+    ([start, end]) =>
+      logTime[end]! - logTime[start]! >= Math.log(opts.minSpanFactor) && end - start + 1 >= opts.minRecords,
+  );
 }
 
-function plateauOf(grid: LogTimeGrid, start: number, end: number, references: readonly number[], levels: readonly number[] | undefined, opts: PlateauOptions): Plateau {
+function plateauOf(
+  grid: LogTimeGrid,
+  start: number,
+  end: number,
+  references: readonly number[],
+  levels: readonly number[] | undefined,
+  opts: PlateauOptions,
+): Plateau {
   const { points, logTime } = grid;
   const mid = nearest(logTime, (logTime[start]! + logTime[end]!) / 2, start, end);
   const rank = learnedRank(points[mid]!.singularValues, references, opts.learnedFraction);
@@ -186,9 +211,15 @@ function finalReferences(points: readonly TracePoint[], tolerance: number): numb
   return last.filter((s) => s > tolerance * (last[0] ?? 0));
 }
 
-function modeHalfTimes(points: readonly TracePoint[], references: readonly number[], fraction: number): (number | null)[] {
+function modeHalfTimes(
+  points: readonly TracePoint[],
+  references: readonly number[],
+  fraction: number,
+): (number | null)[] {
   if (!points.some((p) => p.singularValues && p.singularValues.length > 0)) return [];
-  return references.map((reference, i) => points.find((p) => (p.singularValues?.[i] ?? 0) >= fraction * reference)?.time ?? null);
+  return references.map(
+    (reference, i) => points.find((p) => (p.singularValues?.[i] ?? 0) >= fraction * reference)?.time ?? null,
+  );
 }
 
 /**
@@ -200,18 +231,25 @@ function modeHalfTimes(points: readonly TracePoint[], references: readonly numbe
  * escaped together and there was no saddle to see; a window shorter than minSpanFactor holds no
  * plateau at any cadence.
  */
-function unresolvedSaddles(points: readonly TracePoint[], plateaus: readonly Plateau[], halfTimes: readonly (number | null)[], opts: PlateauOptions): UnresolvedSaddle[] {
+function unresolvedSaddles(
+  points: readonly TracePoint[],
+  plateaus: readonly Plateau[],
+  halfTimes: readonly (number | null)[],
+  opts: PlateauOptions,
+): UnresolvedSaddle[] {
   const unresolved: UnresolvedSaddle[] = [];
   const bounds = [points[0]?.time ?? null, ...halfTimes];
   const count = (from: number, to: number) => points.filter((p) => p.time > from && p.time < to).length;
   for (let k = 0; k + 1 < bounds.length; k++) {
     const from = bounds[k];
     const to = bounds[k + 1];
-    if (from === null || from === undefined || to === null || to === undefined || plateaus.some((p) => p.rank === k)) continue;
+    if (from === null || from === undefined || to === null || to === undefined || plateaus.some((p) => p.rank === k))
+      continue;
     if (k > 0 && to / from < opts.minSpanFactor) continue;
     const middle = Math.sqrt(from * to);
     const half = Math.sqrt(opts.minSpanFactor);
-    if (count(middle / half, middle * half) < opts.minRecords) unresolved.push({ rank: k, startTime: from, endTime: to, records: count(from, to) });
+    if (count(middle / half, middle * half) < opts.minRecords)
+      unresolved.push({ rank: k, startTime: from, endTime: to, records: count(from, to) });
   }
   return unresolved;
 }

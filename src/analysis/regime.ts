@@ -9,7 +9,13 @@
  *   (a completely monotone loss) and there is no plateau but the log-time artefact at t → 0.
  */
 import { type LogTimeGrid, type TracePoint, logTimeGrid, segmentSlopes } from './logTimeGrid.js';
-import { DEFAULT_PLATEAU_OPTIONS, type Plateau, type PlateauOptions, type SaddleContext, detectPlateaus } from './plateaus.js';
+import {
+  DEFAULT_PLATEAU_OPTIONS,
+  type Plateau,
+  type PlateauOptions,
+  type SaddleContext,
+  detectPlateaus,
+} from './plateaus.js';
 
 export interface RegimeOptions extends PlateauOptions {
   /** Largest rateGain still called lazy: a fixed kernel gives ≤ 1; 2 allows a mild drift. */
@@ -51,7 +57,11 @@ export interface Regime {
  *   target from a small start: rich, but not a sequence of saddles; or saddles too brief for the
  *   plateau options, as at depth 2 unless σ₀ is tiny or the target's values far apart).
  */
-export function classifyRegime(trace: readonly TracePoint[], options: Partial<RegimeOptions> = {}, context: SaddleContext = {}): Regime {
+export function classifyRegime(
+  trace: readonly TracePoint[],
+  options: Partial<RegimeOptions> = {},
+  context: SaddleContext = {},
+): Regime {
   const opts = { ...DEFAULT_REGIME_OPTIONS, ...options };
   const plateaus = detectPlateaus(trace, context, opts);
   const intermediate = plateaus.filter((p) => !p.initial && !p.final);
@@ -63,15 +73,29 @@ export function classifyRegime(trace: readonly TracePoint[], options: Partial<Re
     rateGain: rateGain(grid),
   };
   if (intermediate.length > 0) {
-    const levels = intermediate.map((p) => `${p.loss.toPrecision(3)} (rank ${p.rank}, t ${p.startTime.toPrecision(3)}–${p.endTime.toPrecision(3)})`);
-    return { label: 'saddle-to-saddle', measure, reason: `${intermediate.length} intermediate plateau(s) at loss ${levels.join(', ')}` };
+    const levels = intermediate.map(
+      (p) => `${p.loss.toPrecision(3)} (rank ${p.rank}, t ${p.startTime.toPrecision(3)}–${p.endTime.toPrecision(3)})`,
+    );
+    return {
+      label: 'saddle-to-saddle',
+      measure,
+      reason: `${intermediate.length} intermediate plateau(s) at loss ${levels.join(', ')}`,
+    };
   }
   if (segmentSlopes(grid).every((slope) => slope < opts.slopeThreshold)) {
-    return { label: 'undetermined', measure, reason: `the loss never moved by ${opts.slopeThreshold} per unit ln t: nothing has happened yet, or a saddle has not been left` };
+    return {
+      label: 'undetermined',
+      measure,
+      reason: `the loss never moved by ${opts.slopeThreshold} per unit ln t: nothing has happened yet, or a saddle has not been left`,
+    };
   }
   const gain = measure.rateGain.toPrecision(3);
   if (measure.rateGain <= opts.maxLazyRateGain) {
-    return { label: 'lazy', measure, reason: `no intermediate plateau and the loss's rate of decrease grew at most ${gain}× (≤ ${opts.maxLazyRateGain})` };
+    return {
+      label: 'lazy',
+      measure,
+      reason: `no intermediate plateau and the loss's rate of decrease grew at most ${gain}× (≤ ${opts.maxLazyRateGain})`,
+    };
   }
   return {
     label: 'undetermined',

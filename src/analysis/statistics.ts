@@ -14,7 +14,8 @@ export function quantile(values: readonly number[], q: number): number {
 export const median = (values: readonly number[]): number => quantile(values, 0.5);
 
 /** The interquartile range: the spread of the middle half. */
-export const interquartileRange = (values: readonly number[]): number => quantile(values, 0.75) - quantile(values, 0.25);
+export const interquartileRange = (values: readonly number[]): number =>
+  quantile(values, 0.75) - quantile(values, 0.25);
 
 /** Callers that sorted already (the ensemble plots, per record) skip a second sort. */
 function isAscending(values: readonly number[]): boolean {

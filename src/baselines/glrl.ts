@@ -27,7 +27,13 @@ export interface GlrlOptions {
   maxSteps: number;
 }
 
-export const DEFAULT_GLRL_OPTIONS: GlrlOptions = { maxRank: Infinity, lossThreshold: 1e-8, epsilon: 1e-3, stallTolerance: 1e-10, maxSteps: 20000 };
+export const DEFAULT_GLRL_OPTIONS: GlrlOptions = {
+  maxRank: Infinity,
+  lossThreshold: 1e-8,
+  epsilon: 1e-3,
+  stallTolerance: 1e-10,
+  maxSteps: 20000,
+};
 
 export interface GlrlResult {
   w: Matrix;
@@ -61,7 +67,14 @@ export function greedyLowRank(y: Matrix, mask: Matrix, options: Partial<GlrlOpti
 }
 
 /** Gradient descent on L(U Vᵀ) until the loss stalls: ∇_U = R V, ∇_V = Rᵀ U with R = (U Vᵀ − Y)_Ω. */
-function reoptimise(u: Matrix, v: Matrix, y: Matrix, mask: Matrix, lr: number, o: GlrlOptions): { u: Matrix; v: Matrix; w: Matrix } {
+function reoptimise(
+  u: Matrix,
+  v: Matrix,
+  y: Matrix,
+  mask: Matrix,
+  lr: number,
+  o: GlrlOptions,
+): { u: Matrix; v: Matrix; w: Matrix } {
   let w = matmul(u, v, false, true);
   let loss = observedLoss(w, y, mask);
   for (let step = 0; step < o.maxSteps; step++) {

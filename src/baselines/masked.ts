@@ -3,7 +3,11 @@ import type { Matrix } from '../linalg/matrix.js';
 
 /** (Y − W)_Ω: Y − W on the observed entries, 0 elsewhere; the negative gradient of observedLoss. */
 export function observedResidual(w: Matrix, y: Matrix, mask: Matrix): Matrix {
-  return { rows: y.rows, cols: y.cols, data: Float64Array.from(y.data, (value, i) => (mask.data[i] !== 0 ? value - w.data[i]! : 0)) };
+  return {
+    rows: y.rows,
+    cols: y.cols,
+    data: Float64Array.from(y.data, (value, i) => (mask.data[i] !== 0 ? value - w.data[i]! : 0)),
+  };
 }
 
 /** ½‖(W − Y)_Ω‖²_F. */

@@ -34,7 +34,11 @@ export interface NuclearNormResult {
   converged: boolean;
 }
 
-export function nuclearNormCompletion(y: Matrix, mask: Matrix, options: Partial<NuclearNormOptions> = {}): NuclearNormResult {
+export function nuclearNormCompletion(
+  y: Matrix,
+  mask: Matrix,
+  options: Partial<NuclearNormOptions> = {},
+): NuclearNormResult {
   const { tolerance, maxIterations } = { ...DEFAULT_NUCLEAR_NORM_OPTIONS, ...options };
   const observed = observedResidual(zeros(y.rows, y.cols), y, mask);
   const scale = frobenius(observed);
@@ -58,10 +62,20 @@ export function nuclearNormCompletion(y: Matrix, mask: Matrix, options: Partial<
       dual += (z.data[i]! - previous.data[i]!) ** 2;
     }
     if (Math.sqrt(primal) <= tolerance * scale && rho * Math.sqrt(dual) <= tolerance * scale) {
-      return { x: z, iterations: iteration, observedResidual: Math.sqrt(2 * observedLoss(z, y, mask)) / scale, converged: true };
+      return {
+        x: z,
+        iterations: iteration,
+        observedResidual: Math.sqrt(2 * observedLoss(z, y, mask)) / scale,
+        converged: true,
+      };
     }
   }
-  return { x: z, iterations: maxIterations, observedResidual: Math.sqrt(2 * observedLoss(z, y, mask)) / scale, converged: false };
+  return {
+    x: z,
+    iterations: maxIterations,
+    observedResidual: Math.sqrt(2 * observedLoss(z, y, mask)) / scale,
+    converged: false,
+  };
 }
 
 /** U diag(max(σ − τ, 0)) Vᵀ: the proximal map of τ‖·‖_*. */

@@ -23,7 +23,9 @@ const FORMATS: readonly FormatChoice[] = ['auto', 'json', 'parquet'];
 
 function parseFormat(text: string): FormatChoice {
   if ((FORMATS as readonly string[]).includes(text)) return text as FormatChoice;
-  throw new UsageError(`--format ${text} is not a results format; write --format auto (the default: Parquet beyond ${PARQUET_THRESHOLD_RUNS} runs), --format json (summary.json + trace.csv) or --format parquet`);
+  throw new UsageError(
+    `--format ${text} is not a results format; write --format auto (the default: Parquet beyond ${PARQUET_THRESHOLD_RUNS} runs), --format json (summary.json + trace.csv) or --format parquet`,
+  );
 }
 
 export const COMMANDS = ['run', 'presets', 'info', 'merge', 'help'] as const;
@@ -52,10 +54,15 @@ export function parseArgs(argv: readonly string[]): Command {
           if (value === undefined) throw new UsageError('--format needs a value, e.g. --format parquet');
           format = parseFormat(value);
         } else if (arg.startsWith('-')) {
-          throw new UsageError(`unknown option ${arg} for merge; usage: dlnsim merge OUTDIR DIR... [--format auto|json|parquet]`);
+          throw new UsageError(
+            `unknown option ${arg} for merge; usage: dlnsim merge OUTDIR DIR... [--format auto|json|parquet]`,
+          );
         } else positional.push(arg);
       }
-      if (positional.length < 2) throw new UsageError('merge needs an output directory and at least one shard directory: dlnsim merge OUTDIR DIR...');
+      if (positional.length < 2)
+        throw new UsageError(
+          'merge needs an output directory and at least one shard directory: dlnsim merge OUTDIR DIR...',
+        );
       return { kind: 'merge', out: positional[0]!, dirs: positional.slice(1), format };
     }
     default:
@@ -78,7 +85,8 @@ function parseRun(args: readonly string[]): Command {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-')) {
-      if (source !== undefined) throw new UsageError(`run takes one preset or config file, got both ${source} and ${arg}`);
+      if (source !== undefined)
+        throw new UsageError(`run takes one preset or config file, got both ${source} and ${arg}`);
       source = arg;
       continue;
     }
@@ -87,7 +95,8 @@ function parseRun(args: readonly string[]): Command {
     const value = (): string => {
       if (equals >= 0) return arg.slice(equals + 1);
       const next = args[++i];
-      if (next === undefined) throw new UsageError(`${option} needs a value, e.g. ${EXAMPLES[option] ?? `${option} VALUE`}`);
+      if (next === undefined)
+        throw new UsageError(`${option} needs a value, e.g. ${EXAMPLES[option] ?? `${option} VALUE`}`);
       return next;
     };
     switch (option) {
@@ -109,10 +118,15 @@ function parseRun(args: readonly string[]): Command {
         format = parseFormat(value());
         break;
       default:
-        throw new UsageError(`unknown option ${option} for run; the options are --out DIR, --set path=value, --shard i/n, --format auto|json|parquet, --quiet`);
+        throw new UsageError(
+          `unknown option ${option} for run; the options are --out DIR, --set path=value, --shard i/n, --format auto|json|parquet, --quiet`,
+        );
     }
   }
-  if (source === undefined) throw new UsageError('run needs a preset name or a config file: dlnsim run saddle-to-saddle, or dlnsim run my-config.json (dlnsim presets lists the presets)');
+  if (source === undefined)
+    throw new UsageError(
+      'run needs a preset name or a config file: dlnsim run saddle-to-saddle, or dlnsim run my-config.json (dlnsim presets lists the presets)',
+    );
   return { kind: 'run', source, out, sets, shard, quiet, format };
 }
 

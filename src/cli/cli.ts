@@ -26,7 +26,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         io.stdout.write(`dlnsim ${version}\n`);
         return EXIT_OK;
       case 'presets':
-        io.stdout.write(`${formatTable(['preset', 'what it reproduces'], PRESETS.map((p) => [p.name, p.description])).join('\n')}\n`);
+        io.stdout.write(
+          `${formatTable(
+            ['preset', 'what it reproduces'],
+            PRESETS.map((p) => [p.name, p.description]),
+          ).join('\n')}\n`,
+        );
         return EXIT_OK;
       case 'info':
         return await infoCommand(io);
@@ -50,6 +55,8 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`dlnsim: ${error.message}\n`);
     return EXIT_FAILURE;
   }
-  io.stderr.write(`dlnsim: unexpected error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  io.stderr.write(
+    `dlnsim: unexpected error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return EXIT_FAILURE;
 }

@@ -29,7 +29,10 @@ export async function infoCommand(io: CliIo): Promise<number> {
       `host      ${gpu.adapter.host}`,
       '',
       'device limits:',
-      ...formatTable(['limit', 'value'], LIMITS.map(({ key, bytes }) => [key, value(key, bytes)])).map((line) => `  ${line}`),
+      ...formatTable(
+        ['limit', 'value'],
+        LIMITS.map(({ key, bytes }) => [key, value(key, bytes)]),
+      ).map((line) => `  ${line}`),
     ];
     io.stdout.write(`${lines.join('\n')}\n`);
     return EXIT_OK;

@@ -26,7 +26,9 @@ export async function loadExperiment(source: string, sets: readonly string[]): P
     name = preset.name;
   } else {
     if (!looksLikeFile(source)) {
-      throw new UsageError(`unknown preset \`${source}\`; the presets are ${PRESETS.map((p) => p.name).join(', ')} (dlnsim presets describes them), or give a config file ending in .json`);
+      throw new UsageError(
+        `unknown preset \`${source}\`; the presets are ${PRESETS.map((p) => p.name).join(', ')} (dlnsim presets describes them), or give a config file ending in .json`,
+      );
     }
     config = configFromJson(await readConfigFile(source), basename(source));
     name = config.name ?? basename(source, extname(source));
@@ -44,7 +46,11 @@ async function readConfigFile(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `config file ${path} does not exist` : `cannot read config file ${path}: ${(error as Error).message}`);
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `config file ${path} does not exist`
+        : `cannot read config file ${path}: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -24,11 +24,17 @@ function stop(signal: 'SIGINT' | 'SIGTERM'): void {
   }
   terminated = signal === 'SIGTERM';
   const again = signal === 'SIGINT' ? 'Ctrl-C again' : 'another signal';
-  process.stderr.write(`\ndlnsim: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; writing the results recorded so far (${again} to quit at once)\n`);
+  process.stderr.write(
+    `\ndlnsim: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; writing the results recorded so far (${again} to quit at once)\n`,
+  );
   controller.abort();
 }
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
-const code = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, signal: controller.signal });
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  signal: controller.signal,
+});
 process.exitCode = code === EXIT_INTERRUPTED && terminated ? EXIT_TERMINATED : code;

@@ -18,7 +18,10 @@ const MAX_ROWS = 30;
  * point with many seeds the quantiles of its final loss and rank. `points` may be given when the
  * caller already has the aggregates (summary.json's).
  */
-export function resultOverview(result: ExperimentResult, points: SweepPointAggregate[] = sweepPointAggregates(result.runs)): string[] {
+export function resultOverview(
+  result: ExperimentResult,
+  points: SweepPointAggregate[] = sweepPointAggregates(result.runs),
+): string[] {
   const { timing, device } = result;
   const total = points.reduce((sum, point) => sum + point.runs, 0);
   const head = `${total} run${total === 1 ? '' : 's'} · ${formatDuration(timing.seconds)} of training · ${formatRate(timing.networkStepsPerSecond)} network-steps/s on ${device.adapter}${device.fallback ? ' (software fallback)' : ''}`;
@@ -26,12 +29,19 @@ export function resultOverview(result: ExperimentResult, points: SweepPointAggre
     point.label,
     String(point.runs),
     median(point.quantiles.finalLoss),
-    Object.keys(point.rankCounts).map((rank) => (rank === 'none' ? '—' : rank)).join(', '),
+    Object.keys(point.rankCounts)
+      .map((rank) => (rank === 'none' ? '—' : rank))
+      .join(', '),
     median(point.quantiles.saddles),
     String(point.diverged),
   ]);
-  const lines = [head, '', ...formatTable(['sweep point', 'runs', 'final loss (median)', 'final rank', 'saddles (median)', 'diverged'], rows)];
-  if (points.length > MAX_ROWS) lines.push(`… and ${points.length - MAX_ROWS} more sweep points (summary.json has them all)`);
+  const lines = [
+    head,
+    '',
+    ...formatTable(['sweep point', 'runs', 'final loss (median)', 'final rank', 'saddles (median)', 'diverged'], rows),
+  ];
+  if (points.length > MAX_ROWS)
+    lines.push(`… and ${points.length - MAX_ROWS} more sweep points (summary.json has them all)`);
   const only = points.length === 1 ? points[0]! : undefined;
   if (only && only.runs > 1) lines.push('', ...seedSpread(only));
   return lines;
@@ -49,7 +59,9 @@ function seedSpread(point: SweepPointAggregate): string[] {
   ];
   const ranks = Object.entries(point.rankCounts).filter(([rank]) => rank !== 'none');
   if (ranks.length > 0) {
-    lines.push(`final rank: ${ranks.map(([rank, count]) => `${rank} in ${count} run${count === 1 ? '' : 's'} (${formatNumber((100 * count) / point.runs, 3)}%)`).join(' · ')}`);
+    lines.push(
+      `final rank: ${ranks.map(([rank, count]) => `${rank} in ${count} run${count === 1 ? '' : 's'} (${formatNumber((100 * count) / point.runs, 3)}%)`).join(' · ')}`,
+    );
   }
   return lines;
 }

@@ -46,7 +46,8 @@ export async function runCommand(command: Extract<Command, { kind: 'run' }>, io:
 
     const lines = ['', ...resultOverview(result)];
     if (verdict) lines.push('', ...verdictText(preset!.name, verdict));
-    else if (preset && shard && !result.aborted) lines.push('', `verdict: after all ${shard.count} shards are done, dlnsim merge computes it`);
+    else if (preset && shard && !result.aborted)
+      lines.push('', `verdict: after all ${shard.count} shards are done, dlnsim merge computes it`);
     if (result.failure) lines.push('', 'stopped by the GPU: the results hold what was recorded before it failed');
     else if (result.aborted) lines.push('', 'interrupted: the results hold what was recorded up to the interruption');
     lines.push('', ...resultPathsText(paths));

@@ -50,14 +50,23 @@ export function checkNumbers(value: unknown, field: string, rule: NumberRule): n
 }
 
 /** A rectangular, non-empty array of rows whose entries pass `checkEntry`; returns its shape. */
-export function checkMatrix(value: unknown, field: string, checkEntry: (entry: unknown, field: string) => void): { rows: number; cols: number } {
+export function checkMatrix(
+  value: unknown,
+  field: string,
+  checkEntry: (entry: unknown, field: string) => void,
+): { rows: number; cols: number } {
   const shapeFix = 'must be a non-empty array of equally long, non-empty rows, e.g. [[1, 0], [0, 1]]';
   if (!Array.isArray(value) || value.length === 0) throw new ConfigError(field, value, shapeFix);
   const first: unknown = value[0];
   const cols = Array.isArray(first) ? first.length : 0;
   value.forEach((row: unknown, i) => {
     if (!Array.isArray(row) || row.length === 0) throw new ConfigError(`${field}[${i}]`, row, shapeFix);
-    if (row.length !== cols) throw new ConfigError(`${field}[${i}]`, row, `has ${row.length} entries but row 0 has ${cols}; every row needs the same length`);
+    if (row.length !== cols)
+      throw new ConfigError(
+        `${field}[${i}]`,
+        row,
+        `has ${row.length} entries but row 0 has ${cols}; every row needs the same length`,
+      );
     row.forEach((entry: unknown, j) => checkEntry(entry, `${field}[${i}][${j}]`));
   });
   return { rows: value.length, cols };
@@ -112,7 +121,8 @@ export class Section {
 
   optionalBoolean(key: string): boolean | undefined {
     const value = this.values[key];
-    if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(this.field(key), value, 'must be true or false');
+    if (value !== undefined && typeof value !== 'boolean')
+      throw new ConfigError(this.field(key), value, 'must be true or false');
     return value;
   }
 

@@ -8,7 +8,8 @@ import { checkPath, withValue } from './schema.js';
 import type { Config } from './types.js';
 import { parseConfig } from './sweep.js';
 
-const SET_FORM = 'write --set path=value with a dotted config path, e.g. --set train.lr=0.05, --set network.widths=[4,16,4] or --set train.flowDepth=infinity';
+const SET_FORM =
+  'write --set path=value with a dotted config path, e.g. --set train.lr=0.05, --set network.widths=[4,16,4] or --set train.flowDepth=infinity';
 
 /**
  * A copy of `config` with one field set. The value is read as JSON when it parses (numbers, arrays,
@@ -37,7 +38,11 @@ export function configFromJson(text: string, source = 'config'): Config {
     data = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError('config', source, `${source} is not valid JSON: ${reason}${lineAndColumn(text, reason)}; fix the syntax there`);
+    throw new ConfigError(
+      'config',
+      source,
+      `${source} is not valid JSON: ${reason}${lineAndColumn(text, reason)}; fix the syntax there`,
+    );
   }
   return parseConfig(data);
 }

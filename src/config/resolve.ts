@@ -12,7 +12,9 @@ export function fillDefaults(config: Config): ResolvedConfig {
     task: {
       ...task,
       seed: task.seed ?? DEFAULTS.task.seed,
-      ...((task.kind === 'regression' || task.kind === 'factorization') && { noise: task.noise ?? DEFAULTS.task.noise }),
+      ...((task.kind === 'regression' || task.kind === 'factorization') && {
+        noise: task.noise ?? DEFAULTS.task.noise,
+      }),
       ...(task.kind === 'regression' && { testSamples: task.testSamples ?? task.samples }),
       ...(task.kind === 'sensing' && { testSamples: task.testSamples ?? task.measurements }),
     },

@@ -35,7 +35,15 @@ const CONFIG_KEYS: KeyTree = {
     divergenceFactor: 'leaf',
     kernel: 'leaf',
   },
-  record: { every: 'leaf', spectra: 'leaf', svd: 'leaf', layers: 'leaf', matrices: 'leaf', rankTolerance: 'leaf', linearized: 'leaf' },
+  record: {
+    every: 'leaf',
+    spectra: 'leaf',
+    svd: 'leaf',
+    layers: 'leaf',
+    matrices: 'leaf',
+    rankTolerance: 'leaf',
+    linearized: 'leaf',
+  },
   loss: { scale: 'leaf' },
   seeds: 'leaf',
   // A leaf here: its keys are config paths, checked by checkPath.
@@ -74,12 +82,15 @@ function didYouMean(key: string, allowed: readonly string[]): string | undefined
 
 /** Optimal-string-alignment distance: edits plus adjacent swaps, the common typos. */
 function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }
@@ -121,13 +132,20 @@ export function checkPath(path: string, field: string, sweepable: boolean): void
       const allowed = node === 'leaf' ? [] : Object.keys(node);
       const suggestion = closestPath(keys);
       const hint = suggestion === undefined ? '' : ` did you mean \`${suggestion}\`?`;
-      const list = allowed.length > 0 ? ` the keys ${parent ? `of \`${parent}\`` : 'at the top level'} are: ${allowed.join(', ')}` : ` \`${parent}\` has no fields`;
+      const list =
+        allowed.length > 0
+          ? ` the keys ${parent ? `of \`${parent}\`` : 'at the top level'} are: ${allowed.join(', ')}`
+          : ` \`${parent}\` has no fields`;
       throw new ConfigError(field, path, `\`${path}\` is not a config path;${hint}${list}`);
     }
     node = next;
   }
   if (sweepable && (node !== 'leaf' || NOT_SWEEPABLE.has(path))) {
-    throw new ConfigError(field, path, `a sweep varies single fields such as "train.lr" or "init.std"; \`${path}\` is ${node === 'leaf' ? 'a whole-experiment field' : 'a section'}`);
+    throw new ConfigError(
+      field,
+      path,
+      `a sweep varies single fields such as "train.lr" or "init.std"; \`${path}\` is ${node === 'leaf' ? 'a whole-experiment field' : 'a section'}`,
+    );
   }
 }
 

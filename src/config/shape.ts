@@ -13,5 +13,7 @@ export function networkWidths(network: NetworkConfig, target: Shape): number[] {
 }
 
 export function targetShape(target: TargetSpec): Shape {
-  return 'matrix' in target ? { rows: target.matrix.length, cols: target.matrix[0]!.length } : { rows: target.rows, cols: target.cols };
+  return 'matrix' in target
+    ? { rows: target.matrix.length, cols: target.matrix[0]!.length }
+    : { rows: target.rows, cols: target.cols };
 }

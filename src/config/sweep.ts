@@ -21,10 +21,18 @@ export function parseConfig(input: unknown): Config {
 export function resolveConfig(config: Config): ResolvedConfig {
   parseConfig(config);
   if (config.sweep !== undefined) {
-    throw new ConfigError('sweep', config.sweep, 'resolveConfig builds one network; expand the sweep with expandRuns(config), which resolves every run');
+    throw new ConfigError(
+      'sweep',
+      config.sweep,
+      'resolveConfig builds one network; expand the sweep with expandRuns(config), which resolves every run',
+    );
   }
   if (config.seeds !== undefined && config.seeds > 1) {
-    throw new ConfigError('seeds', config.seeds, 'resolveConfig builds one network; replicate seeds with expandRuns(config), which resolves every run');
+    throw new ConfigError(
+      'seeds',
+      config.seeds,
+      'resolveConfig builds one network; replicate seeds with expandRuns(config), which resolves every run',
+    );
   }
   return fillDefaults(config);
 }
@@ -41,7 +49,8 @@ export interface SweepPoint {
  * sweep is one point with no overrides. Errors inside a combination name it.
  */
 export function sweepPoints(input: unknown): SweepPoint[] {
-  if (!isPlainObject(input)) throw new ConfigError('config', input, 'must be an object with task, network, init, train and record sections');
+  if (!isPlainObject(input))
+    throw new ConfigError('config', input, 'must be an object with task, network, init, train and record sections');
   const sweep = checkSweep(input.sweep);
   const base = withValue(input, 'sweep', undefined);
   return combinations(sweep).map((overrides) => {
@@ -68,7 +77,11 @@ function checkRunCount(points: SweepPoint[]): void {
   if (count <= MAX_RUNS) return;
   const field = points.length === 1 ? 'seeds' : 'sweep';
   const value = points.length === 1 ? points[0]!.config.seeds : `${points.length} sweep points × seeds = ${count} runs`;
-  throw new ConfigError(field, value, `one experiment expands to at most ${MAX_RUNS} runs; use fewer seeds or sweep values, or split the experiment into several`);
+  throw new ConfigError(
+    field,
+    value,
+    `one experiment expands to at most ${MAX_RUNS} runs; use fewer seeds or sweep values, or split the experiment into several`,
+  );
 }
 
 /**
@@ -138,11 +151,17 @@ function canonicalJson(value: unknown): string {
 
 function checkSweep(value: unknown): Sweep {
   if (value === undefined) return {};
-  if (!isPlainObject(value)) throw new ConfigError('sweep', value, 'must be an object from config paths to lists of values, e.g. {"train.lr": [0.01, 0.1]}');
+  if (!isPlainObject(value))
+    throw new ConfigError(
+      'sweep',
+      value,
+      'must be an object from config paths to lists of values, e.g. {"train.lr": [0.01, 0.1]}',
+    );
   for (const [path, values] of Object.entries(value)) {
     const field = `sweep["${path}"]`;
     checkPath(path, field, true);
-    if (!Array.isArray(values) || values.length === 0) throw new ConfigError(field, values, 'must be a non-empty array of the values to try, e.g. [0.01, 0.1]');
+    if (!Array.isArray(values) || values.length === 0)
+      throw new ConfigError(field, values, 'must be a non-empty array of the values to try, e.g. [0.01, 0.1]');
   }
   return value as Sweep;
 }

@@ -28,6 +28,8 @@ export function formatRate(value: number): string {
 
 /** A run's sweep overrides as "train.lr = 0.05, init.seed = 2"; "—" when it has none. */
 export function formatOverrides(overrides: Record<string, unknown>): string {
-  const parts = Object.entries(overrides).map(([path, value]) => `${path} = ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`);
+  const parts = Object.entries(overrides).map(
+    ([path, value]) => `${path} = ${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`,
+  );
   return parts.length > 0 ? parts.join(', ') : '—';
 }

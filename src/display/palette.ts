@@ -3,7 +3,20 @@
  * singular-value index, chosen to stay distinct on the dark background and for common colour
  * vision deficiencies (Okabe–Ito order first, then lighter tints).
  */
-const RUN_COLOURS = ['#56b4e9', '#e69f00', '#009e73', '#f0e442', '#cc79a7', '#d55e00', '#0072b2', '#a6e3a1', '#f5c2e7', '#fab387', '#94e2d5', '#b4befe'];
+const RUN_COLOURS = [
+  '#56b4e9',
+  '#e69f00',
+  '#009e73',
+  '#f0e442',
+  '#cc79a7',
+  '#d55e00',
+  '#0072b2',
+  '#a6e3a1',
+  '#f5c2e7',
+  '#fab387',
+  '#94e2d5',
+  '#b4befe',
+];
 
 /** σ_1 warm to σ_k cool, so the order of learning reads as a colour sweep. */
 const SINGULAR_COLOURS = ['#ff7a59', '#ffb547', '#f5e663', '#7ee081', '#4fd1c5', '#5fa8ff', '#9d8cff', '#e27bff'];

@@ -21,10 +21,18 @@ export function configFromAttributes(element: Element): Config {
     config = configFromJson(json, 'the `config` attribute');
   } else {
     const preset = presetName ? findPreset(presetName) : PRESETS[0];
-    if (!preset) throw new ConfigError('preset', presetName, `unknown preset; choose one of ${PRESETS.map((p) => p.name).join(', ')}`);
+    if (!preset)
+      throw new ConfigError(
+        'preset',
+        presetName,
+        `unknown preset; choose one of ${PRESETS.map((p) => p.name).join(', ')}`,
+      );
     config = preset.config;
   }
-  for (const edit of (element.getAttribute('set') ?? '').split(';').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const edit of (element.getAttribute('set') ?? '')
+    .split(';')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     config = setOverride(config, edit);
   }
   // Knobs write into a valid config: a bad `set` edit is refused here, naming its field.

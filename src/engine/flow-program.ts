@@ -26,11 +26,24 @@ import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm } from '../kernels/residual.js';
 import { BatchedSvd } from '../kernels/svd.js';
 import type { TaskData } from '../problem/types.js';
-import { type BatchProgram, type Encodable, encodePhases, type Phase, StepPhases, type StateMatrix } from './program.js';
+import {
+  type BatchProgram,
+  type Encodable,
+  encodePhases,
+  type Phase,
+  StepPhases,
+  type StateMatrix,
+} from './program.js';
 import { NET_FLOATS, type NetworkHyper, netsData } from './nets.js';
 import type { BatchRecord, RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
-import { type BufferFactory, type HeldOutRecorder, heldOutRecorder, taskDispatches, taskKernels } from './task-kernels.js';
+import {
+  type BufferFactory,
+  type HeldOutRecorder,
+  heldOutRecorder,
+  taskDispatches,
+  taskKernels,
+} from './task-kernels.js';
 
 export type FlowIntegrator = ResolvedConfig['train']['integrator'];
 
@@ -62,7 +75,9 @@ function evaluationDispatches(kind: TaskData['kind'], depth: FlowDepth): number 
 /** Dispatches one step encodes: Euler = one evaluation + the fused update; RK4 = 4 × (evaluation + drift product + stage). */
 export function flowDispatchesPerStep(kind: TaskData['kind'], depth: FlowDepth, integrator: FlowIntegrator): number {
   const driftProduct = integrator === 'euler' || depth !== 1 ? 1 : 0;
-  return integrator === 'euler' ? evaluationDispatches(kind, depth) + driftProduct : 4 * (evaluationDispatches(kind, depth) + driftProduct + 1);
+  return integrator === 'euler'
+    ? evaluationDispatches(kind, depth) + driftProduct
+    : 4 * (evaluationDispatches(kind, depth) + driftProduct + 1);
 }
 
 export class FlowProgram implements BatchProgram {
@@ -108,7 +123,10 @@ export class FlowProgram implements BatchProgram {
     const { residual, lossForm } = taskKernels(device, { batch, rows, cols, task, e: point, g, buffer });
     this.gradientAtW = residual;
 
-    const operator = depth === 1 ? identityOperator(g, cols) : operatorKernels(device, { batch, rows, cols, depth, tolerance: spec.tolerance, point, g, buffer });
+    const operator =
+      depth === 1
+        ? identityOperator(g, cols)
+        : operatorKernels(device, { batch, rows, cols, depth, tolerance: spec.tolerance, point, g, buffer });
     const evaluation: Encodable[] = [...residual, ...operator.kernels];
     const products = evaluation.filter((k): k is BatchedMatmul => k instanceof BatchedMatmul);
     const { drift } = operator;
@@ -137,14 +155,20 @@ export class FlowProgram implements BatchProgram {
       const p = depth === 1 ? g : buffer('P', batch * rows * cols);
       const slope = buffer('k₁ + 2k₂ + 2k₃', batch * rows * cols);
       const tail = depth === 1 ? [] : [driftProduct(p, 'store')];
-      this.step = [1, 2, 3, 4].flatMap((stage) => [...evaluation, ...tail, new Rk4StageKernel(device, { batch, rows, cols, stage, w, stagePoint: point, drift: p, slope, nets })]);
+      this.step = [1, 2, 3, 4].flatMap((stage) => [
+        ...evaluation,
+        ...tail,
+        new Rk4StageKernel(device, { batch, rows, cols, stage, w, stagePoint: point, drift: p, slope, nets }),
+      ]);
       this.flopsPerStep = 4 * sumFlops([...products, ...tail]);
     }
     this.dispatchesPerStep = this.step.length;
 
     this.records = buffer('records', spec.slots * spec.layout.slotFloats);
     const heldOut = heldOutRecorder(device, { batch, rows, cols, task, e: w, buffer });
-    this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets, w, heldOut));
+    this.recorders = Array.from({ length: spec.slots }, (_, slot) =>
+      this.slotRecorders(spec, slot, lossForm, nets, w, heldOut),
+    );
     // A record reads W and the loss inputs the step's first task kernels computed at W.
     const atW = this.step.slice(0, this.gradientAtW.length);
     const rest = this.step.slice(this.gradientAtW.length);
@@ -174,20 +198,56 @@ export class FlowProgram implements BatchProgram {
     for (const b of this.owned) b.destroy();
   }
 
-  private slotRecorders(spec: FlowBatchSpec, slot: number, lossForm: LossForm, nets: GPUBuffer, w: GPUBuffer, heldOut: HeldOutRecorder | null): Encodable[] {
+  private slotRecorders(
+    spec: FlowBatchSpec,
+    slot: number,
+    lossForm: LossForm,
+    nets: GPUBuffer,
+    w: GPUBuffer,
+    heldOut: HeldOutRecorder | null,
+  ): Encodable[] {
     const { layout } = spec;
     const { rows, cols } = this.state[0]!;
     const device = this.device;
     const batch = this.batch;
     const base = slot * layout.slotFloats;
     const recorders: Encodable[] = [
-      new LossKernel(device, { batch, form: lossForm, nets, divergenceFactor: spec.divergenceFactor, records: this.records, recordOffset: base + layout.lossOffset }),
+      new LossKernel(device, {
+        batch,
+        form: lossForm,
+        nets,
+        divergenceFactor: spec.divergenceFactor,
+        records: this.records,
+        recordOffset: base + layout.lossOffset,
+      }),
     ];
     if (layout.rank > 0) {
-      recorders.push(spectraKernel(device, spec.svd, { batch, rows, cols, input: w, values: this.records, valuesOffset: base + layout.svOffset, label: 'flow spectra' }));
+      recorders.push(
+        spectraKernel(device, spec.svd, {
+          batch,
+          rows,
+          cols,
+          input: w,
+          values: this.records,
+          valuesOffset: base + layout.svOffset,
+          label: 'flow spectra',
+        }),
+      );
     }
     if (layout.matrixFloats > 0) {
-      recorders.push(new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, bIdentity: true, a: w, c: this.records, cOffset: base + layout.matrixOffset, label: 'record matrices' }));
+      recorders.push(
+        new BatchedMatmul(device, {
+          batch,
+          m: rows,
+          n: cols,
+          k: cols,
+          bIdentity: true,
+          a: w,
+          c: this.records,
+          cOffset: base + layout.matrixOffset,
+          label: 'record matrices',
+        }),
+      );
     }
     if (heldOut && layout.heldOutOffset >= 0) recorders.push(...heldOut(this.records, base + layout.heldOutOffset));
     return recorders;
@@ -244,7 +304,19 @@ function operatorKernels(device: GPUDevice, spec: OperatorSpec): OperatorKernels
   const kernels = [
     new BatchedSvd(device, { batch, rows, cols, input: point, values: sigma, vectors: { u, v }, label: 'flow SVD' }),
     new BatchedMatmul(device, { batch, m: rows, n: r, k: cols, a: g, b: v, c: x, label: 'X = G V' }),
-    new BatchedMatmul(device, { batch, m: r, n: cols, k: rows, transA: true, a: u, b: g, c: rt, cStride: 2 * r * cols, cOffset: r * cols, label: 'Rt[r:] = Uᵀ G' }),
+    new BatchedMatmul(device, {
+      batch,
+      m: r,
+      n: cols,
+      k: rows,
+      transA: true,
+      a: u,
+      b: g,
+      c: rt,
+      cStride: 2 * r * cols,
+      cOffset: r * cols,
+      label: 'Rt[r:] = Uᵀ G',
+    }),
     new BatchedMatmul(device, { batch, m: r, n: r, k: rows, transA: true, a: u, b: x, c: inner, label: 'M = Uᵀ X' }),
     new FlowOperatorKernel(device, { batch, rows, cols, depth, tolerance, sigma, u, v, x, inner, minusXdT, lt, rt }),
     new BatchedMatmul(device, {
@@ -278,6 +350,13 @@ function sumFlops(products: BatchedMatmul[]): number {
  */
 export function flowLogVolume(record: BatchRecord, depth: FlowDepth): Float64Array {
   const { singularValues, rank } = record;
-  if (!singularValues) throw new ConfigError('record.spectra', 'none', 'the log-volume needs recorded singular values; set record.spectra to "gpu" or "exact"');
-  return Float64Array.from(record.losses, (_, b) => logVolumeDensity(singularValues.subarray(b * rank, (b + 1) * rank), depth));
+  if (!singularValues)
+    throw new ConfigError(
+      'record.spectra',
+      'none',
+      'the log-volume needs recorded singular values; set record.spectra to "gpu" or "exact"',
+    );
+  return Float64Array.from(record.losses, (_, b) =>
+    logVolumeDensity(singularValues.subarray(b * rank, (b + 1) * rank), depth),
+  );
 }

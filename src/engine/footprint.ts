@@ -42,13 +42,20 @@ export function networkFootprint(config: ResolvedConfig): NetworkFootprint {
   const { spectra, matrices, layers, linearized } = config.record;
   // The slot holds the objective's and held-out error's sums too (the largest layout).
   const linearMatrices = linearized ? linearRecordMatrices(config.task.kind) : 0;
-  const slotFloats = recordLayout(1, widths, spectra, matrices, layers, { weightNorms: true, heldOut: true, linearMatrices }).slotFloats;
+  const slotFloats = recordLayout(1, widths, spectra, matrices, layers, {
+    weightNorms: true,
+    heldOut: true,
+    linearMatrices,
+  }).slotFloats;
   const layerFloats = widths.slice(1).reduce((sum, n, k) => sum + n * widths[k]!, 0);
   const records = Math.floor(config.train.steps / config.record.every) + 2;
   // Exact spectra add min(n_0, n_N) Float64 values per record, computed on the host.
   const exactValues = spectra === 'exact' ? Math.min(widths[0]!, widths[widths.length - 1]!) : 0;
   // The held-out residual of regression and sensing: n_N × testSamples (testSamples) floats.
-  const heldOutFloats = config.task.testSamples === undefined ? 0 : (config.task.kind === 'regression' ? widths[widths.length - 1]! : 1) * config.task.testSamples;
+  const heldOutFloats =
+    config.task.testSamples === undefined
+      ? 0
+      : (config.task.kind === 'regression' ? widths[widths.length - 1]! : 1) * config.task.testSamples;
   return {
     largestBufferBytes: 4 * Math.max(matrixFloats, MAX_RECORD_SLOTS * slotFloats, heldOutFloats),
     hostBuildBytes: 12 * layerFloats,
@@ -57,20 +64,40 @@ export function networkFootprint(config: ResolvedConfig): NetworkFootprint {
 }
 
 /** The task's data, shared by the batch: its largest GPU buffer and its host bytes, and the field that sets its size. */
-export function taskFootprint(config: ResolvedConfig): { field: string; value: unknown; largestBufferBytes: number; hostBytes: number } {
+export function taskFootprint(config: ResolvedConfig): {
+  field: string;
+  value: unknown;
+  largestBufferBytes: number;
+  hostBytes: number;
+} {
   const { task, widths } = config;
   // Validation made the outer widths the target's shape.
   const rows = widths[widths.length - 1]!;
   const cols = widths[0]!;
   if (task.kind === 'regression') {
     const samples = task.samples ?? 0;
-    return { field: 'task.samples', value: samples, largestBufferBytes: 4 * samples * Math.max(rows, cols), hostBytes: 12 * samples * (rows + cols) };
+    return {
+      field: 'task.samples',
+      value: samples,
+      largestBufferBytes: 4 * samples * Math.max(rows, cols),
+      hostBytes: 12 * samples * (rows + cols),
+    };
   }
   if (task.kind === 'sensing') {
     const floats = (task.measurements ?? 0) * rows * cols;
-    return { field: 'task.measurements', value: task.measurements, largestBufferBytes: 4 * floats, hostBytes: 12 * floats };
+    return {
+      field: 'task.measurements',
+      value: task.measurements,
+      largestBufferBytes: 4 * floats,
+      hostBytes: 12 * floats,
+    };
   }
-  return { field: 'task.target', value: [rows, cols], largestBufferBytes: 4 * rows * cols, hostBytes: 12 * rows * cols };
+  return {
+    field: 'task.target',
+    value: [rows, cols],
+    largestBufferBytes: 4 * rows * cols,
+    hostBytes: 12 * rows * cols,
+  };
 }
 
 /**
@@ -79,7 +106,11 @@ export function taskFootprint(config: ResolvedConfig): { field: string; value: u
  * this run's included: experimentRecordBytes(runs)). The sizes then come from the network, its
  * records or its task, and splitting the batch cannot help.
  */
-export function checkNetworkFits(run: Run, limits: MemoryLimits, recordBytes = networkFootprint(run.config).hostRecordBytes): void {
+export function checkNetworkFits(
+  run: Run,
+  limits: MemoryLimits,
+  recordBytes = networkFootprint(run.config).hostRecordBytes,
+): void {
   const config = run.config;
   const net = networkFootprint(config);
   const task = taskFootprint(config);
@@ -97,15 +128,24 @@ export function checkNetworkFits(run: Run, limits: MemoryLimits, recordBytes = n
     );
   }
   if (task.largestBufferBytes + 16 > limits.bindingBytes) {
-    throw new ConfigError(task.field, task.value, `the task's data needs a GPU buffer of ${formatBytes(task.largestBufferBytes)} but ${binding}; make it smaller`);
+    throw new ConfigError(
+      task.field,
+      task.value,
+      `the task's data needs a GPU buffer of ${formatBytes(task.largestBufferBytes)} but ${binding}; make it smaller`,
+    );
   }
   const building = net.hostBuildBytes + task.hostBytes;
   if (building + recordBytes <= limits.hostBytes) return;
   if (building >= recordBytes) {
     const [field, value] = net.hostBuildBytes >= task.hostBytes ? [widthsField, widthsValue] : [task.field, task.value];
-    throw new ConfigError(field, value, `building one network needs ${formatBytes(building)} of host memory but ${host}; make it smaller`);
+    throw new ConfigError(
+      field,
+      value,
+      `building one network needs ${formatBytes(building)} of host memory but ${host}; make it smaller`,
+    );
   }
-  const fewer = recordBytes > net.hostRecordBytes ? ', or run fewer runs (a smaller sweep, fewer seeds, or --shard)' : '';
+  const fewer =
+    recordBytes > net.hostRecordBytes ? ', or run fewer runs (a smaller sweep, fewer seeds, or --shard)' : '';
   throw new ConfigError(
     'record.every',
     config.record.every,

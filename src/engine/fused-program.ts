@@ -67,12 +67,16 @@ export class FusedProgram implements BatchProgram {
   /** `count` steps from W(t); with `slot`, records W(t) into that slot first. */
   encodeSteps(pass: GPUComputePassEncoder, count: number, slot?: number): void {
     if (slot !== undefined) this.layered.encodeRecordOnly(pass, slot);
-    for (let done = 0; done < count; done += this.stepsPerDispatch) this.kernel.encode(pass, Math.min(this.stepsPerDispatch, count - done));
+    for (let done = 0; done < count; done += this.stepsPerDispatch)
+      this.kernel.encode(pass, Math.min(this.stepsPerDispatch, count - done));
   }
 
   phases(slot?: number): readonly Phase[] {
     const steps = { encode: (pass: GPUComputePassEncoder) => this.kernel.encode(pass, 1) };
-    const layeredRecord = slot === undefined ? [] : this.layered.phases(slot).filter((p) => p.name !== 'backward products' && p.name !== 'updates');
+    const layeredRecord =
+      slot === undefined
+        ? []
+        : this.layered.phases(slot).filter((p) => p.name !== 'backward products' && p.name !== 'updates');
     return [...layeredRecord, { name: 'fused step', kernels: [steps] }];
   }
 
@@ -101,20 +105,32 @@ function fusedTask(task: TaskData): { task: Omit<FusedTask, 'data'>; data: Float
   };
   switch (task.kind) {
     case 'factorization':
-      return { task: { code: 0, scale: s, lossCoef: 0.5 / s, lossOffset: 0, measurements: 0 }, data: Float32Array.from(task.target.data) };
+      return {
+        task: { code: 0, scale: s, lossCoef: 0.5 / s, lossOffset: 0, measurements: 0 },
+        data: Float32Array.from(task.target.data),
+      };
     case 'completion': {
       const omega = task.observedCount!;
-      return { task: { code: 1, scale: s / omega, lossCoef: omega / (2 * s), lossOffset: 0, measurements: 0 }, data: concat(task.target.data, task.mask!.data) };
+      return {
+        task: { code: 1, scale: s / omega, lossCoef: omega / (2 * s), lossOffset: 0, measurements: 0 },
+        data: concat(task.target.data, task.mask!.data),
+      };
     }
     case 'regression':
       return {
         task: { code: 2, scale: s, lossCoef: 0.5, lossOffset: s * task.lossOffset!, measurements: 0 },
-        data: concat(task.sxx!.data, task.syx!.data.map((v) => s * v)),
+        data: concat(
+          task.sxx!.data,
+          task.syx!.data.map((v) => s * v),
+        ),
       };
     case 'sensing': {
       const { a, y } = task.sensing!;
       const m = y.length;
-      return { task: { code: 3, scale: s / m, lossCoef: s / (2 * m), lossOffset: 0, measurements: m }, data: concat(a.data, y) };
+      return {
+        task: { code: 3, scale: s / m, lossCoef: s / (2 * m), lossOffset: 0, measurements: m },
+        data: concat(a.data, y),
+      };
     }
   }
 }

@@ -19,11 +19,21 @@ export function kernelPath(device: GPUDevice, config: ResolvedConfig, task: Task
   if (wanted === 'layered' || (wanted === 'auto' && isSoftwareDevice(device))) return 'layered';
   // The linearised model trains in its own kernels beside the layered step (linearized.ts).
   if (config.record.linearized) {
-    if (wanted === 'fused') throw new ConfigError('train.kernel', 'fused', 'record.linearized trains the linear model beside the layered step; use "auto" or "layered" with it');
+    if (wanted === 'fused')
+      throw new ConfigError(
+        'train.kernel',
+        'fused',
+        'record.linearized trains the linear model beside the layered step; use "auto" or "layered" with it',
+      );
     return 'layered';
   }
   const misfit = fusedMisfit(config.widths, task, device.limits);
   if (misfit === null) return 'fused';
-  if (wanted === 'fused') throw new ConfigError('train.kernel', 'fused', `${misfit}; use "auto" (layered on these shapes) or "layered", or make the network smaller`);
+  if (wanted === 'fused')
+    throw new ConfigError(
+      'train.kernel',
+      'fused',
+      `${misfit}; use "auto" (layered on these shapes) or "layered", or make the network smaller`,
+    );
   return 'layered';
 }

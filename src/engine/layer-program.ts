@@ -17,7 +17,14 @@ import type { Matrix } from '../linalg/matrix.js';
 import { storageBuffer } from '../gpu/buffers.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { LossKernel, type LossForm, SumSquaresKernel } from '../kernels/residual.js';
-import { type BatchProgram, type Encodable, encodePhases, type Phase, StepPhases, type StateMatrix } from './program.js';
+import {
+  type BatchProgram,
+  type Encodable,
+  encodePhases,
+  type Phase,
+  StepPhases,
+  type StateMatrix,
+} from './program.js';
 import type { RecordLayout } from './records.js';
 import { spectraKernel } from './spectra-kernel.js';
 import type { SvdAlgorithm } from '../config/types.js';
@@ -97,7 +104,16 @@ export class LayerProgram implements BatchProgram {
     for (let k = 2; k <= depth; k++) {
       prefix[k + 1] = buffer(`P<${k + 1}`, batch * widths[k]! * cols);
       this.forward.push(
-        new BatchedMatmul(device, { batch, m: widths[k]!, n: cols, k: widths[k - 1]!, a: this.weights[k - 1]!, b: prefix[k]!, c: prefix[k + 1]!, label: `forward ${k}` }),
+        new BatchedMatmul(device, {
+          batch,
+          m: widths[k]!,
+          n: cols,
+          k: widths[k - 1]!,
+          a: this.weights[k - 1]!,
+          b: prefix[k]!,
+          c: prefix[k + 1]!,
+          label: `forward ${k}`,
+        }),
       );
     }
     this.endToEnd = prefix[depth + 1]!;
@@ -109,11 +125,29 @@ export class LayerProgram implements BatchProgram {
     for (let k = depth; k >= 2; k--) {
       backward[k - 1] = buffer(`Q_${k - 1}`, batch * widths[k - 1]! * cols);
       this.backward.push(
-        new BatchedMatmul(device, { batch, m: widths[k - 1]!, n: cols, k: widths[k]!, transA: true, a: this.weights[k - 1]!, b: backward[k]!, c: backward[k - 1]!, label: `backward ${k}` }),
+        new BatchedMatmul(device, {
+          batch,
+          m: widths[k - 1]!,
+          n: cols,
+          k: widths[k]!,
+          transA: true,
+          a: this.weights[k - 1]!,
+          b: backward[k]!,
+          c: backward[k - 1]!,
+          label: `backward ${k}`,
+        }),
       );
     }
 
-    const { residual, lossForm } = taskKernels(device, { batch, rows, cols, task: spec.task, e: this.endToEnd, g: backward[depth]!, buffer });
+    const { residual, lossForm } = taskKernels(device, {
+      batch,
+      rows,
+      cols,
+      task: spec.task,
+      e: this.endToEnd,
+      g: backward[depth]!,
+      buffer,
+    });
     this.residual = residual;
     const heldOut = heldOutRecorder(device, { batch, rows, cols, task: spec.task, e: this.endToEnd, buffer });
 
@@ -138,12 +172,22 @@ export class LayerProgram implements BatchProgram {
     }
 
     if (spec.linearized) {
-      this.linear = new LinearizedModel(device, { batch, widths, task: spec.task, layers: spec.layers, endToEnd: this.endToEnd, nets, buffer });
+      this.linear = new LinearizedModel(device, {
+        batch,
+        widths,
+        task: spec.task,
+        layers: spec.layers,
+        endToEnd: this.endToEnd,
+        nets,
+        buffer,
+      });
       this.linearReference = this.linear.reference;
     }
 
     this.records = buffer('records', spec.slots * spec.layout.slotFloats);
-    this.recorders = Array.from({ length: spec.slots }, (_, slot) => this.slotRecorders(spec, slot, lossForm, nets, heldOut));
+    this.recorders = Array.from({ length: spec.slots }, (_, slot) =>
+      this.slotRecorders(spec, slot, lossForm, nets, heldOut),
+    );
 
     const named = (recorders: Encodable[] | null): Phase[] => [
       { name: 'forward products', kernels: this.forward },
@@ -155,9 +199,16 @@ export class LayerProgram implements BatchProgram {
     ];
     this.stepPhases = new StepPhases(named, this.recorders);
 
-    const products = [...this.forward, ...this.backward, ...this.update, ...this.residual].filter((k): k is BatchedMatmul => k instanceof BatchedMatmul);
+    const products = [...this.forward, ...this.backward, ...this.update, ...this.residual].filter(
+      (k): k is BatchedMatmul => k instanceof BatchedMatmul,
+    );
     this.flopsPerStep = products.reduce((sum, k) => sum + k.flops, 0) + (this.linear?.flopsPerStep ?? 0);
-    this.dispatchesPerStep = this.forward.length + this.residual.length + this.backward.length + this.update.length + (this.linear?.step.length ?? 0);
+    this.dispatchesPerStep =
+      this.forward.length +
+      this.residual.length +
+      this.backward.length +
+      this.update.length +
+      (this.linear?.step.length ?? 0);
   }
 
   /** Encodes one step; with `slot`, records the state before the update into that slot. */
@@ -180,7 +231,13 @@ export class LayerProgram implements BatchProgram {
     for (const b of this.owned) b.destroy();
   }
 
-  private slotRecorders(spec: LayerBatchSpec, slot: number, lossForm: LossForm, nets: GPUBuffer, heldOut: HeldOutRecorder | null): Encodable[] {
+  private slotRecorders(
+    spec: LayerBatchSpec,
+    slot: number,
+    lossForm: LossForm,
+    nets: GPUBuffer,
+    heldOut: HeldOutRecorder | null,
+  ): Encodable[] {
     const { layout, widths } = spec;
     const device = this.device;
     const batch = this.batch;
@@ -188,27 +245,71 @@ export class LayerProgram implements BatchProgram {
     const rows = widths[this.depth]!;
     const cols = widths[0]!;
     const recorders: Encodable[] = [
-      new LossKernel(device, { batch, form: lossForm, nets, divergenceFactor: spec.divergenceFactor, records: this.records, recordOffset: base + layout.lossOffset }),
+      new LossKernel(device, {
+        batch,
+        form: lossForm,
+        nets,
+        divergenceFactor: spec.divergenceFactor,
+        records: this.records,
+        recordOffset: base + layout.lossOffset,
+      }),
     ];
     if (layout.rank > 0) {
-      recorders.push(spectraKernel(device, spec.svd, { batch, rows, cols, input: this.endToEnd, values: this.records, valuesOffset: base + layout.svOffset, label: 'end-to-end spectra' }));
+      recorders.push(
+        spectraKernel(device, spec.svd, {
+          batch,
+          rows,
+          cols,
+          input: this.endToEnd,
+          values: this.records,
+          valuesOffset: base + layout.svOffset,
+          label: 'end-to-end spectra',
+        }),
+      );
     }
     if (layout.matrixFloats > 0) {
       recorders.push(
-        new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, bIdentity: true, a: this.endToEnd, c: this.records, cOffset: base + layout.matrixOffset, label: 'record matrices' }),
+        new BatchedMatmul(device, {
+          batch,
+          m: rows,
+          n: cols,
+          k: cols,
+          bIdentity: true,
+          a: this.endToEnd,
+          c: this.records,
+          cOffset: base + layout.matrixOffset,
+          label: 'record matrices',
+        }),
       );
     }
     if (this.linear) recorders.push(...this.linear.recorders(this.records, layout, base));
     layout.layerRanks.forEach((_, i) => {
       recorders.push(
-        spectraKernel(device, spec.svd, { batch, rows: widths[i + 1]!, cols: widths[i]!, input: this.weights[i]!, values: this.records, valuesOffset: base + layout.layerOffsets[i]!, label: `layer ${i + 1} spectra` }),
+        spectraKernel(device, spec.svd, {
+          batch,
+          rows: widths[i + 1]!,
+          cols: widths[i]!,
+          input: this.weights[i]!,
+          values: this.records,
+          valuesOffset: base + layout.layerOffsets[i]!,
+          label: `layer ${i + 1} spectra`,
+        }),
       );
     });
     if (layout.weightNormOffset >= 0) {
       // Σ_k ‖W_k‖²: the first layer's sum overwrites the slot, the others add to it.
       this.weights.forEach((w, i) => {
         const count = widths[i + 1]! * widths[i]!;
-        recorders.push(new SumSquaresKernel(device, { batch, count, x: w, out: this.records, outOffset: base + layout.weightNormOffset, accumulate: i > 0 }));
+        recorders.push(
+          new SumSquaresKernel(device, {
+            batch,
+            count,
+            x: w,
+            out: this.records,
+            outOffset: base + layout.weightNormOffset,
+            accumulate: i > 0,
+          }),
+        );
       });
     }
     if (heldOut && layout.heldOutOffset >= 0) recorders.push(...heldOut(this.records, base + layout.heldOutOffset));

@@ -89,13 +89,40 @@ export class LinearizedModel {
       let z = g;
       if (k < depth) {
         const left = stack((b) => factors[b]!.left[k - 1]!, `L_${k}`);
-        this.step.push(new BatchedMatmul(device, { batch, m: rows, n: cols, k: rows, a: left, b: g, c: lg, label: `linearized L_${k} G` }));
+        this.step.push(
+          new BatchedMatmul(device, {
+            batch,
+            m: rows,
+            n: cols,
+            k: rows,
+            a: left,
+            b: g,
+            c: lg,
+            label: `linearized L_${k} G`,
+          }),
+        );
         z = lg;
       }
       const right = k > 1 ? stack((b) => factors[b]!.right[k - 1]!, `R_${k}`) : undefined;
-      this.step.push(new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, a: z, b: right, bIdentity: k === 1, c: this.aLin, epilogue: update, label: `linearized update ${k}` }));
+      this.step.push(
+        new BatchedMatmul(device, {
+          batch,
+          m: rows,
+          n: cols,
+          k: cols,
+          a: z,
+          b: right,
+          bIdentity: k === 1,
+          c: this.aLin,
+          epilogue: update,
+          label: `linearized update ${k}`,
+        }),
+      );
     }
-    this.flopsPerStep = this.step.reduce((sum, kernel) => sum + (kernel instanceof BatchedMatmul ? kernel.flops : 0), 0);
+    this.flopsPerStep = this.step.reduce(
+      (sum, kernel) => sum + (kernel instanceof BatchedMatmul ? kernel.flops : 0),
+      0,
+    );
     this.reference = linearReference(task, initial);
   }
 
@@ -106,9 +133,21 @@ export class LinearizedModel {
     const cols = widths[0]!;
     const size = rows * cols;
     const difference = (d: GPUBuffer, at: number, label: string) =>
-      new BatchedMatmul(this.device, { batch, m: rows, n: cols, k: cols, bIdentity: true, a: e, c: records, cOffset: at, epilogue: { kind: 'subtract', d, dStride: size }, label });
+      new BatchedMatmul(this.device, {
+        batch,
+        m: rows,
+        n: cols,
+        k: cols,
+        bIdentity: true,
+        a: e,
+        c: records,
+        cOffset: at,
+        epilogue: { kind: 'subtract', d, dStride: size },
+        label,
+      });
     const out = [difference(this.aLin, base + layout.linearOffset, 'record E − A_lin')];
-    if (this.reference.unobserved) out.push(difference(this.a0, base + layout.linearOffset + batch * size, 'record E − A(0)'));
+    if (this.reference.unobserved)
+      out.push(difference(this.a0, base + layout.linearOffset + batch * size, 'record E − A(0)'));
     return out;
   }
 }
@@ -123,7 +162,10 @@ function linearReference(task: TaskData, initial: Matrix[]): LinearReference {
   const reference: LinearReference = { initialDistance: Float64Array.from(residuals, (r) => norm(r.data)) };
   if (task.kind === 'completion') {
     const complement = Float64Array.from(task.mask!.data, (m) => 1 - m);
-    reference.unobserved = { complement, initialDistance: Float64Array.from(residuals, (r) => norm(r.data, complement)) };
+    reference.unobserved = {
+      complement,
+      initialDistance: Float64Array.from(residuals, (r) => norm(r.data, complement)),
+    };
   }
   return reference;
 }
@@ -132,7 +174,12 @@ function linearReference(task: TaskData, initial: Matrix[]): LinearReference {
  * Decodes a record's raw linearised matrices into lazyDeviation (and unobservedChange on
  * completion), per network, in Float64, and drops the matrices.
  */
-export function decodeLinearRecord(linearMatrices: Float32Array, reference: LinearReference, batch: number, size: number): { lazyDeviation: Float64Array; unobservedChange?: Float64Array } {
+export function decodeLinearRecord(
+  linearMatrices: Float32Array,
+  reference: LinearReference,
+  batch: number,
+  size: number,
+): { lazyDeviation: Float64Array; unobservedChange?: Float64Array } {
   const norm = (offset: number, weight?: ArrayLike<number>) => {
     let sum = 0;
     for (let i = 0; i < size; i++) sum += (weight ? weight[i]! : 1) * linearMatrices[offset + i]! ** 2;
@@ -141,6 +188,9 @@ export function decodeLinearRecord(linearMatrices: Float32Array, reference: Line
   const lazyDeviation = Float64Array.from({ length: batch }, (_, b) => norm(b * size) / reference.initialDistance[b]!);
   const unobserved = reference.unobserved;
   if (!unobserved) return { lazyDeviation };
-  const unobservedChange = Float64Array.from({ length: batch }, (_, b) => norm((batch + b) * size, unobserved.complement) / unobserved.initialDistance[b]!);
+  const unobservedChange = Float64Array.from(
+    { length: batch },
+    (_, b) => norm((batch + b) * size, unobserved.complement) / unobserved.initialDistance[b]!,
+  );
   return { lazyDeviation, unobservedChange };
 }

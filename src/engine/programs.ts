@@ -39,7 +39,11 @@ export interface ProgramFactory {
 }
 
 /** Network b's matrices out of batch-major state arrays (a snapshot's, or read back). */
-export function networkMatrices(state: readonly Float32Array[], shapes: readonly [number, number][], b: number): Matrix[] {
+export function networkMatrices(
+  state: readonly Float32Array[],
+  shapes: readonly [number, number][],
+  b: number,
+): Matrix[] {
   return shapes.map(([rows, cols], i) => fromArray(rows, cols, state[i]!, b * rows * cols));
 }
 
@@ -47,14 +51,19 @@ const hyper = (runs: Run[]) => runs.map((r) => ({ lr: r.config.train.lr, weightD
 
 const layers: ProgramFactory = {
   // N − 1 forward and backward products, N updates, one or two task kernels; and the linearised model's.
-  dispatchesPerStep: (config) => 3 * (config.widths.length - 1) + 1 + (config.record.linearized ? linearDispatches(config.task.kind, config.widths.length - 1) : 0),
+  dispatchesPerStep: (config) =>
+    3 * (config.widths.length - 1) +
+    1 +
+    (config.record.linearized ? linearDispatches(config.task.kind, config.widths.length - 1) : 0),
   stateShapes: ({ widths }) => widths.slice(1).map((rows, k) => [rows, widths[k]!]),
   build(device, { runs, task, layout, slots, start }) {
     const first = runs[0]!.config;
     const shapes = this.stateShapes(first);
     if (start && first.record.linearized) {
       // The linear model's A_lin is not part of a snapshot, so it could only restart from the resumed layers: a different model.
-      throw new DlnsimError('record.linearized runs cannot resume from a snapshot: the linearised model is not saved with it; rerun from the start');
+      throw new DlnsimError(
+        'record.linearized runs cannot resume from a snapshot: the linearised model is not saved with it; rerun from the start',
+      );
     }
     const Program = kernelPath(device, first, task) === 'fused' ? FusedProgram : LayerProgram;
     return new Program(device, {
@@ -73,7 +82,8 @@ const layers: ProgramFactory = {
 };
 
 const flow: ProgramFactory = {
-  dispatchesPerStep: (config) => flowDispatchesPerStep(config.task.kind, config.train.flowDepth, config.train.integrator),
+  dispatchesPerStep: (config) =>
+    flowDispatchesPerStep(config.task.kind, config.train.flowDepth, config.train.integrator),
   stateShapes: ({ widths }) => [[widths[widths.length - 1]!, widths[0]!]],
   build(device, { runs, task, layout, slots, start }) {
     const first = runs[0]!.config;
@@ -81,7 +91,9 @@ const flow: ProgramFactory = {
     return new FlowProgram(device, {
       task,
       // W(0) = W_N(0)⋯W_1(0) of the configured init (balanced for the flow to describe layer training).
-      initial: runs.map((run, b) => (start ? networkMatrices(start.state, shapes, b)[0]! : endToEnd(initialLayers(run.config, task)))),
+      initial: runs.map((run, b) =>
+        start ? networkMatrices(start.state, shapes, b)[0]! : endToEnd(initialLayers(run.config, task)),
+      ),
       hyper: hyper(runs),
       savedNets: start?.nets,
       depth: first.train.flowDepth,

@@ -16,7 +16,11 @@ export class ReadbackPool {
   acquire(): GPUBuffer {
     const buffer =
       this.free.pop() ??
-      this.device.createBuffer({ label: 'records staging', size: this.bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.device.createBuffer({
+        label: 'records staging',
+        size: this.bytes,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
     if (!this.all.includes(buffer)) this.all.push(buffer);
     return buffer;
   }

@@ -10,13 +10,19 @@ import { fromArray } from '../linalg/matrix.js';
 import { decodeLinearRecord, type LinearReference } from './linearized.js';
 import type { BatchRecord } from './records.js';
 
-export function completeRecord(record: BatchRecord, config: ResolvedConfig, batch: number, linear: LinearReference | undefined): void {
+export function completeRecord(
+  record: BatchRecord,
+  config: ResolvedConfig,
+  batch: number,
+  linear: LinearReference | undefined,
+): void {
   const rows = config.widths[config.widths.length - 1]!;
   const cols = config.widths[0]!;
   if (config.record.spectra === 'exact' && record.matrices) {
     const rank = Math.min(rows, cols);
     const values = new Float64Array(batch * rank);
-    for (let b = 0; b < batch; b++) values.set(singularValues(fromArray(rows, cols, record.matrices, b * rows * cols)), b * rank);
+    for (let b = 0; b < batch; b++)
+      values.set(singularValues(fromArray(rows, cols, record.matrices, b * rows * cols)), b * rank);
     record.singularValues = values;
     record.rank = rank;
     if (!config.record.matrices) delete record.matrices;

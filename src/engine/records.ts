@@ -44,7 +44,14 @@ export interface RecordExtras {
 
 const NO_EXTRAS: RecordExtras = { weightNorms: false, heldOut: false, linearMatrices: 0 };
 
-export function recordLayout(batch: number, widths: number[], spectra: SpectraMode, matrices: boolean, layers: boolean, extras: RecordExtras = NO_EXTRAS): RecordLayout {
+export function recordLayout(
+  batch: number,
+  widths: number[],
+  spectra: SpectraMode,
+  matrices: boolean,
+  layers: boolean,
+  extras: RecordExtras = NO_EXTRAS,
+): RecordLayout {
   const rows = widths[widths.length - 1]!;
   const cols = widths[0]!;
   const rank = spectra === 'gpu' ? Math.min(rows, cols) : 0;
@@ -72,7 +79,21 @@ export function recordLayout(batch: number, widths: number[], spectra: SpectraMo
   const linearFloats = extras.linearMatrices * rows * cols;
   const linearOffset = offset;
   offset += batch * linearFloats;
-  return { batch, rank, matrixFloats, layerRanks, lossOffset, svOffset, matrixOffset, layerOffsets, weightNormOffset, heldOutOffset, linearFloats, linearOffset, slotFloats: offset };
+  return {
+    batch,
+    rank,
+    matrixFloats,
+    layerRanks,
+    lossOffset,
+    svOffset,
+    matrixOffset,
+    layerOffsets,
+    weightNormOffset,
+    heldOutOffset,
+    linearFloats,
+    linearOffset,
+    slotFloats: offset,
+  };
 }
 
 /** What one record step delivers for the whole batch. Arrays are network-major. */
@@ -105,15 +126,31 @@ export function decodeSlot(layout: RecordLayout, values: Float32Array, slot: num
   const base = slot * layout.slotFloats;
   const { batch } = layout;
   const losses = values.slice(base + layout.lossOffset, base + layout.lossOffset + batch);
-  const frozen = Uint8Array.from(values.subarray(base + layout.lossOffset + batch, base + layout.lossOffset + 2 * batch), (v) => (v !== 0 ? 1 : 0));
+  const frozen = Uint8Array.from(
+    values.subarray(base + layout.lossOffset + batch, base + layout.lossOffset + 2 * batch),
+    (v) => (v !== 0 ? 1 : 0),
+  );
   const record: BatchRecord = { step, losses, frozen, rank: layout.rank };
-  if (layout.rank > 0) record.singularValues = values.slice(base + layout.svOffset, base + layout.svOffset + batch * layout.rank);
-  if (layout.matrixFloats > 0) record.matrices = values.slice(base + layout.matrixOffset, base + layout.matrixOffset + batch * layout.matrixFloats);
+  if (layout.rank > 0)
+    record.singularValues = values.slice(base + layout.svOffset, base + layout.svOffset + batch * layout.rank);
+  if (layout.matrixFloats > 0)
+    record.matrices = values.slice(
+      base + layout.matrixOffset,
+      base + layout.matrixOffset + batch * layout.matrixFloats,
+    );
   if (layout.layerRanks.length > 0) {
-    record.layerSingularValues = layout.layerRanks.map((r, k) => values.slice(base + layout.layerOffsets[k]!, base + layout.layerOffsets[k]! + batch * r));
+    record.layerSingularValues = layout.layerRanks.map((r, k) =>
+      values.slice(base + layout.layerOffsets[k]!, base + layout.layerOffsets[k]! + batch * r),
+    );
   }
-  if (layout.weightNormOffset >= 0) record.weightNormSq = values.slice(base + layout.weightNormOffset, base + layout.weightNormOffset + batch);
-  if (layout.heldOutOffset >= 0) record.testErrors = values.slice(base + layout.heldOutOffset, base + layout.heldOutOffset + batch);
-  if (layout.linearFloats > 0) record.linearMatrices = values.slice(base + layout.linearOffset, base + layout.linearOffset + batch * layout.linearFloats);
+  if (layout.weightNormOffset >= 0)
+    record.weightNormSq = values.slice(base + layout.weightNormOffset, base + layout.weightNormOffset + batch);
+  if (layout.heldOutOffset >= 0)
+    record.testErrors = values.slice(base + layout.heldOutOffset, base + layout.heldOutOffset + batch);
+  if (layout.linearFloats > 0)
+    record.linearMatrices = values.slice(
+      base + layout.linearOffset,
+      base + layout.linearOffset + batch * layout.linearFloats,
+    );
   return record;
 }

@@ -14,7 +14,14 @@ export interface Chunk {
 }
 
 /** `recordFrom`: whether W(from) still needs recording (false when an earlier run() ended there). */
-export function planChunks(from: number, to: number, every: number, stepsPerChunk: number, slots: number, recordFrom: boolean): Chunk[] {
+export function planChunks(
+  from: number,
+  to: number,
+  every: number,
+  stepsPerChunk: number,
+  slots: number,
+  recordFrom: boolean,
+): Chunk[] {
   const chunks: Chunk[] = [];
   let start = from;
   while (start < to) {
@@ -33,6 +40,7 @@ export function planChunks(from: number, to: number, every: number, stepsPerChun
     start = end;
   }
   const last = chunks[chunks.length - 1];
-  if (!last ? recordFrom || from !== to : !last.finalRecord) chunks.push({ start: to, end: to, recordSteps: [to], finalRecord: true });
+  if (!last ? recordFrom || from !== to : !last.finalRecord)
+    chunks.push({ start: to, end: to, recordSteps: [to], finalRecord: true });
   return chunks;
 }

@@ -118,19 +118,30 @@ export class Simulator {
     }
     const first = runs[0]!.config;
     const factory = PROGRAMS[first.train.method];
-    if (!factory) throw new ConfigError('train.method', first.train.method, `use one of: ${Object.keys(PROGRAMS).join(', ')}`);
+    if (!factory)
+      throw new ConfigError('train.method', first.train.method, `use one of: ${Object.keys(PROGRAMS).join(', ')}`);
     // Before the task, the layers or any buffer is made: a network too large for the device or
     // the host is a ConfigError, not a RangeError or a WebGPU error deep inside.
     checkNetworkFits(runs[0]!, memoryLimits(gpu.device), experimentRecordBytes(runs));
     const task = buildTask(first);
-    const layout = recordLayout(runs.length, first.widths, first.record.spectra, first.record.matrices, first.record.layers, {
-      // Σ‖W_k‖² for the objective J = C + (λ/2)Σ‖W_k‖² (SPEC §7): only layer batches with weight decay pay for it.
-      weightNorms: first.train.method === 'layers' && runs.some((run) => run.config.train.weightDecay > 0),
-      heldOut: task.heldOut !== undefined,
-      linearMatrices: first.record.linearized ? linearRecordMatrices(first.task.kind) : 0,
-    });
+    const layout = recordLayout(
+      runs.length,
+      first.widths,
+      first.record.spectra,
+      first.record.matrices,
+      first.record.layers,
+      {
+        // Σ‖W_k‖² for the objective J = C + (λ/2)Σ‖W_k‖² (SPEC §7): only layer batches with weight decay pay for it.
+        weightNorms: first.train.method === 'layers' && runs.some((run) => run.config.train.weightDecay > 0),
+        heldOut: task.heldOut !== undefined,
+        linearMatrices: first.record.linearized ? linearRecordMatrices(first.task.kind) : 0,
+      },
+    );
     const dispatchesPerSubmit = options.dispatchesPerSubmit ?? 1024;
-    const stepsPerChunk = Math.max(1, Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / factory.dispatchesPerStep(first))));
+    const stepsPerChunk = Math.max(
+      1,
+      Math.min(first.train.steps || 1, Math.floor(dispatchesPerSubmit / factory.dispatchesPerStep(first))),
+    );
     const slots = Math.min(MAX_RECORD_SLOTS, Math.ceil(stepsPerChunk / first.record.every) + 1);
     const { resume } = options;
     if (resume) checkSnapshot(resume, runs.length, factory.stateShapes(first));
@@ -147,7 +158,10 @@ export class Simulator {
   }
 
   async run(options: RunOptions = {}): Promise<RunResult> {
-    if (this.running) throw new DlnsimError('Simulator.run: this simulator is already running; await the running call (or abort it) first');
+    if (this.running)
+      throw new DlnsimError(
+        'Simulator.run: this simulator is already running; await the running call (or abort it) first',
+      );
     this.running = true;
     try {
       return await this.runSteps(options);
@@ -224,7 +238,9 @@ export class Simulator {
 
   /** Current state of every network: layers[b][k] is W_{k+1} (for the flow, [W]). */
   async readLayers(): Promise<Matrix[][]> {
-    const state = await this.readBuffers(this.program.state.map((m) => ({ buffer: m.buffer, floats: this.batch * m.rows * m.cols })));
+    const state = await this.readBuffers(
+      this.program.state.map((m) => ({ buffer: m.buffer, floats: this.batch * m.rows * m.cols })),
+    );
     const shapes = this.program.state.map((m): [number, number] => [m.rows, m.cols]);
     return this.runs.map((_, b) => networkMatrices(state, shapes, b));
   }
@@ -234,7 +250,8 @@ export class Simulator {
    * between runs. Resuming from it on any device continues exactly as this simulator would.
    */
   async snapshot(): Promise<Snapshot> {
-    if (this.running) throw new DlnsimError('Simulator.snapshot: the simulator is running; take snapshots between run() calls');
+    if (this.running)
+      throw new DlnsimError('Simulator.snapshot: the simulator is running; take snapshots between run() calls');
     const [nets, ...state] = await this.readBuffers([
       { buffer: this.program.nets, floats: this.batch * NET_FLOATS },
       ...this.program.state.map((m) => ({ buffer: m.buffer, floats: this.batch * m.rows * m.cols })),
@@ -265,7 +282,7 @@ export class Simulator {
   /** The chunk's updates: per step, or (where the program can) a run of steps between records at once. */
   private encodeChunkSteps(pass: GPUComputePassEncoder, chunk: Chunk): void {
     const program = this.program;
-    for (let t = chunk.start; t < chunk.end; ) {
+    for (let t = chunk.start; t < chunk.end;) {
       const slot = chunk.recordSteps.indexOf(t);
       const at = slot >= 0 ? slot : undefined;
       if (!program.encodeSteps) {
@@ -291,14 +308,20 @@ export class Simulator {
     encoder.copyBufferToBuffer(this.program.records, 0, staging, 0, floats * 4);
     device.queue.submit([encoder.finish()]);
     this.recordedStep = recordSteps[recordSteps.length - 1]!;
-    const records = this.pool.read(staging, floats).then((values) => recordSteps.map((step, slot) => decodeSlot(this.layout, values, slot, step)));
+    const records = this.pool
+      .read(staging, floats)
+      .then((values) => recordSteps.map((step, slot) => decodeSlot(this.layout, values, slot, step)));
     // Awaited through the delivery chain, which a lost device may break before it gets here.
     records.catch(() => undefined);
     return records;
   }
 
   /** The delivery chain extended by one chunk's records: completed on the host and delivered in step order. */
-  private queueDelivery(delivered: Promise<void>, done: Promise<BatchRecord[]>, onRecord?: (record: BatchRecord) => void): Promise<void> {
+  private queueDelivery(
+    delivered: Promise<void>,
+    done: Promise<BatchRecord[]>,
+    onRecord?: (record: BatchRecord) => void,
+  ): Promise<void> {
     return delivered.then(() => done).then((records) => records.forEach((r) => this.deliver(r, onRecord)));
   }
 
@@ -310,7 +333,9 @@ export class Simulator {
         const loss = record.losses[b]!;
         this.diverged[b] = {
           step: record.step,
-          reason: Number.isFinite(loss) ? `loss ${loss.toExponential(3)} above ${config.train.divergenceFactor} × max(initial loss, 1)` : `loss became ${loss}`,
+          reason: Number.isFinite(loss)
+            ? `loss ${loss.toExponential(3)} above ${config.train.divergenceFactor} × max(initial loss, 1)`
+            : `loss became ${loss}`,
         };
       }
     });
@@ -318,7 +343,13 @@ export class Simulator {
     onRecord?.(record);
   }
 
-  private report(onProgress: RunOptions['onProgress'], from: number, to: number, started: number, reached: number): void {
+  private report(
+    onProgress: RunOptions['onProgress'],
+    from: number,
+    to: number,
+    started: number,
+    reached: number,
+  ): void {
     if (!onProgress) return;
     const elapsedSeconds = (performance.now() - started) / 1000;
     const done = reached - from;
@@ -338,10 +369,18 @@ export class Simulator {
 function checkSnapshot(snapshot: Snapshot, batch: number, shapes: [number, number][]): void {
   const expected = shapes.map(([rows, cols]) => batch * rows * cols);
   const got = snapshot.state.map((s) => s.length);
-  if (got.length !== expected.length || got.some((n, i) => n !== expected[i]) || snapshot.nets.length !== batch * NET_FLOATS || snapshot.diverged.length !== batch) {
+  if (
+    got.length !== expected.length ||
+    got.some((n, i) => n !== expected[i]) ||
+    snapshot.nets.length !== batch * NET_FLOATS ||
+    snapshot.diverged.length !== batch
+  ) {
     throw new DlnsimError(
       `Simulator.create: the resume snapshot does not fit this batch (state floats ${JSON.stringify(got)}, expected ${JSON.stringify(expected)} for ${batch} networks of shapes ${JSON.stringify(shapes)}); resume with a snapshot of a simulator built from the same runs`,
     );
   }
-  if (!Number.isInteger(snapshot.step) || snapshot.step < 0) throw new DlnsimError(`Simulator.create: the resume snapshot's step must be a non-negative integer, got ${snapshot.step}`);
+  if (!Number.isInteger(snapshot.step) || snapshot.step < 0)
+    throw new DlnsimError(
+      `Simulator.create: the resume snapshot's step must be a non-negative integer, got ${snapshot.step}`,
+    );
 }

@@ -54,10 +54,25 @@ export function taskKernels(device: GPUDevice, spec: TaskKernelSpec): TaskKernel
     }
     case 'regression': {
       const sxx = buffer('Σxx', cols * cols, task.sxx!.data);
-      const d = buffer('s·Σyx', count, task.syx!.data.map((v) => s * v));
+      const d = buffer(
+        's·Σyx',
+        count,
+        task.syx!.data.map((v) => s * v),
+      );
       return {
         residual: [
-          new BatchedMatmul(device, { batch, m: rows, n: cols, k: cols, a: e, b: sxx, bStride: 0, c: g, epilogue: { kind: 'subtract', d, dStride: 0, alpha: s }, label: 'regression residual' }),
+          new BatchedMatmul(device, {
+            batch,
+            m: rows,
+            n: cols,
+            k: cols,
+            a: e,
+            b: sxx,
+            bStride: 0,
+            c: g,
+            epilogue: { kind: 'subtract', d, dStride: 0, alpha: s },
+            label: 'regression residual',
+          }),
         ],
         lossForm: { kind: 'regression', x: g, e, d, count, offset: s * task.lossOffset! },
       };
@@ -71,9 +86,32 @@ export function taskKernels(device: GPUDevice, spec: TaskKernelSpec): TaskKernel
       return {
         residual: [
           // r_b = A vec(E_b) − y: E_b as a 1 × n² row times Aᵀ.
-          new BatchedMatmul(device, { batch, m: 1, n: m, k: count, transB: true, a: e, b: aBuffer, bStride: 0, c: r, epilogue: { kind: 'subtract', d: yBuffer, dStride: 0 }, label: 'sensing r' }),
+          new BatchedMatmul(device, {
+            batch,
+            m: 1,
+            n: m,
+            k: count,
+            transB: true,
+            a: e,
+            b: aBuffer,
+            bStride: 0,
+            c: r,
+            epilogue: { kind: 'subtract', d: yBuffer, dStride: 0 },
+            label: 'sensing r',
+          }),
           // G_b = (s/m) Σ_i r_i A_i: r_b (1 × m) times A (m × n²).
-          new BatchedMatmul(device, { batch, m: 1, n: count, k: m, a: r, b: aBuffer, bStride: 0, c: g, epilogue: { kind: 'store', alpha: s / m }, label: 'sensing G' }),
+          new BatchedMatmul(device, {
+            batch,
+            m: 1,
+            n: count,
+            k: m,
+            a: r,
+            b: aBuffer,
+            bStride: 0,
+            c: g,
+            epilogue: { kind: 'store', alpha: s / m },
+            label: 'sensing G',
+          }),
         ],
         lossForm: { kind: 'squares', x: r, count: m, coef: s / (2 * m) },
       };
@@ -102,8 +140,20 @@ export function heldOutRecorder(device: GPUDevice, spec: HeldOutSpec): HeldOutRe
   const { batch, rows, cols, e, buffer } = spec;
   const heldOut = spec.task.heldOut;
   if (!heldOut) return null;
-  const sum = (x: GPUBuffer, count: number, extra: { y?: GPUBuffer; w?: GPUBuffer } = {}) => (records: GPUBuffer, offset: number) =>
-    new SumSquaresKernel(device, { batch, count, x, ...extra, out: records, outOffset: offset, accumulate: false, scale: 1 / heldOut.denominator, root: true });
+  const sum =
+    (x: GPUBuffer, count: number, extra: { y?: GPUBuffer; w?: GPUBuffer } = {}) =>
+    (records: GPUBuffer, offset: number) =>
+      new SumSquaresKernel(device, {
+        batch,
+        count,
+        x,
+        ...extra,
+        out: records,
+        outOffset: offset,
+        accumulate: false,
+        scale: 1 / heldOut.denominator,
+        root: true,
+      });
   switch (heldOut.kind) {
     case 'entries': {
       const y = buffer('held-out target', rows * cols, heldOut.target.data);
@@ -116,7 +166,18 @@ export function heldOutRecorder(device: GPUDevice, spec: HeldOutSpec): HeldOutRe
       const x = buffer('held-out X', cols * m, heldOut.x.data);
       const y = buffer('held-out Y X', rows * m, heldOut.y.data);
       const residual = buffer('held-out residual', batch * rows * m);
-      const product = new BatchedMatmul(device, { batch, m: rows, n: m, k: cols, a: e, b: x, bStride: 0, c: residual, epilogue: { kind: 'subtract', d: y, dStride: 0 }, label: 'held-out residual' });
+      const product = new BatchedMatmul(device, {
+        batch,
+        m: rows,
+        n: m,
+        k: cols,
+        a: e,
+        b: x,
+        bStride: 0,
+        c: residual,
+        epilogue: { kind: 'subtract', d: y, dStride: 0 },
+        label: 'held-out residual',
+      });
       const kernel = sum(residual, rows * m);
       return (records, offset) => [product, kernel(records, offset)];
     }
@@ -126,7 +187,17 @@ export function heldOutRecorder(device: GPUDevice, spec: HeldOutSpec): HeldOutRe
       const y = buffer('held-out y', m, heldOut.y);
       const residual = buffer('held-out r', batch * m);
       const product = new BatchedMatmul(device, {
-        batch, m: 1, n: m, k: rows * cols, transB: true, a: e, b: a, bStride: 0, c: residual, epilogue: { kind: 'subtract', d: y, dStride: 0 }, label: 'held-out r',
+        batch,
+        m: 1,
+        n: m,
+        k: rows * cols,
+        transB: true,
+        a: e,
+        b: a,
+        bStride: 0,
+        c: residual,
+        epilogue: { kind: 'subtract', d: y, dStride: 0 },
+        label: 'held-out r',
       });
       const kernel = sum(residual, m);
       return (records, offset) => [product, kernel(records, offset)];

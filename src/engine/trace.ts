@@ -24,7 +24,9 @@ export class Trace {
 
   /** Network b's end-to-end singular values at every recorded step (empty without spectra). */
   singularValues(b: number): number[][] {
-    return this.records.map((r) => (r.singularValues ? Array.from(r.singularValues.subarray(b * r.rank, (b + 1) * r.rank)) : []));
+    return this.records.map((r) =>
+      r.singularValues ? Array.from(r.singularValues.subarray(b * r.rank, (b + 1) * r.rank)) : [],
+    );
   }
 
   /** Network b's Σ_k ‖W_k‖² at every recorded step; NaN where the batch did not record it. */

@@ -32,6 +32,7 @@ export function splitBatch(runs: Run[], maxBytes: number): Run[][] {
 export function splitInto(runs: Run[], most: number): Run[][] {
   const parts = Math.ceil(runs.length / most);
   const out: Run[][] = [];
-  for (let p = 0; p < parts; p++) out.push(runs.slice(Math.floor((p * runs.length) / parts), Math.floor(((p + 1) * runs.length) / parts)));
+  for (let p = 0; p < parts; p++)
+    out.push(runs.slice(Math.floor((p * runs.length) / parts), Math.floor(((p + 1) * runs.length) / parts)));
   return out;
 }

@@ -7,7 +7,15 @@
 import type { ResolvedConfig, Run } from '../config/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import type { Trace } from '../engine/trace.js';
-import { analyzeSaddles, classifyMinimum, effectiveRank, escapeAlignment, type MinimumLabel, numericalRank, type TracePoint } from '../analysis/index.js';
+import {
+  analyzeSaddles,
+  classifyMinimum,
+  effectiveRank,
+  escapeAlignment,
+  type MinimumLabel,
+  numericalRank,
+  type TracePoint,
+} from '../analysis/index.js';
 import { singularValues as exactSingularValues } from '../linalg/decompositions.js';
 import { factorizationTargets } from '../problem/task.js';
 import { escapeDirection } from './escape-direction.js';
@@ -46,15 +54,31 @@ export type CoreTrace = Pick<RunTrace, 'steps' | 'times' | 'losses' | 'singularV
  */
 export function fullTrace(trace: CoreTrace & Partial<RunTrace>): RunTrace {
   const missing = () => trace.steps.map(() => NaN);
-  return { objectives: trace.losses, testErrors: missing(), lazyDeviations: missing(), unobservedChanges: missing(), ...trace };
+  return {
+    objectives: trace.losses,
+    testErrors: missing(),
+    lazyDeviations: missing(),
+    unobservedChanges: missing(),
+    ...trace,
+  };
 }
 
 /** Every run of a batch, in batch order; `metrics[b]` from a preset's measurement of the final layers. */
-export function batchExperimentRuns(runs: Run[], trace: Trace, diverged: Divergence[], metrics: Record<string, number>[] = []): ExperimentRun[] {
+export function batchExperimentRuns(
+  runs: Run[],
+  trace: Trace,
+  diverged: Divergence[],
+  metrics: Record<string, number>[] = [],
+): ExperimentRun[] {
   return runs.map((run, b) => experimentRun(run, runTrace(run, trace, b), diverged[b] ?? false, metrics[b] ?? {}));
 }
 
-export function experimentRun(run: Run, trace: RunTrace, diverged: Divergence, metrics: Record<string, number> = {}): ExperimentRun {
+export function experimentRun(
+  run: Run,
+  trace: RunTrace,
+  diverged: Divergence,
+  metrics: Record<string, number> = {},
+): ExperimentRun {
   const last = trace.steps.length - 1;
   const singularValues = last >= 0 ? [...trace.singularValues[last]!] : [];
   const tolerance = run.config.record.rankTolerance;
@@ -98,8 +122,12 @@ function escapeOf(run: Run, trace: RunTrace, s1: number | undefined): number | n
   if (s1 === undefined || !(s1 > 0)) return null;
   const { widths } = run.config;
   // The recorded σ₁ (GPU spectra) find the escape record without an SVD per record.
-  const top = trace.singularValues.every((values) => values.length > 0) ? trace.singularValues.map((values) => values[0]!) : undefined;
-  return escapeAlignment(trace.matrices, widths.at(-1)!, widths[0]!, s1, escapeDirection(run.config), top)?.alignment ?? null;
+  const top = trace.singularValues.every((values) => values.length > 0)
+    ? trace.singularValues.map((values) => values[0]!)
+    : undefined;
+  return (
+    escapeAlignment(trace.matrices, widths.at(-1)!, widths[0]!, s1, escapeDirection(run.config), top)?.alignment ?? null
+  );
 }
 
 /**
@@ -116,11 +144,30 @@ function weightNormsOf(trace: RunTrace, run: Run, i: number): number {
  * "not-converged". The singular values of the training target (noise included) are recomputed in
  * Float64 from the config.
  */
-export function minimumLabel(config: ResolvedConfig, trace: RunTrace, final: number[], weightNormSq: number | null, diverged: Divergence): MinimumLabel | null {
-  if (config.task.kind !== 'factorization' || config.train.weightDecay === 0 || weightNormSq === null || final.length === 0) return null;
+export function minimumLabel(
+  config: ResolvedConfig,
+  trace: RunTrace,
+  final: number[],
+  weightNormSq: number | null,
+  diverged: Divergence,
+): MinimumLabel | null {
+  if (
+    config.task.kind !== 'factorization' ||
+    config.train.weightDecay === 0 ||
+    weightNormSq === null ||
+    final.length === 0
+  )
+    return null;
   if (diverged) return { kind: 'not-converged', modes: [], reason: `diverged at step ${diverged.step}` };
   const target = [...exactSingularValues(factorizationTargets(config).target)];
-  return classifyMinimum({ depth: config.widths.length - 1, lambda: config.train.weightDecay, target, final, weightNormSq, objectiveDrift: objectiveDrift(trace) });
+  return classifyMinimum({
+    depth: config.widths.length - 1,
+    lambda: config.train.weightDecay,
+    target,
+    final,
+    weightNormSq,
+    objectiveDrift: objectiveDrift(trace),
+  });
 }
 
 /** |J(last) − J(previous record)| / |J(last)|; Infinity with fewer than two records. */
@@ -132,7 +179,10 @@ export function objectiveDrift(trace: RunTrace): number {
 }
 
 /** run.lazyDeviation (the maximum) and run.unobservedChange (the last value) over the records before divergence; null without them. */
-function linearizedSummary(trace: RunTrace, diverged: Divergence): { lazyDeviation: number | null; unobservedChange: number | null } {
+function linearizedSummary(
+  trace: RunTrace,
+  diverged: Divergence,
+): { lazyDeviation: number | null; unobservedChange: number | null } {
   const kept = tracePoints(trace, diverged).length;
   const lazy = trace.lazyDeviations.slice(0, kept).filter((v) => !Number.isNaN(v));
   const unobserved = trace.unobservedChanges.slice(0, kept).filter((v) => !Number.isNaN(v));

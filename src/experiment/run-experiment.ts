@@ -57,7 +57,11 @@ export function planBatches(runs: Run[], limits: MemoryLimits): Run[][] {
   });
 }
 
-export async function runExperiment(gpu: GpuContext, config: Config, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+export async function runExperiment(
+  gpu: GpuContext,
+  config: Config,
+  options: ExperimentOptions = {},
+): Promise<ExperimentResult> {
   const all = expandRuns(config);
   const runs = options.shard ? shardRuns(all, options.shard) : all;
   const batches = planBatches(runs, memoryLimits(gpu.device, options.maxBindingBytes));
@@ -79,7 +83,9 @@ export async function runExperiment(gpu: GpuContext, config: Config, options: Ex
       try {
         outcome = await sim.run({
           signal: options.signal,
-          onProgress: options.onProgress && ((p) => options.onProgress!({ ...p, batch: i + 1, batches: batches.length, networks: batch.length })),
+          onProgress:
+            options.onProgress &&
+            ((p) => options.onProgress!({ ...p, batch: i + 1, batches: batches.length, networks: batch.length })),
         });
       } catch (error) {
         if (!(error instanceof DeviceLostError || error instanceof GpuError)) throw error;

@@ -17,7 +17,12 @@ export function saddleContext(config: ResolvedConfig): SaddleContext {
   if (config.task.kind !== 'factorization') return { rankTolerance };
   const target = config.task.target;
   // With task.noise the network fits Y = Y_clean + noise·E: its modes are those of the noisy Y.
-  const values = (config.task.noise ?? 0) > 0 ? [...singularValues(factorizationTargets(config).target)] : 'matrix' in target ? [...singularValues(fromRows(target.matrix))] : target.singularValues;
+  const values =
+    (config.task.noise ?? 0) > 0
+      ? [...singularValues(factorizationTargets(config).target)]
+      : 'matrix' in target
+        ? [...singularValues(fromRows(target.matrix))]
+        : target.singularValues;
   const largest = Math.max(0, ...values);
   // A given matrix's SVD has round-off values ~1e-16·σ₁ where the rank ends: not modes.
   const references = values.filter((s) => s > ROUND_OFF * largest).sort((a, b) => b - a);

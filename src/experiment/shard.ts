@@ -9,7 +9,8 @@ import type { Run } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import type { Shard } from './types.js';
 
-const SHARD_FORM = 'write --shard i/n with integers 1 ≤ i ≤ n, e.g. --shard 2/8 (in a job array: --shard $((SLURM_ARRAY_TASK_ID+1))/8)';
+const SHARD_FORM =
+  'write --shard i/n with integers 1 ≤ i ≤ n, e.g. --shard 2/8 (in a job array: --shard $((SLURM_ARRAY_TASK_ID+1))/8)';
 
 /** Parses "i/n" (1-based i). */
 export function parseShard(text: string): Shard {

@@ -14,7 +14,12 @@ export function volumeDepth(config: ResolvedConfig): FlowDepth {
 
 function applicable(config: ResolvedConfig, values: readonly number[]): boolean {
   const size = config.widths[0];
-  return size === config.widths[config.widths.length - 1] && values.length === size && size >= 2 && values.every((v) => Number.isFinite(v) && v >= 0);
+  return (
+    size === config.widths[config.widths.length - 1] &&
+    values.length === size &&
+    size >= 2 &&
+    values.every((v) => Number.isFinite(v) && v >= 0)
+  );
 }
 
 const finite = (value: number) => (Number.isFinite(value) ? value : null);

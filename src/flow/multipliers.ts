@@ -57,7 +57,8 @@ export function kInfinity(si: number, sj: number): number {
 /** Throws unless depth is an integer ≥ 1 or 'infinity' (the values of train.flowDepth). */
 export function assertFlowDepth(depth: FlowDepth): void {
   if (depth === 'infinity') return;
-  if (!Number.isInteger(depth) || depth < 1) throw new ConfigError('train.flowDepth', depth, 'use an integer depth N ≥ 1 or "infinity"');
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new ConfigError('train.flowDepth', depth, 'use an integer depth N ≥ 1 or "infinity"');
 }
 
 /**
@@ -65,13 +66,22 @@ export function assertFlowDepth(depth: FlowDepth): void {
  * caller pads each list with zeros to the full dimension. `normalised` divides K^N by N (the
  * depth-normalised operator (1/N) A_N). K^∞ exists only normalised: unnormalised K^N grows like N.
  */
-export function multiplierMatrix(sRows: ArrayLike<number>, sCols: ArrayLike<number>, depth: FlowDepth, normalised: boolean): Matrix {
+export function multiplierMatrix(
+  sRows: ArrayLike<number>,
+  sCols: ArrayLike<number>,
+  depth: FlowDepth,
+  normalised: boolean,
+): Matrix {
   assertFlowDepth(depth);
   if (depth === 'infinity' && !normalised) {
-    throw new DlnsimError('multiplierMatrix: K^∞ is the limit of the depth-normalised K^N/N (K^N itself diverges as N → ∞); pass normalised = true');
+    throw new DlnsimError(
+      'multiplierMatrix: K^∞ is the limit of the depth-normalised K^N/N (K^N itself diverges as N → ∞); pass normalised = true',
+    );
   }
-  const entry = depth === 'infinity' ? kInfinity : (a: number, b: number) => kDepth(a, b, depth) / (normalised ? depth : 1);
+  const entry =
+    depth === 'infinity' ? kInfinity : (a: number, b: number) => kDepth(a, b, depth) / (normalised ? depth : 1);
   const k = zeros(sRows.length, sCols.length);
-  for (let i = 0; i < k.rows; i++) for (let j = 0; j < k.cols; j++) k.data[i * k.cols + j] = entry(sRows[i]!, sCols[j]!);
+  for (let i = 0; i < k.rows; i++)
+    for (let j = 0; j < k.cols; j++) k.data[i * k.cols + j] = entry(sRows[i]!, sCols[j]!);
   return k;
 }

@@ -28,7 +28,10 @@ export interface OperatorOptions {
 }
 
 export function endToEndOperator(w: Matrix, z: Matrix, depth: FlowDepth, options: OperatorOptions): Matrix {
-  invariant(z.rows === w.rows && z.cols === w.cols, () => `endToEndOperator: Z is ${z.rows}×${z.cols}, W is ${w.rows}×${w.cols}`);
+  invariant(
+    z.rows === w.rows && z.cols === w.cols,
+    () => `endToEndOperator: Z is ${z.rows}×${z.cols}, W is ${w.rows}×${w.cols}`,
+  );
   const { u, s, v } = fullSvd(w);
   const cutoff = options.tolerance * (s[0] ?? 0);
   const sigma = (length: number) => Array.from({ length }, (_, i) => (i < s.length && s[i]! >= cutoff ? s[i]! : 0));

@@ -50,7 +50,9 @@ export class ReferenceFlow {
   ) {
     this.options = resolveFlowOptions(options);
     if (w0.rows !== task.target.rows || w0.cols !== task.target.cols) {
-      throw new DlnsimError(`ReferenceFlow: W(0) is ${w0.rows}×${w0.cols} but the task's target is ${task.target.rows}×${task.target.cols}`);
+      throw new DlnsimError(
+        `ReferenceFlow: W(0) is ${w0.rows}×${w0.cols} but the task's target is ${task.target.rows}×${task.target.cols}`,
+      );
     }
     this.current = clone(w0);
   }
@@ -89,11 +91,15 @@ export class ReferenceFlow {
 function resolveFlowOptions(options: FlowOptions): Required<FlowOptions> {
   const { depth, lr, integrator, tolerance = DEFAULT_FLOW_TOLERANCE, weightDecay = 0 } = options;
   assertFlowDepth(depth);
-  if (!(lr > 0) || !Number.isFinite(lr)) throw new ConfigError('train.lr', lr, 'the flow step η must be a finite number > 0');
+  if (!(lr > 0) || !Number.isFinite(lr))
+    throw new ConfigError('train.lr', lr, 'the flow step η must be a finite number > 0');
   if (!(integrator in STEPPERS)) throw new ConfigError('train.integrator', integrator, 'use "euler" or "rk4"');
-  if (!(weightDecay >= 0) || !Number.isFinite(weightDecay)) throw new ConfigError('train.weightDecay', weightDecay, 'weight decay λ must be a finite number ≥ 0');
+  if (!(weightDecay >= 0) || !Number.isFinite(weightDecay))
+    throw new ConfigError('train.weightDecay', weightDecay, 'weight decay λ must be a finite number ≥ 0');
   if (!(tolerance >= 0 && tolerance < 1)) {
-    throw new DlnsimError(`ReferenceFlow: tolerance = ${tolerance}; the singular-value threshold is relative to σ_max and must lie in [0, 1)`);
+    throw new DlnsimError(
+      `ReferenceFlow: tolerance = ${tolerance}; the singular-value threshold is relative to σ_max and must lie in [0, 1)`,
+    );
   }
   return { depth, lr, integrator, tolerance, weightDecay };
 }

@@ -20,7 +20,10 @@ import { invariant } from '../errors.js';
 export function logVolumeDensity(singularValues: ArrayLike<number>, depth: FlowDepth): number {
   assertFlowDepth(depth);
   const sigma = Array.from(singularValues);
-  invariant(sigma.every((s) => s >= 0), () => `logVolumeDensity: singular values must be ≥ 0, got ${sigma.join(', ')}`);
+  invariant(
+    sigma.every((s) => s >= 0),
+    () => `logVolumeDensity: singular values must be ≥ 0, got ${sigma.join(', ')}`,
+  );
   if (depth !== 1 && sigma.includes(0)) return NaN;
   const d = sigma.length;
   let total = 0;
@@ -53,7 +56,10 @@ export function logVolumeDensity(singularValues: ArrayLike<number>, depth: FlowD
 export function groupOrbitEntropy(singularValues: ArrayLike<number>, depth: FlowDepth): number {
   assertFlowDepth(depth);
   const sigma = Array.from(singularValues);
-  invariant(sigma.every((s) => s >= 0), () => `groupOrbitEntropy: singular values must be ≥ 0, got ${sigma.join(', ')}`);
+  invariant(
+    sigma.every((s) => s >= 0),
+    () => `groupOrbitEntropy: singular values must be ≥ 0, got ${sigma.join(', ')}`,
+  );
   let total = 0;
   forEachPair(sigma, (hi, lo) => {
     if (depth === 'infinity') {

@@ -1,7 +1,13 @@
 import { DeviceLimitError } from '../errors.js';
 
 /** A storage buffer holding `data` (f32), checked against the device's binding size limit. */
-export function storageBuffer(device: GPUDevice, label: string, floats: number, data?: ArrayLike<number>, extraUsage = 0): GPUBuffer {
+export function storageBuffer(
+  device: GPUDevice,
+  label: string,
+  floats: number,
+  data?: ArrayLike<number>,
+  extraUsage = 0,
+): GPUBuffer {
   const size = Math.max(16, Math.ceil((floats * 4) / 16) * 16);
   checkBindingSize(device, label, size);
   const buffer = device.createBuffer({
@@ -40,9 +46,17 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Reads a buffer back (tests and one-off reads; the step loop uses the readback pool). */
-export async function readFloats(device: GPUDevice, buffer: GPUBuffer, floats: number, offsetFloats = 0): Promise<Float32Array> {
+export async function readFloats(
+  device: GPUDevice,
+  buffer: GPUBuffer,
+  floats: number,
+  offsetFloats = 0,
+): Promise<Float32Array> {
   const bytes = floats * 4;
-  const staging = device.createBuffer({ size: Math.max(4, bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({
+    size: Math.max(4, bytes),
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const encoder = device.createCommandEncoder();
   encoder.copyBufferToBuffer(buffer, offsetFloats * 4, staging, 0, bytes);
   device.queue.submit([encoder.finish()]);

@@ -50,7 +50,9 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<GpuCo
   let host: AdapterReport['host'];
   if (navigatorGpu) {
     host = 'browser';
-    adapter = await navigatorGpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+    adapter = await navigatorGpu.requestAdapter(
+      options.powerPreference ? { powerPreference: options.powerPreference } : undefined,
+    );
     if (!adapter) {
       throw new NoAdapterError(
         'navigator.gpu gave no adapter. Enable WebGPU (Chrome/Edge 113+, or chrome://flags/#enable-unsafe-webgpu on Linux) and hardware acceleration.',
@@ -61,7 +63,9 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<GpuCo
     const { requestNodeAdapter } = await import('./node-gpu.js');
     adapter = (await requestNodeAdapter(options.powerPreference)).adapter;
   } else {
-    throw new NoAdapterError('This environment has no WebGPU (navigator.gpu is missing). Use a browser with WebGPU or Node 20+.');
+    throw new NoAdapterError(
+      'This environment has no WebGPU (navigator.gpu is missing). Use a browser with WebGPU or Node 20+.',
+    );
   }
 
   const requiredLimits: Record<string, number> = {};
@@ -100,7 +104,10 @@ function describeAdapter(adapter: GPUAdapter, host: AdapterReport['host']): Adap
  */
 export function isSoftwareDevice(device: GPUDevice): boolean {
   const info = device.adapterInfo;
-  return Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) || SOFTWARE_ADAPTER.test(adapterName(info));
+  return (
+    Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) ||
+    SOFTWARE_ADAPTER.test(adapterName(info))
+  );
 }
 
 function wrapDevice(device: GPUDevice, adapter: AdapterReport): GpuContext {

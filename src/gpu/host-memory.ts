@@ -24,9 +24,12 @@ export const ASSUMED_HOST_BYTES = 4 * 2 ** 30;
 
 export function hostMemory(): { bytes: number; source: string } {
   const deviceMemory = (globalThis as { navigator?: { deviceMemory?: number } }).navigator?.deviceMemory;
-  if (typeof deviceMemory === 'number' && deviceMemory > 0) return { bytes: deviceMemory * 2 ** 30, source: 'navigator.deviceMemory' };
+  if (typeof deviceMemory === 'number' && deviceMemory > 0)
+    return { bytes: deviceMemory * 2 ** 30, source: 'navigator.deviceMemory' };
   // Node 20.16+: a synchronous way to node:os that bundlers for the browser leave alone.
-  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => { totalmem?: () => number } | undefined } }).process?.getBuiltinModule?.('node:os');
+  const os = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => { totalmem?: () => number } | undefined } }
+  ).process?.getBuiltinModule?.('node:os');
   const total = os?.totalmem?.();
   if (typeof total === 'number' && total > 0) return { bytes: total, source: 'os.totalmem()' };
   return { bytes: ASSUMED_HOST_BYTES, source: 'assumed: the browser does not say' };

@@ -7,11 +7,18 @@ export type Constants = Record<string, number | boolean>;
 const caches = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 const modules = new WeakMap<GPUDevice, Map<string, GPUShaderModule>>();
 
-export function computePipeline(device: GPUDevice, label: string, code: string, constants: Constants, entryPoint = 'main'): GPUComputePipeline {
+export function computePipeline(
+  device: GPUDevice,
+  label: string,
+  code: string,
+  constants: Constants,
+  entryPoint = 'main',
+): GPUComputePipeline {
   let cache = caches.get(device);
   if (!cache) caches.set(device, (cache = new Map()));
   const numeric: Record<string, number> = {};
-  for (const [key, value] of Object.entries(constants)) numeric[key] = typeof value === 'boolean' ? Number(value) : value;
+  for (const [key, value] of Object.entries(constants))
+    numeric[key] = typeof value === 'boolean' ? Number(value) : value;
   const key = `${label}|${entryPoint}|${JSON.stringify(numeric)}`;
   let pipeline = cache.get(key);
   if (!pipeline) {
@@ -37,7 +44,12 @@ function shaderModule(device: GPUDevice, label: string, code: string): GPUShader
 }
 
 /** A bind group binding whole buffers to bindings 0..n-1 of group 0, in order. */
-export function bindBuffers(device: GPUDevice, pipeline: GPUComputePipeline, buffers: GPUBuffer[], label?: string): GPUBindGroup {
+export function bindBuffers(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  buffers: GPUBuffer[],
+  label?: string,
+): GPUBindGroup {
   return device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),

@@ -40,8 +40,14 @@ export class FlowOperatorKernel {
   constructor(device: GPUDevice, spec: FlowOperatorSpec) {
     const { batch, rows, cols, depth } = spec;
     assertFlowDepth(depth);
-    if (depth === 1) throw new DlnsimError('FlowOperatorKernel: at depth 1 the operator is the identity (dW/dt = −G − λW); no kernel is needed');
-    if (!(spec.tolerance > 0 && spec.tolerance < 1)) throw new DlnsimError(`FlowOperatorKernel: tolerance = ${spec.tolerance}; it is relative to σ_max and must lie in (0, 1)`);
+    if (depth === 1)
+      throw new DlnsimError(
+        'FlowOperatorKernel: at depth 1 the operator is the identity (dW/dt = −G − λW); no kernel is needed',
+      );
+    if (!(spec.tolerance > 0 && spec.tolerance < 1))
+      throw new DlnsimError(
+        `FlowOperatorKernel: tolerance = ${spec.tolerance}; it is relative to σ_max and must lie in (0, 1)`,
+      );
     const r = Math.min(rows, cols);
     this.pipeline = computePipeline(
       device,
@@ -50,7 +56,12 @@ export class FlowOperatorKernel {
       { ROWS: rows, COLS: cols, R: r, BATCH: batch, DEPTH: depth === 'infinity' ? 0 : depth, TOL: spec.tolerance },
       'assemble',
     );
-    this.bindGroup = bindBuffers(device, this.pipeline, [spec.sigma, spec.u, spec.v, spec.x, spec.inner, spec.minusXdT, spec.lt, spec.rt], 'flow operator');
+    this.bindGroup = bindBuffers(
+      device,
+      this.pipeline,
+      [spec.sigma, spec.u, spec.v, spec.x, spec.inner, spec.minusXdT, spec.lt, spec.rt],
+      'flow operator',
+    );
     this.grid = workgroupGrid(device, Math.ceil((batch * r * (r + 2 * rows + cols)) / 64));
   }
 
@@ -86,9 +97,21 @@ export class Rk4StageKernel {
 
   constructor(device: GPUDevice, spec: Rk4StageSpec) {
     const { batch, rows, cols, stage } = spec;
-    if (![1, 2, 3, 4].includes(stage)) throw new DlnsimError(`Rk4StageKernel: stage must be 1, 2, 3 or 4, got ${stage}`);
-    this.pipeline = computePipeline(device, 'flow', source, { ROWS: rows, COLS: cols, BATCH: batch, STAGE: stage }, 'rk4_stage');
-    this.bindGroup = bindBuffers(device, this.pipeline, [spec.w, spec.stagePoint, spec.drift, spec.slope, spec.nets], `rk4 stage ${stage}`);
+    if (![1, 2, 3, 4].includes(stage))
+      throw new DlnsimError(`Rk4StageKernel: stage must be 1, 2, 3 or 4, got ${stage}`);
+    this.pipeline = computePipeline(
+      device,
+      'flow',
+      source,
+      { ROWS: rows, COLS: cols, BATCH: batch, STAGE: stage },
+      'rk4_stage',
+    );
+    this.bindGroup = bindBuffers(
+      device,
+      this.pipeline,
+      [spec.w, spec.stagePoint, spec.drift, spec.slope, spec.nets],
+      `rk4 stage ${stage}`,
+    );
     this.grid = workgroupGrid(device, Math.ceil((batch * rows * cols) / 64));
   }
 

@@ -39,11 +39,16 @@ export function fusedLayout(widths: readonly number[], task: TaskData): FusedLay
 }
 
 /** Why the fused kernel cannot run these shapes on this device, or null when it can. */
-export function fusedMisfit(widths: readonly number[], task: TaskData, limits: { maxComputeWorkgroupStorageSize: number }): string | null {
+export function fusedMisfit(
+  widths: readonly number[],
+  task: TaskData,
+  limits: { maxComputeWorkgroupStorageSize: number },
+): string | null {
   const depth = widths.length - 1;
   if (depth > FUSED_MAX_DEPTH) return `depth ${depth} is above the fused kernel's ${FUSED_MAX_DEPTH} layers`;
   const { bytes } = fusedLayout(widths, task);
   const limit = limits.maxComputeWorkgroupStorageSize;
-  if (bytes > limit) return `one network's layers, prefix and backward products take ${bytes} bytes of workgroup memory, above this adapter's maxComputeWorkgroupStorageSize of ${limit} bytes`;
+  if (bytes > limit)
+    return `one network's layers, prefix and backward products take ${bytes} bytes of workgroup memory, above this adapter's maxComputeWorkgroupStorageSize of ${limit} bytes`;
   return null;
 }

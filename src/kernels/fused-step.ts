@@ -42,9 +42,15 @@ export class FusedStepKernel {
     private readonly device: GPUDevice,
     private readonly spec: FusedStepSpec,
   ) {
-    this.layoutBuffer = device.createBuffer({ label: 'fused layout', size: 256, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.layoutBuffer = device.createBuffer({
+      label: 'fused layout',
+      size: 256,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(this.layoutBuffer, 0, spec.layout.words);
-    this.unused = Array.from({ length: FUSED_MAX_DEPTH - spec.depth }, (_, i) => storageBuffer(device, `fused unused layer ${spec.depth + i + 1}`, 4));
+    this.unused = Array.from({ length: FUSED_MAX_DEPTH - spec.depth }, (_, i) =>
+      storageBuffer(device, `fused unused layer ${spec.depth + i + 1}`, 4),
+    );
     this.grid = workgroupGrid(device, spec.batch);
     this.constants = {
       BATCH: spec.batch,
@@ -77,7 +83,12 @@ export class FusedStepKernel {
     if (!entry) {
       const pipeline = computePipeline(this.device, 'fused-step', source, { ...this.constants, STEPS: count });
       const { weights, nets, task } = this.spec;
-      const bindGroup = bindBuffers(this.device, pipeline, [this.layoutBuffer, nets, task.data, ...weights, ...this.unused], 'fused step');
+      const bindGroup = bindBuffers(
+        this.device,
+        pipeline,
+        [this.layoutBuffer, nets, task.data, ...weights, ...this.unused],
+        'fused step',
+      );
       this.bound.set(count, (entry = { pipeline, bindGroup }));
     }
     return entry;

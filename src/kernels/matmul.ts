@@ -114,9 +114,15 @@ const SOFTWARE_WIDE: EntryPoint[] = [
 ];
 
 /** The kernel by shape and adapter (matmul.wgsl's header). */
-function chooseEntryPoint(device: GPUDevice, spec: MatmulSpec, constants: Record<string, number | boolean>): EntryPoint {
+function chooseEntryPoint(
+  device: GPUDevice,
+  spec: MatmulSpec,
+  constants: Record<string, number | boolean>,
+): EntryPoint {
   // 16-byte loads need every row and every matrix to start on a multiple of 4 floats.
-  const aligned = ['M', 'N', 'K', 'A_STRIDE', 'B_STRIDE', 'C_STRIDE', 'C_OFFSET', 'D_STRIDE'].every((key) => (constants[key] as number) % 4 === 0);
+  const aligned = ['M', 'N', 'K', 'A_STRIDE', 'B_STRIDE', 'C_STRIDE', 'C_OFFSET', 'D_STRIDE'].every(
+    (key) => (constants[key] as number) % 4 === 0,
+  );
   if (!aligned) return SCALAR;
   if (spec.bIdentity) return VEC4;
   const tiles = (e: EntryPoint) => spec.m % e.rows === 0 && spec.n % e.cols === 0;

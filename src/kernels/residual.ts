@@ -40,7 +40,12 @@ export class ResidualKernel {
       },
       'residual',
     );
-    this.bindGroup = bindBuffers(device, this.pipeline, [spec.e, spec.target, spec.mask ?? spec.target, spec.g], 'residual');
+    this.bindGroup = bindBuffers(
+      device,
+      this.pipeline,
+      [spec.e, spec.target, spec.mask ?? spec.target, spec.g],
+      'residual',
+    );
     this.grid = workgroupGrid(device, Math.ceil((spec.batch * spec.rows * spec.cols) / 64));
   }
 
@@ -137,14 +142,25 @@ export class SumSquaresKernel {
       device,
       'residual',
       source,
-      { COUNT: spec.count, BATCH: spec.batch, OUT_OFFSET: spec.outOffset, SQ_SUBTRACT: spec.y !== undefined, SQ_WEIGHTED: spec.w !== undefined, SQ_ACCUMULATE: spec.accumulate,
+      {
+        COUNT: spec.count,
+        BATCH: spec.batch,
+        OUT_OFFSET: spec.outOffset,
+        SQ_SUBTRACT: spec.y !== undefined,
+        SQ_WEIGHTED: spec.w !== undefined,
+        SQ_ACCUMULATE: spec.accumulate,
         SQ_SCALE: spec.scale ?? 1,
         SQ_ROOT: spec.root ?? false,
       },
       'sum_squares',
     );
     // Every binding is statically used, so an absent y or w is bound to x (and never read).
-    this.bindGroup = bindBuffers(device, this.pipeline, [spec.x, spec.y ?? spec.x, spec.w ?? spec.x, spec.out], 'sum of squares');
+    this.bindGroup = bindBuffers(
+      device,
+      this.pipeline,
+      [spec.x, spec.y ?? spec.x, spec.w ?? spec.x, spec.out],
+      'sum of squares',
+    );
     this.grid = workgroupGrid(device, spec.batch);
   }
 

@@ -10,7 +10,15 @@ import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import { invariant } from '../errors.js';
 import {
-  chooseWorkMemory, type MatrixBatchSpec, maxWorkgroupInvocations, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup, type WorkMemory,
+  chooseWorkMemory,
+  type MatrixBatchSpec,
+  maxWorkgroupInvocations,
+  resolveMatrixBatch,
+  withWorkMatrix,
+  workgroupBytes,
+  workMatrixFixedBytes,
+  workMatrixSetup,
+  type WorkMemory,
 } from './workspace.js';
 
 export interface SingularValuesSpec extends MatrixBatchSpec {
@@ -35,8 +43,18 @@ export class BatchedSingularValues {
     );
     const workFloats = m * r;
     // diag, superdiag, sigma, the squared Golub–Kahan off-diagonal; two scalars.
-    const sharedBytes = workgroupBytes(workFloats) + workMatrixFixedBytes(workgroupSize) + 3 * workgroupBytes(r) + workgroupBytes(2 * r) + 2 * 16;
-    this.memory = chooseWorkMemory(device, spec.memory ?? 'auto', sharedBytes, `${label}: the singular values of a ${rows}×${cols} matrix`);
+    const sharedBytes =
+      workgroupBytes(workFloats) +
+      workMatrixFixedBytes(workgroupSize) +
+      3 * workgroupBytes(r) +
+      workgroupBytes(2 * r) +
+      2 * 16;
+    this.memory = chooseWorkMemory(
+      device,
+      spec.memory ?? 'auto',
+      sharedBytes,
+      `${label}: the singular values of a ${rows}×${cols} matrix`,
+    );
     const { constants, scratch } = workMatrixSetup(device, batch, this.memory, workFloats, workgroupSize);
     this.pipeline = computePipeline(device, 'singular values', withWorkMatrix(source), constants);
     this.bindGroup = bindBuffers(device, this.pipeline, [spec.input, spec.values, scratch], label);

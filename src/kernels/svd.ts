@@ -9,7 +9,16 @@ import { DeviceLimitError, invariant } from '../errors.js';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import {
-  chooseWorkMemory, maxWorkgroupInvocations, type MatrixBatchSpec, placeholder, requireFloats, resolveMatrixBatch, withWorkMatrix, workgroupBytes, workMatrixFixedBytes, workMatrixSetup,
+  chooseWorkMemory,
+  maxWorkgroupInvocations,
+  type MatrixBatchSpec,
+  placeholder,
+  requireFloats,
+  resolveMatrixBatch,
+  withWorkMatrix,
+  workgroupBytes,
+  workMatrixFixedBytes,
+  workMatrixSetup,
   type WorkMemory,
 } from './workspace.js';
 
@@ -69,8 +78,14 @@ export class BatchedSvd {
     const maxSweeps = spec.maxSweeps ?? SVD_DEFAULT_MAX_SWEEPS;
     const absTolerance = spec.absTolerance ?? SVD_DEFAULT_ABS_TOLERANCE;
     invariant(tolerance > 0 && tolerance < 1, () => `${label}: tolerance must be in (0, 1), got ${tolerance}`);
-    invariant(absTolerance >= 0 && absTolerance < 1, () => `${label}: absTolerance must be in [0, 1), got ${absTolerance}`);
-    invariant(Number.isInteger(maxSweeps) && maxSweeps >= 1, () => `${label}: maxSweeps must be a positive integer, got ${maxSweeps}`);
+    invariant(
+      absTolerance >= 0 && absTolerance < 1,
+      () => `${label}: absTolerance must be in [0, 1), got ${absTolerance}`,
+    );
+    invariant(
+      Number.isInteger(maxSweeps) && maxSweeps >= 1,
+      () => `${label}: maxSweeps must be a positive integer, got ${maxSweeps}`,
+    );
     const outputs = svdOutputFloats(batch, rows, cols);
     if (spec.vectors) {
       requireFloats(label, 'u', spec.vectors.u, outputs.u);
@@ -89,13 +104,24 @@ export class BatchedSvd {
     const pairThreads = spec.pairThreads ?? svdPairThreads(device, rows, cols);
     invariant(
       Number.isInteger(pairThreads) && pairThreads >= 1 && pairs * pairThreads <= maxInvocations,
-      () => `${label}: pairThreads = ${pairThreads} needs ${pairs}·${pairThreads} invocations per workgroup; this device allows ${maxInvocations}.`,
+      () =>
+        `${label}: pairThreads = ${pairThreads} needs ${pairs}·${pairThreads} invocations per workgroup; this device allows ${maxInvocations}.`,
     );
     const workgroupSize = pairs * pairThreads;
     const workFloats = m * r + (spec.vectors ? r * r : 0);
     // partial_beta, partial_gamma; norms, order; rotated, flag, gamma_floor.
-    const sharedBytes = workgroupBytes(workFloats) + workMatrixFixedBytes(workgroupSize) + 2 * workgroupBytes(workgroupSize) + 2 * workgroupBytes(r) + 3 * 16;
-    this.memory = chooseWorkMemory(device, spec.memory ?? 'auto', sharedBytes, `${label}: a ${rows}×${cols} SVD${spec.vectors ? ' with vectors' : ''}`);
+    const sharedBytes =
+      workgroupBytes(workFloats) +
+      workMatrixFixedBytes(workgroupSize) +
+      2 * workgroupBytes(workgroupSize) +
+      2 * workgroupBytes(r) +
+      3 * 16;
+    this.memory = chooseWorkMemory(
+      device,
+      spec.memory ?? 'auto',
+      sharedBytes,
+      `${label}: a ${rows}×${cols} SVD${spec.vectors ? ' with vectors' : ''}`,
+    );
 
     const { constants, scratch } = workMatrixSetup(device, resolved, this.memory, workFloats, workgroupSize);
     this.pipeline = computePipeline(device, 'svd', withWorkMatrix(source), {

@@ -36,12 +36,23 @@ export interface MatrixBatchSpec {
 export function resolveMatrixBatch(spec: MatrixBatchSpec, defaultLabel: string) {
   const { batch, rows, cols } = spec;
   const label = spec.label ?? defaultLabel;
-  for (const [name, value] of [['batch', batch], ['rows', rows], ['cols', cols]] as const) {
-    invariant(Number.isInteger(value) && value >= 1, () => `${label}: ${name} must be a positive integer, got ${value}`);
+  for (const [name, value] of [
+    ['batch', batch],
+    ['rows', rows],
+    ['cols', cols],
+  ] as const) {
+    invariant(
+      Number.isInteger(value) && value >= 1,
+      () => `${label}: ${name} must be a positive integer, got ${value}`,
+    );
   }
   const r = Math.min(rows, cols);
   const resolved = {
-    batch, rows, cols, label, r,
+    batch,
+    rows,
+    cols,
+    label,
+    r,
     m: Math.max(rows, cols),
     inputStride: spec.inputStride ?? rows * cols,
     inputOffset: spec.inputOffset ?? 0,
@@ -55,7 +66,13 @@ export function resolveMatrixBatch(spec: MatrixBatchSpec, defaultLabel: string) 
 export type ResolvedMatrixBatch = ReturnType<typeof resolveMatrixBatch>;
 
 /** work-matrix.wgsl's override constants, and the buffer behind its `scratch` binding. */
-export function workMatrixSetup(device: GPUDevice, batch: ResolvedMatrixBatch, memory: WorkMemory, workFloats: number, workgroupSize: number) {
+export function workMatrixSetup(
+  device: GPUDevice,
+  batch: ResolvedMatrixBatch,
+  memory: WorkMemory,
+  workFloats: number,
+  workgroupSize: number,
+) {
   const inWorkgroup = memory === 'workgroup';
   return {
     constants: {
@@ -90,7 +107,12 @@ export function workgroupBytes(floats: number): number {
  * variables) fits the device's maxComputeWorkgroupStorageSize, else a storage scratch buffer; an
  * explicit 'workgroup' that does not fit is an error naming the fix.
  */
-export function chooseWorkMemory(device: GPUDevice, requested: 'auto' | WorkMemory, sharedBytes: number, what: string): WorkMemory {
+export function chooseWorkMemory(
+  device: GPUDevice,
+  requested: 'auto' | WorkMemory,
+  sharedBytes: number,
+  what: string,
+): WorkMemory {
   const available = device.limits.maxComputeWorkgroupStorageSize;
   const memory = requested === 'auto' ? (sharedBytes <= available ? 'workgroup' : 'storage') : requested;
   if (memory === 'workgroup' && sharedBytes > available) {
@@ -108,7 +130,10 @@ export function maxWorkgroupInvocations(device: GPUDevice): number {
 }
 
 export function requireFloats(label: string, name: string, buffer: GPUBuffer, floats: number): void {
-  invariant(buffer.size >= floats * 4, () => `${label}: buffer \`${name}\` holds ${buffer.size / 4} floats but the kernel needs ${floats}.`);
+  invariant(
+    buffer.size >= floats * 4,
+    () => `${label}: buffer \`${name}\` holds ${buffer.size / 4} floats but the kernel needs ${floats}.`,
+  );
 }
 
 const deviceBuffers = new WeakMap<GPUDevice, Map<string, GPUBuffer>>();
@@ -126,7 +151,9 @@ function deviceBuffer(device: GPUDevice, key: string, create: () => GPUBuffer): 
  * per role: WebGPU rejects one buffer bound twice where either binding is writable.
  */
 export function placeholder(device: GPUDevice, role: string): GPUBuffer {
-  return deviceBuffer(device, `placeholder ${role}`, () => device.createBuffer({ label: `placeholder ${role}`, size: 16, usage: GPUBufferUsage.STORAGE }));
+  return deviceBuffer(device, `placeholder ${role}`, () =>
+    device.createBuffer({ label: `placeholder ${role}`, size: 16, usage: GPUBufferUsage.STORAGE }),
+  );
 }
 
 /**
@@ -135,5 +162,7 @@ export function placeholder(device: GPUDevice, role: string): GPUBuffer {
  * share it.
  */
 export function sharedScratch(device: GPUDevice, floats: number): GPUBuffer {
-  return deviceBuffer(device, `scratch ${floats}`, () => storageBuffer(device, `decomposition scratch (${floats} floats)`, floats));
+  return deviceBuffer(device, `scratch ${floats}`, () =>
+    storageBuffer(device, `decomposition scratch (${floats} floats)`, floats),
+  );
 }

@@ -121,5 +121,8 @@ export function maxAbsDiff(x: Matrix, y: Matrix): number {
 }
 
 function assertSameShape(x: Matrix, y: Matrix, what: string): void {
-  invariant(x.rows === y.rows && x.cols === y.cols, () => `${what}: shapes ${x.rows}×${x.cols} and ${y.rows}×${y.cols} differ`);
+  invariant(
+    x.rows === y.rows && x.cols === y.cols,
+    () => `${what}: shapes ${x.rows}×${x.cols} and ${y.rows}×${y.cols} differ`,
+  );
 }

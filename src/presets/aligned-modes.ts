@@ -26,7 +26,8 @@ const HALF_TIME_TOLERANCE = 0.005;
 
 export const alignedModes: Preset = {
   name: 'aligned-modes',
-  description: 'Aligned balanced start, depths 2–4: every singular value follows the closed form σ̇ = Nσ^{2−2/N}(s − σ) of SPEC §10 (max relative error printed)',
+  description:
+    'Aligned balanced start, depths 2–4: every singular value follows the closed form σ̇ = Nσ^{2−2/N}(s − σ) of SPEC §10 (max relative error printed)',
   config: {
     name: 'aligned-modes',
     task: { kind: 'factorization', target: { rows: 6, cols: 6, singularValues: [4, 2, 1], aligned: true } },
@@ -53,14 +54,32 @@ function alignedVerdict(result: ExperimentResult): Verdict {
     'σ(t) = s / (1 + (s/σ₀ − 1) e^{−2st}) at depth 2, a quadrature at depth ≥ 3 (Saxe et al. 2014; Arora, Cohen & Hazan 2018).';
   const eligible = result.runs.filter((run) => {
     const { task, init } = run.config;
-    return task.kind === 'factorization' && 'aligned' in task.target && init.kind === 'balanced' && init.aligned === true && !run.diverged && run.singularValues.length > 0;
+    return (
+      task.kind === 'factorization' &&
+      'aligned' in task.target &&
+      init.kind === 'balanced' &&
+      init.aligned === true &&
+      !run.diverged &&
+      run.singularValues.length > 0
+    );
   });
   if (eligible.length === 0) {
-    return { claim, measured: ['needs factorization runs with an aligned target, an aligned balanced init and recorded spectra'], pass: false, summary: 'FAIL: no run in the closed form’s setting' };
+    return {
+      claim,
+      measured: ['needs factorization runs with an aligned target, an aligned balanced init and recorded spectra'],
+      pass: false,
+      summary: 'FAIL: no run in the closed form’s setting',
+    };
   }
   const checks = eligible.map(checkRun);
   const rows = checks.flatMap((c) =>
-    c.halfTimes.map((h) => [String(c.depth), formatNumber(h.s, 3), formatNumber(h.predicted, 5), formatNumber(h.measured, 5), percent(Math.abs(h.measured - h.predicted) / h.predicted)]),
+    c.halfTimes.map((h) => [
+      String(c.depth),
+      formatNumber(h.s, 3),
+      formatNumber(h.predicted, 5),
+      formatNumber(h.measured, 5),
+      percent(Math.abs(h.measured - h.predicted) / h.predicted),
+    ]),
   );
   const measured = [
     'time for σ_i to reach s_i/2, closed form vs gradient descent:',
@@ -68,11 +87,18 @@ function alignedVerdict(result: ExperimentResult): Verdict {
     'largest relative error of σ_i(t) over the whole trajectory (every mode, every record):',
     ...formatTable(
       ['depth', 'max |σ − σ_closed| / σ_closed', 'at t', 'mode'],
-      checks.map((c) => [String(c.depth), percent(c.worst.error), formatNumber(c.worst.time, 4), `σ${c.worst.mode + 1}`]),
+      checks.map((c) => [
+        String(c.depth),
+        percent(c.worst.error),
+        formatNumber(c.worst.time, 4),
+        `σ${c.worst.mode + 1}`,
+      ]),
     ).map((line) => `  ${line}`),
   ];
   const worst = Math.max(...checks.map((c) => c.worst.error));
-  const halfTimeErrors = checks.flatMap((c) => c.halfTimes.map((h) => Math.abs(h.measured - h.predicted) / h.predicted));
+  const halfTimeErrors = checks.flatMap((c) =>
+    c.halfTimes.map((h) => Math.abs(h.measured - h.predicted) / h.predicted),
+  );
   // NaN (a mode that never reached s/2) fails the comparison.
   const worstHalfTime = halfTimeErrors.reduce((most, e) => (e > most || Number.isNaN(e) ? e : most), 0);
   const pass = worst <= TRAJECTORY_TOLERANCE && worstHalfTime <= HALF_TIME_TOLERANCE;
@@ -89,7 +115,9 @@ function checkRun(run: ExperimentRun): ModeCheck {
   const s = Array.from({ length: rank }, (_, i) => target.singularValues[i] ?? 0).sort((a, b) => b - a);
   const { times, singularValues } = run.trace;
   // Depth 2 in closed form; deeper by quadrature (SPEC §10).
-  const predicted = s.map((si) => (depth === 2 ? times.map((t) => alignedModeDepth2(si, sigma0, t)) : alignedModeTrajectory(depth, si, sigma0, times)));
+  const predicted = s.map((si) =>
+    depth === 2 ? times.map((t) => alignedModeDepth2(si, sigma0, t)) : alignedModeTrajectory(depth, si, sigma0, times),
+  );
   const worst = { error: 0, time: 0, mode: 0 };
   times.forEach((time, r) => {
     // Both lists descending: the modes keep their order for all t (a larger s is always ahead).
@@ -106,7 +134,11 @@ function checkRun(run: ExperimentRun): ModeCheck {
       mode,
       s: si,
       predicted: depth === 2 ? alignedModeHalfTime2(si, sigma0) : alignedModeTimeTo(depth, si, sigma0, si / 2),
-      measured: crossingTime(times, singularValues.map((values) => values[mode]!), si / 2),
+      measured: crossingTime(
+        times,
+        singularValues.map((values) => values[mode]!),
+        si / 2,
+      ),
     }));
   return { run, depth, worst, halfTimes };
 }

@@ -19,12 +19,18 @@ const FITTED = 1e-2;
 
 export const completionDepth: Preset = {
   name: 'completion-depth',
-  description: 'Matrix completion of a rank-2 10×10 matrix from 60% of its entries, depths 1–4: deeper factorizations recover the unobserved entries better',
+  description:
+    'Matrix completion of a rank-2 10×10 matrix from 60% of its entries, depths 1–4: deeper factorizations recover the unobserved entries better',
   config: {
     name: 'completion-depth',
     // 60 observed entries for the 36 degrees of freedom of a rank-2 10×10 matrix: enough for the
     // deeper factorizations, too few for depth 2 to be exact.
-    task: { kind: 'completion', target: { rows: 10, cols: 10, singularValues: [10, 5], seed: 2 }, observed: 0.6, seed: 3 },
+    task: {
+      kind: 'completion',
+      target: { rows: 10, cols: 10, singularValues: [10, 5], seed: 2 },
+      observed: 0.6,
+      seed: 3,
+    },
     network: { depth: 1, width: 10 },
     // The same small end-to-end start W(0) ~ 1e-3 at every depth (balanced: every layer carries a share).
     init: { kind: 'balanced', scale: 0.001, seed: 0 },
@@ -53,7 +59,10 @@ export function completionErrors(w: Matrix, task: TaskData): Record<string, numb
       sums.unobservedTarget += target;
     }
   }
-  return { unobservedError: Math.sqrt(sums.unobserved / sums.unobservedTarget), observedError: Math.sqrt(sums.observed / sums.observedTarget) };
+  return {
+    unobservedError: Math.sqrt(sums.unobserved / sums.unobservedTarget),
+    observedError: Math.sqrt(sums.observed / sums.observedTarget),
+  };
 }
 
 function completionVerdict(result: ExperimentResult): Verdict {
@@ -68,7 +77,12 @@ function completionVerdict(result: ExperimentResult): Verdict {
   }
   const depths = [...byDepth.keys()].sort((a, b) => a - b);
   if (depths.length < 2) {
-    return { claim, measured: ['needs completion runs at two depths or more'], pass: false, summary: 'FAIL: nothing to compare across depths' };
+    return {
+      claim,
+      measured: ['needs completion runs at two depths or more'],
+      pass: false,
+      summary: 'FAIL: nothing to compare across depths',
+    };
   }
   const rows = depths.map((depth) => {
     const runs = byDepth.get(depth)!;
@@ -82,14 +96,21 @@ function completionVerdict(result: ExperimentResult): Verdict {
   });
   const measured = formatTable(
     ['depth', 'runs', 'unobserved rel. error (median)', 'observed rel. error (max)', 'effective rank (median)'],
-    rows.map((r) => [String(r.depth), String(r.runs), formatNumber(r.unobserved, 3), formatNumber(r.observed, 3), formatNumber(r.effectiveRank, 3)]),
+    rows.map((r) => [
+      String(r.depth),
+      String(r.runs),
+      formatNumber(r.unobserved, 3),
+      formatNumber(r.observed, 3),
+      formatNumber(r.effectiveRank, 3),
+    ]),
   );
   const deep = rows.filter((r) => r.depth >= 2);
   const fitted = rows.every((r) => r.observed < FITTED);
   const improves = deep.every((r, i) => i === 0 || r.unobserved <= deep[i - 1]!.unobserved);
   const shallow = rows[0]!;
   const deepest = rows[rows.length - 1]!;
-  const better = deepest.unobserved < shallow.unobserved && (deep.length < 2 || deepest.unobserved < deep[0]!.unobserved);
+  const better =
+    deepest.unobserved < shallow.unobserved && (deep.length < 2 || deepest.unobserved < deep[0]!.unobserved);
   const pass = fitted && improves && better;
   const trend = rows.map((r) => `${formatNumber(r.unobserved, 3)} (depth ${r.depth})`).join(' → ');
   const summary = pass

@@ -28,7 +28,8 @@ const DEPTHS = [2, 3, 4];
 
 export const completionVsObservations: Preset = {
   name: 'completion-vs-observations',
-  description: 'Completion error against the number of observed entries of a rank-1 10×10 matrix, depths 1–4 beside the minimum-nuclear-norm and greedy low-rank solutions (Arora, Cohen, Hu & Luo 2019, Fig. 2)',
+  description:
+    'Completion error against the number of observed entries of a rank-1 10×10 matrix, depths 1–4 beside the minimum-nuclear-norm and greedy low-rank solutions (Arora, Cohen, Hu & Luo 2019, Fig. 2)',
   config: {
     name: 'completion-vs-observations',
     // Rank 1 at 10×10 has 19 degrees of freedom: the fractions run from 20 entries (barely
@@ -69,7 +70,8 @@ export interface FractionGroup {
 }
 
 /** Every run's testError at one depth, over masks and init seeds. */
-export const errorsAt = (group: FractionGroup, depth: number) => group.masks.flatMap((mask) => mask.byDepth.get(depth) ?? []);
+export const errorsAt = (group: FractionGroup, depth: number) =>
+  group.masks.flatMap((mask) => mask.byDepth.get(depth) ?? []);
 
 /**
  * The runs grouped by observed fraction and mask, each mask solved once by minimum nuclear norm
@@ -100,10 +102,17 @@ function solveGroups(result: ExperimentResult): FractionGroup[] {
   for (const { config, byDepth } of tasks.values()) {
     const { target, mask } = buildTask(config);
     const observed = config.task.observed!;
-    if (!groups.has(observed)) groups.set(observed, { observed, count: mask!.data.reduce((sum, m) => sum + m, 0), masks: [] });
+    if (!groups.has(observed))
+      groups.set(observed, { observed, count: mask!.data.reduce((sum, m) => sum + m, 0), masks: [] });
     const solution = nuclearNormCompletion(target, mask!);
     const glrl = completionTestError(greedyLowRank(target, mask!).w, target, mask!);
-    groups.get(observed)!.masks.push({ seed: config.task.seed, byDepth, nuclear: completionTestError(solution.x, target, mask!), nuclearConverged: solution.converged, glrl });
+    groups.get(observed)!.masks.push({
+      seed: config.task.seed,
+      byDepth,
+      nuclear: completionTestError(solution.x, target, mask!),
+      nuclearConverged: solution.converged,
+      glrl,
+    });
   }
   return [...groups.values()].sort((a, b) => a.observed - b.observed);
 }
@@ -111,7 +120,11 @@ function solveGroups(result: ExperimentResult): FractionGroup[] {
 const scored = (run: ExperimentRun) => !run.diverged && run.testError !== null && Number.isFinite(run.testError);
 
 /** The per-fraction error bar: quartiles across masks × init seeds. */
-export const quartiles = (errors: readonly number[]) => ({ q1: quantile(errors, 0.25), median: median(errors), q3: quantile(errors, 0.75) });
+export const quartiles = (errors: readonly number[]) => ({
+  q1: quantile(errors, 0.25),
+  median: median(errors),
+  q3: quantile(errors, 0.75),
+});
 
 /** On one mask, depth d against depth 2: lower or higher when the ranges over init seeds do not overlap. */
 function paired(mask: MaskGroup, depth: number): 'lower' | 'higher' | 'overlap' {
@@ -127,7 +140,13 @@ function observationsVerdict(result: ExperimentResult): Verdict {
     'With few observed entries, deeper matrix factorizations trained from a small init complete a low-rank matrix more accurately than depth 2, and depth 2 ' +
     'stays near the minimum-nuclear-norm solution while deeper ones leave it: the implicit bias of depth is not a nuclear norm (Arora, Cohen, Hu & Luo 2019, Fig. 2).';
   const groups = groupByObserved(result).filter((g) => DEPTHS.every((depth) => errorsAt(g, depth).length > 0));
-  if (groups.length === 0) return { claim, measured: [`needs completion runs with task.observed at depths ${DEPTHS.join(', ')}`], pass: false, summary: 'FAIL: nothing to compare' };
+  if (groups.length === 0)
+    return {
+      claim,
+      measured: [`needs completion runs with task.observed at depths ${DEPTHS.join(', ')}`],
+      pass: false,
+      summary: 'FAIL: nothing to compare',
+    };
   const deepest = DEPTHS[DEPTHS.length - 1]!;
   const rows = groups.map((g) => {
     const depthOne = errorsAt(g, 1).length > 0 ? quartiles(errorsAt(g, 1)) : null;
@@ -141,15 +160,37 @@ function observationsVerdict(result: ExperimentResult): Verdict {
     const distance = (error: number) => Math.abs(Math.log(error / nuclear));
     const nuclearNearer = nuclear < EXACT ? null : distance(shallow!.median) < distance(deep[deep.length - 1]!.median);
     const judged = shallow!.median >= EXACT;
-    return { g, depthOne, shallow: shallow!, deep, nuclear, glrl: median(g.masks.map((m) => m.glrl)), pairs: pairs.length, lower, higher, nuclearNearer, judged };
+    return {
+      g,
+      depthOne,
+      shallow: shallow!,
+      deep,
+      nuclear,
+      glrl: median(g.masks.map((m) => m.glrl)),
+      pairs: pairs.length,
+      lower,
+      higher,
+      nuclearNearer,
+      judged,
+    };
   });
-  const bar = (q: { q1: number; median: number; q3: number }) => `${formatNumber(q.median, 3)} [${formatNumber(q.q1, 2)}, ${formatNumber(q.q3, 2)}]`;
+  const bar = (q: { q1: number; median: number; q3: number }) =>
+    `${formatNumber(q.median, 3)} [${formatNumber(q.q1, 2)}, ${formatNumber(q.q3, 2)}]`;
   const unconverged = groups.reduce((sum, g) => sum + g.masks.filter((m) => !m.nuclearConverged).length, 0);
   const masks = Math.max(...groups.map((g) => g.masks.length));
   const seeds = result.config.seeds ?? 1;
   const measured = [
     ...formatTable(
-      ['observed', '|Ω|', ...[1, ...DEPTHS].map((d) => `depth ${d}: median [Q1, Q3]`), 'nuclear norm: median [min, max]', 'GLRL: median', 'judged', 'depth ≥ 3 vs 2, per mask', `nearer the nuclear norm`],
+      [
+        'observed',
+        '|Ω|',
+        ...[1, ...DEPTHS].map((d) => `depth ${d}: median [Q1, Q3]`),
+        'nuclear norm: median [min, max]',
+        'GLRL: median',
+        'judged',
+        'depth ≥ 3 vs 2, per mask',
+        `nearer the nuclear norm`,
+      ],
       rows.map((r) => [
         formatNumber(r.g.observed, 2),
         String(r.g.count),
@@ -175,7 +216,13 @@ function observationsVerdict(result: ExperimentResult): Verdict {
   const losses = judged.filter((r) => r.higher > r.lower);
   const unlike = rows.filter((r) => r.nuclearNearer === false);
   const pass = wins.length > judged.length / 2 && losses.length === 0 && unlike.length === 0;
-  const at = (list: typeof rows) => list.map((r) => `${r.g.count} (${formatNumber(r.shallow.median, 2)} → ${r.deep.map((d) => formatNumber(d.median, 2)).join(', ')}, nuclear ${formatNumber(r.nuclear, 2)}; ${r.lower}/${r.pairs} lower)`).join(', ');
+  const at = (list: typeof rows) =>
+    list
+      .map(
+        (r) =>
+          `${r.g.count} (${formatNumber(r.shallow.median, 2)} → ${r.deep.map((d) => formatNumber(d.median, 2)).join(', ')}, nuclear ${formatNumber(r.nuclear, 2)}; ${r.lower}/${r.pairs} lower)`,
+      )
+      .join(', ');
   const ties = judged.filter((r) => !wins.includes(r) && !losses.includes(r));
   const detail = [
     `depths ≥ 3 lower than depth 2 on most masks at ${wins.length} of ${judged.length} judged fractions${wins.length > 0 ? `, at ${at(wins)} entries` : ''}`,

@@ -22,11 +22,15 @@ const VALUE_TOLERANCE = 0.02;
 
 export const depthL2: Preset = {
   name: 'depth-l2',
-  description: 'Weight-decay sweep at depths 2–5: the final rank falls with depth, and Σ‖W_k‖² = N Σσ^{2/N} at the end (L2 on layers = Schatten-2/N)',
+  description:
+    'Weight-decay sweep at depths 2–5: the final rank falls with depth, and Σ‖W_k‖² = N Σσ^{2/N} at the end (L2 on layers = Schatten-2/N)',
   config: {
     name: 'depth-l2',
     // Target values straddling the survival thresholds of depths 2–5 for λ = 0.05 and 0.1.
-    task: { kind: 'factorization', target: { rows: 8, cols: 8, singularValues: [2, 1, 0.6, 0.44, 0.36, 0.2], seed: 1 } },
+    task: {
+      kind: 'factorization',
+      target: { rows: 8, cols: 8, singularValues: [2, 1, 0.6, 0.44, 0.36, 0.2], seed: 1 },
+    },
     network: { depth: 2, width: 8 },
     // Orthogonal layers: W(0) has every σ_i = 1, above every mode's barrier, and the layers start balanced.
     init: { kind: 'orthogonal', scale: 1, seed: 0 },
@@ -63,7 +67,13 @@ function l2Verdict(result: ExperimentResult): Verdict {
     'and a mode survives only when s_i exceeds a threshold that grows with N, so the final rank falls with depth.';
   const groups = new Map<string, ExperimentRun[]>();
   for (const run of result.runs) {
-    if (run.diverged || run.config.task.kind !== 'factorization' || !('singularValues' in run.config.task.target) || !('schattenRatio' in run.metrics)) continue;
+    if (
+      run.diverged ||
+      run.config.task.kind !== 'factorization' ||
+      !('singularValues' in run.config.task.target) ||
+      !('schattenRatio' in run.metrics)
+    )
+      continue;
     const key = `${run.config.widths.length - 1}|${run.config.train.weightDecay}`;
     groups.set(key, [...(groups.get(key) ?? []), run]);
   }
@@ -74,11 +84,15 @@ function l2Verdict(result: ExperimentResult): Verdict {
     const s = (config.task.target as { singularValues: number[] }).singularValues;
     const { sMin, sGlob } = l2Thresholds(depth, lambda);
     // The nonzero minimum of each surviving mode: the largest critical point (SPEC §7).
-    const roots = s.map((si) => regularisedFixedPoints(depth, si, lambda).at(-1)).filter((r): r is number => r !== undefined && r > 0);
+    const roots = s
+      .map((si) => regularisedFixedPoints(depth, si, lambda).at(-1))
+      .filter((r): r is number => r !== undefined && r > 0);
     const expected = roots.sort((a, b) => b - a).slice(0, s.filter((si) => si > sMin).length);
     const valueError = Math.max(
       0,
-      ...runs.flatMap((run) => expected.slice(0, run.rank ?? 0).map((root, i) => Math.abs(run.singularValues[i]! - root) / root)),
+      ...runs.flatMap((run) =>
+        expected.slice(0, run.rank ?? 0).map((root, i) => Math.abs(run.singularValues[i]! - root) / root),
+      ),
     );
     return {
       depth,
@@ -95,10 +109,28 @@ function l2Verdict(result: ExperimentResult): Verdict {
     };
   });
   rows.sort((a, b) => a.lambda - b.lambda || a.depth - b.depth);
-  if (rows.length < 2) return { claim, measured: ['needs factorization runs at two depths or more'], pass: false, summary: 'FAIL: nothing to compare across depths' };
-  const legend = 'minimum per mode: G = at its global minimiser in every run, L = only a local minimum in some run (σ₊ kept with s_i < s_glob), ? = a run not converged (run.minimum)';
+  if (rows.length < 2)
+    return {
+      claim,
+      measured: ['needs factorization runs at two depths or more'],
+      pass: false,
+      summary: 'FAIL: nothing to compare across depths',
+    };
+  const legend =
+    'minimum per mode: G = at its global minimiser in every run, L = only a local minimum in some run (σ₊ kept with s_i < s_glob), ? = a run not converged (run.minimum)';
   const measured = formatTable(
-    ['λ', 'depth', 'final rank', 'can survive ≤ (s_i > s_min)', 'L2-optimal rank (s_i > s_glob)', 's_min', 's_glob', 'minimum per mode s_i', '|Σ‖W_k‖²/(NΣσ^{2/N}) − 1|', 'surviving σ_i vs critical point'],
+    [
+      'λ',
+      'depth',
+      'final rank',
+      'can survive ≤ (s_i > s_min)',
+      'L2-optimal rank (s_i > s_glob)',
+      's_min',
+      's_glob',
+      'minimum per mode s_i',
+      '|Σ‖W_k‖²/(NΣσ^{2/N}) − 1|',
+      'surviving σ_i vs critical point',
+    ],
     rows.map((r) => [
       formatNumber(r.lambda, 3),
       String(r.depth),
@@ -126,19 +158,30 @@ function l2Verdict(result: ExperimentResult): Verdict {
   const summary =
     `${pass ? 'PASS' : 'FAIL'}: final rank ${falls ? 'falls' : 'does not fall'} with depth at every λ, ${bounded ? 'never above' : 'sometimes above'} the count of s_i over s_min; ` +
     `Schatten identity within ${formatNumber(identity, 2)} (tolerance ${IDENTITY_TOLERANCE}); surviving σ_i within ${percent(values)} of their critical points (tolerance ${percent(VALUE_TOLERANCE)})`;
-  const local = rows.filter((r) => r.modes.includes(':L')).map((r) => `N = ${r.depth}, λ = ${formatNumber(r.lambda, 3)}`);
-  const optimality = local.length > 0 ? `; local, not global, L2 minima reached at ${local.join('; ')}` : '; every surviving mode is L2-optimal';
+  const local = rows
+    .filter((r) => r.modes.includes(':L'))
+    .map((r) => `N = ${r.depth}, λ = ${formatNumber(r.lambda, 3)}`);
+  const optimality =
+    local.length > 0
+      ? `; local, not global, L2 minima reached at ${local.join('; ')}`
+      : '; every surviving mode is L2-optimal';
   return { claim, measured: [...measured, legend], pass, summary: summary + optimality };
 }
 
 /** "s:G" per mode of the target, over every run of a row (the worst label wins: ? over L over G). */
 function modeLabels(runs: ExperimentRun[]): string {
-  const labels = runs.map((run) => minimumLabel(run.config, run.trace, run.singularValues, run.weightNormSq, run.diverged));
+  const labels = runs.map((run) =>
+    minimumLabel(run.config, run.trace, run.singularValues, run.weightNormSq, run.diverged),
+  );
   const values = (runs[0]!.config.task.target as { singularValues: number[] }).singularValues;
   return values
     .map((s, i) => {
       const states = labels.map((label) => label?.modes[i]);
-      const mark = states.some((state) => state === undefined) ? '?' : states.some((state) => !(state as ModeState).global) ? 'L' : 'G';
+      const mark = states.some((state) => state === undefined)
+        ? '?'
+        : states.some((state) => !(state as ModeState).global)
+          ? 'L'
+          : 'G';
       return `${formatNumber(s, 2)}:${mark}`;
     })
     .join(' ');

@@ -17,7 +17,19 @@ import type { Preset } from './types.js';
 
 export type { Preset, Verdict } from './types.js';
 
-export const PRESETS: readonly Preset[] = [saddleToSaddle, lazyVsRich, depthL2, l2LocalMinima, l2LocalMinimaCompletion, widthScaling, alignedModes, completionDepth, completionVsObservations, infiniteDepthCompletion, rankTwoCompletion];
+export const PRESETS: readonly Preset[] = [
+  saddleToSaddle,
+  lazyVsRich,
+  depthL2,
+  l2LocalMinima,
+  l2LocalMinimaCompletion,
+  widthScaling,
+  alignedModes,
+  completionDepth,
+  completionVsObservations,
+  infiniteDepthCompletion,
+  rankTwoCompletion,
+];
 
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((preset) => preset.name === name);

@@ -32,7 +32,19 @@ export const infiniteDepthCompletion: Preset = {
   config: {
     name: 'infinite-depth-completion',
     // The mask hides the off-diagonal target entries from the loss; 0 is a placeholder.
-    task: { kind: 'completion', target: { matrix: [[1, 0], [0, 1]] }, mask: [[1, 0], [0, 1]] },
+    task: {
+      kind: 'completion',
+      target: {
+        matrix: [
+          [1, 0],
+          [0, 1],
+        ],
+      },
+      mask: [
+        [1, 0],
+        [0, 1],
+      ],
+    },
     // The flow trains W itself; the network only supplies W(0), which a balanced start reproduces exactly at any depth.
     network: { depth: 1, width: 2 },
     init: { kind: 'balanced', scale: 0.02, seed: 0 },
@@ -43,7 +55,10 @@ export const infiniteDepthCompletion: Preset = {
     seeds: 256,
     sweep: { 'train.flowDepth': [2, 3, 5, 10, 20, 'infinity'] },
   },
-  measure: (run, layers, task) => ({ ...hyperbolaMetrics(endToEnd(layers)), det0: det(endToEnd(initialLayers(run.config, task))) }),
+  measure: (run, layers, task) => ({
+    ...hyperbolaMetrics(endToEnd(layers)),
+    det0: det(endToEnd(initialLayers(run.config, task))),
+  }),
   verdict: infiniteDepthVerdict,
 };
 

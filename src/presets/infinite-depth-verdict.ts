@@ -13,7 +13,15 @@ import type { ExperimentResult, ExperimentRun } from '../experiment/types.js';
 import { formatNumber } from '../display/format.js';
 import { formatTable, fraction } from './table.js';
 import type { Verdict } from './types.js';
-import { DET_BIN_WIDTH, DET_BINS, reachedBox, UNIFORM_SAMPLES, volumeBias, medianLogVolume, type VolumeBias } from './volume-bias.js';
+import {
+  DET_BIN_WIDTH,
+  DET_BINS,
+  reachedBox,
+  UNIFORM_SAMPLES,
+  volumeBias,
+  medianLogVolume,
+  type VolumeBias,
+} from './volume-bias.js';
 
 /** A run has converged when its loss is below this: the observed entries fit to ~1e-3. */
 const CONVERGED_LOSS = 1e-6;
@@ -49,7 +57,11 @@ export interface Cell {
 /** a − b in units of their combined standard error (±∞ when both are exact and unequal, 0 when equal). */
 const zScore = (a: Cell, b: Cell) => {
   const se = Math.hypot(a.se, b.se);
-  return se === 0 ? (a.lowRank === b.lowRank ? 0 : Math.sign(a.lowRank - b.lowRank) * Infinity) : (a.lowRank - b.lowRank) / se;
+  return se === 0
+    ? a.lowRank === b.lowRank
+      ? 0
+      : Math.sign(a.lowRank - b.lowRank) * Infinity
+    : (a.lowRank - b.lowRank) / se;
 };
 
 const TWO_BY_TWO: LowRankSpec = {
@@ -67,13 +79,28 @@ export const infiniteDepthVerdict = (result: ExperimentResult): Verdict => lowRa
 
 export function lowRankVerdict(result: ExperimentResult, spec: LowRankSpec): Verdict {
   const { claim, label } = spec;
-  const eligible = result.runs.filter((run) => run.config.train.method === 'flow' && 'det' in run.metrics && 'det0' in run.metrics);
-  const depths = [...new Set(eligible.map((run) => run.config.train.flowDepth))].sort((a, b) => depthOrder(a) - depthOrder(b));
+  const eligible = result.runs.filter(
+    (run) => run.config.train.method === 'flow' && 'det' in run.metrics && 'det0' in run.metrics,
+  );
+  const depths = [...new Set(eligible.map((run) => run.config.train.flowDepth))].sort(
+    (a, b) => depthOrder(a) - depthOrder(b),
+  );
   if (!depths.includes(2) || !depths.includes('infinity')) {
-    return { claim, measured: ['needs flow runs of this preset at depth 2 and at depth ∞'], pass: false, summary: 'FAIL: nothing to compare across depths' };
+    return {
+      claim,
+      measured: ['needs flow runs of this preset at depth 2 and at depth ∞'],
+      pass: false,
+      summary: 'FAIL: nothing to compare across depths',
+    };
   }
   const cellsOf = (sign: number) =>
-    depths.map((depth) => cell(depth, eligible.filter((run) => run.config.train.flowDepth === depth && Math.sign(run.metrics.det0!) === sign), spec));
+    depths.map((depth) =>
+      cell(
+        depth,
+        eligible.filter((run) => run.config.train.flowDepth === depth && Math.sign(run.metrics.det0!) === sign),
+        spec,
+      ),
+    );
   const negative = cellsOf(-1);
   const positive = cellsOf(1);
   const row = (sign: string, c: Cell) => [
@@ -95,7 +122,11 @@ export function lowRankVerdict(result: ExperimentResult, spec: LowRankSpec): Ver
   const converged = cells.every((c) => c.runs > 0 && c.converged >= MIN_CONVERGED * c.runs);
   // p ≥ 1 − 3·SE: with SE = √(p(1 − p)/n) this allows k failures of n only while k ≤ 9(n − k)/n, i.e. at most 8.
   const negativeLowRank = negative.every((c) => c.lowRank >= 1 - SE_MULTIPLE * c.se);
-  const drops = positive.slice(1).flatMap((c, i) => (zScore(c, positive[i]!) < -SE_MULTIPLE ? [`${depthLabel(positive[i]!.depth)} → ${depthLabel(c.depth)}`] : []));
+  const drops = positive
+    .slice(1)
+    .flatMap((c, i) =>
+      zScore(c, positive[i]!) < -SE_MULTIPLE ? [`${depthLabel(positive[i]!.depth)} → ${depthLabel(c.depth)}`] : [],
+    );
   const first = positive[0]!;
   const last = positive[positive.length - 1]!;
   const gained = zScore(last, first) > SE_MULTIPLE;
@@ -105,13 +136,22 @@ export function lowRankVerdict(result: ExperimentResult, spec: LowRankSpec): Ver
   const why = [
     converged ? '' : `fewer than ${100 * MIN_CONVERGED}% of some cell's runs converged; `,
     negativeLowRank ? '' : `det W(0) < 0 falls short of ${label} (fraction < 1 − ${SE_MULTIPLE} SE) at some depth; `,
-    drops.length === 0 ? '' : `det W(0) > 0: the ${label} fraction drops by more than ${SE_MULTIPLE} SE at ${drops.join(', ')}; `,
-    gained ? '' : `det W(0) > 0: N = ∞ is not more often ${label} than N = 2 by more than ${SE_MULTIPLE} SE (z = ${formatNumber(zScore(last, first), 3)}); `,
+    drops.length === 0
+      ? ''
+      : `det W(0) > 0: the ${label} fraction drops by more than ${SE_MULTIPLE} SE at ${drops.join(', ')}; `,
+    gained
+      ? ''
+      : `det W(0) > 0: N = ∞ is not more often ${label} than N = 2 by more than ${SE_MULTIPLE} SE (z = ${formatNumber(zScore(last, first), 3)}); `,
     shallowFullRank ? '' : `det W(0) > 0: N = 2 ends ${label} in half the runs or more; `,
   ].join('');
   const numbers = `${label} fraction by depth ${depths.map(depthLabel).join(', ')}: det W(0) < 0 ${trend(negative)}; det W(0) > 0 ${trend(positive)}`;
   const extra = spec.report?.(depths, eligible.filter(isConverged)) ?? { measured: [], summary: '' };
-  return { claim, measured: [...measured, ...extra.measured], pass, summary: `${pass ? `PASS: ${numbers}` : `FAIL: ${why}${numbers}`}${extra.summary}` };
+  return {
+    claim,
+    measured: [...measured, ...extra.measured],
+    pass,
+    summary: `${pass ? `PASS: ${numbers}` : `FAIL: ${why}${numbers}`}${extra.summary}`,
+  };
 }
 
 /**
@@ -121,16 +161,40 @@ export function lowRankVerdict(result: ExperimentResult, spec: LowRankSpec): Ver
 function volumeLines(depths: FlowDepth[], converged: ExperimentRun[]): { measured: string[]; summary: string } {
   if (converged.length === 0) return { measured: [], summary: '' };
   const box = reachedBox(converged);
-  const rows = depths.map((depth) => volumeBias(depth, converged.filter((run) => run.config.train.flowDepth === depth), box));
+  const rows = depths.map((depth) =>
+    volumeBias(
+      depth,
+      converged.filter((run) => run.config.train.flowDepth === depth),
+      box,
+    ),
+  );
   const percent = (p: number) => `${formatNumber(100 * p, 3)} %`;
   const trajectory = (depth: FlowDepth) => {
     const points = medianLogVolume(converged.filter((run) => run.config.train.flowDepth === depth));
-    return points.length === 0 ? '—' : [points[0]!, points[Math.floor(points.length / 2)]!, points[points.length - 1]!].map(([t, v]) => `${formatNumber(v, 3)} (t ${formatNumber(t, 3)})`).join(' → ');
+    return points.length === 0
+      ? '—'
+      : [points[0]!, points[Math.floor(points.length / 2)]!, points[points.length - 1]!]
+          .map(([t, v]) => `${formatNumber(v, 3)} (t ${formatNumber(t, 3)})`)
+          .join(' → ');
   };
   const measured = [
     ...formatTable(
-      ['N', 'reached', 'log-volume above % of uniform', 'within its |det W| bin', `share with |det W| < ${DET_BIN_WIDTH}: reached / uniform`, 'median log-volume along the runs'],
-      rows.map((r: VolumeBias) => [depthLabel(r.depth), String(r.reached), percent(r.percentile), percent(r.binPercentile), `${percent(r.reachedShare[0]!)} / ${percent(r.uniformShare[0]!)}`, trajectory(r.depth)]),
+      [
+        'N',
+        'reached',
+        'log-volume above % of uniform',
+        'within its |det W| bin',
+        `share with |det W| < ${DET_BIN_WIDTH}: reached / uniform`,
+        'median log-volume along the runs',
+      ],
+      rows.map((r: VolumeBias) => [
+        depthLabel(r.depth),
+        String(r.reached),
+        percent(r.percentile),
+        percent(r.binPercentile),
+        `${percent(r.reachedShare[0]!)} / ${percent(r.uniformShare[0]!)}`,
+        trajectory(r.depth),
+      ]),
     ),
     `volume bias (docs/flow.md): the converged runs' minimisers [[1, w12], [w21, 1]] against ${UNIFORM_SAMPLES} minimisers [[1, a], [b, 1]] with (a, b) uniform on [−${formatNumber(box, 3)}, ${formatNumber(box, 3)}]² (the largest |w12|, |w21| reached), log-volume density of SPEC §8 at each depth; bins of |det W| of width ${DET_BIN_WIDTH}, the last from ${DET_BINS * DET_BIN_WIDTH} open`,
   ];

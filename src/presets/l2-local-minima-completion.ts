@@ -21,10 +21,16 @@ const ZERO_FRACTION = 1e-3;
 
 export const l2LocalMinimaCompletion: Preset = {
   name: 'l2-local-minima-completion',
-  description: 'Completion with weight decay at depth 3 from many inits: the distinct minima found, grouped by (rank, J), and the held-out error of each (observation, not a pass/fail on theory)',
+  description:
+    'Completion with weight decay at depth 3 from many inits: the distinct minima found, grouped by (rank, J), and the held-out error of each (observation, not a pass/fail on theory)',
   config: {
     name: 'l2-local-minima-completion',
-    task: { kind: 'completion', target: { rows: 8, cols: 8, singularValues: [3, 1.5, 0.6], seed: 4 }, observed: 0.7, seed: 5 },
+    task: {
+      kind: 'completion',
+      target: { rows: 8, cols: 8, singularValues: [3, 1.5, 0.6], seed: 4 },
+      observed: 0.7,
+      seed: 5,
+    },
     network: { depth: 3, width: 8 },
     init: { kind: 'balanced', scale: 0.1, seed: 0 },
     // C carries 1/|Ω| (|Ω| = 45): λ = 0.002 weighs like 0.09 on a full-observation target, and lr 1 is well inside stability.
@@ -46,9 +52,21 @@ function completionMinimaVerdict(result: ExperimentResult): Verdict {
   const claim =
     'On matrix completion with weight decay, gradient descent from different inits ends in different minima of J; a minimum with a higher J may predict the unobserved entries better ' +
     '(Jacot et al. 2021). No closed form labels them here: this reports the distinct minima found and their held-out error.';
-  const runs = result.runs.filter((r) => r.config.task.kind === 'completion' && r.config.train.weightDecay > 0 && r.rank !== null && r.weightNormSq !== null);
+  const runs = result.runs.filter(
+    (r) =>
+      r.config.task.kind === 'completion' &&
+      r.config.train.weightDecay > 0 &&
+      r.rank !== null &&
+      r.weightNormSq !== null,
+  );
   const converged = runs.filter((r) => !r.diverged && converges(r));
-  if (converged.length === 0) return { claim, measured: [`${runs.length} runs, none converged`], pass: false, summary: 'FAIL: no converged run to group' };
+  if (converged.length === 0)
+    return {
+      claim,
+      measured: [`${runs.length} runs, none converged`],
+      pass: false,
+      summary: 'FAIL: no converged run to group',
+    };
   const groups: MinimumGroup[] = [];
   for (const run of [...converged].sort((a, b) => a.rank! - b.rank! || a.objective - b.objective)) {
     const group = groups.find((g) => g.rank === run.rank && Math.abs(run.objective / g.objective - 1) <= SAME_J);
@@ -57,13 +75,21 @@ function completionMinimaVerdict(result: ExperimentResult): Verdict {
   }
   groups.sort((a, b) => a.objective - b.objective);
   const best = groups[0]!;
-  const scales = (g: MinimumGroup) => [...new Set(g.runs.map((r) => r.config.init.scale))].sort((a, b) => a! - b!).join(', ');
+  const scales = (g: MinimumGroup) =>
+    [...new Set(g.runs.map((r) => r.config.init.scale))].sort((a, b) => a! - b!).join(', ');
   const testErrors = (g: MinimumGroup) => g.runs.map((r) => r.testError).filter((e): e is number => e !== null);
   const measured = [
     `${converged.length} of ${runs.length} runs converged (balanced layers, J settled to 1e-5); grouped by (rank, J within ${SAME_J} relative)`,
     ...formatTable(
       ['minimum', 'rank', 'J', 'runs', 'init scales', 'testError (median)'],
-      groups.map((g, i) => [i === 0 ? 'best found' : `#${i + 1}`, String(g.rank), formatNumber(g.objective, 6), String(g.runs.length), scales(g), formatNumber(median(testErrors(g)), 4)]),
+      groups.map((g, i) => [
+        i === 0 ? 'best found' : `#${i + 1}`,
+        String(g.rank),
+        formatNumber(g.objective, 6),
+        String(g.runs.length),
+        scales(g),
+        formatNumber(median(testErrors(g)), 4),
+      ]),
     ),
   ];
   const bestError = median(testErrors(best));
@@ -81,6 +107,11 @@ function completionMinimaVerdict(result: ExperimentResult): Verdict {
 function converges(run: ExperimentRun): boolean {
   const final = run.singularValues;
   if (final.length === 0 || !final.every(Number.isFinite)) return false;
-  const evidence = { depth: run.config.widths.length - 1, final, weightNormSq: run.weightNormSq!, objectiveDrift: objectiveDrift(run.trace) };
+  const evidence = {
+    depth: run.config.widths.length - 1,
+    final,
+    weightNormSq: run.weightNormSq!,
+    objectiveDrift: objectiveDrift(run.trace),
+  };
   return notStationary(evidence, ZERO_FRACTION * final[0]!) === null;
 }

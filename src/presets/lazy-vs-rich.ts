@@ -21,7 +21,8 @@ type RegimeLabel = 'lazy' | 'saddle-to-saddle' | 'neither';
 
 export const lazyVsRich: Preset = {
   name: 'lazy-vs-rich',
-  description: 'Init-scale sweep 1e-4 … 30 at depth 3: small scales visit saddles (plateaus, rank 1→2→3→4), large scales train lazily (no plateau, rank falls from full)',
+  description:
+    'Init-scale sweep 1e-4 … 30 at depth 3: small scales visit saddles (plateaus, rank 1→2→3→4), large scales train lazily (no plateau, rank falls from full)',
   config: {
     name: 'lazy-vs-rich',
     task: { kind: 'factorization', target: { rows: 8, cols: 8, singularValues: [8, 4, 2, 1], seed: 1 } },
@@ -58,7 +59,13 @@ function regimeVerdict(result: ExperimentResult): Verdict {
     if (scale !== undefined && !run.diverged) byScale.set(scale, [...(byScale.get(scale) ?? []), run]);
   }
   const scales = [...byScale.keys()].sort((a, b) => a - b);
-  if (scales.length < 2) return { claim, measured: ['needs converging runs at two init scales or more'], pass: false, summary: 'FAIL: nothing to compare across scales' };
+  if (scales.length < 2)
+    return {
+      claim,
+      measured: ['needs converging runs at two init scales or more'],
+      pass: false,
+      summary: 'FAIL: nothing to compare across scales',
+    };
   const rows: ScaleRow[] = scales.map((scale) => {
     const runs = byScale.get(scale)!;
     const regimes = runs.map((run) => classifyRegime(tracePoints(run.trace, run.diverged)));
@@ -68,19 +75,44 @@ function regimeVerdict(result: ExperimentResult): Verdict {
       return regimes[i]!.label === 'saddle-to-saddle' ? 'saddle-to-saddle' : 'neither';
     });
     const deviation = median(runs.map((run) => run.lazyDeviation ?? NaN));
-    return { scale, runs, labels, saddles: saddles[Math.floor((saddles.length - 1) / 2)]!, deviation, path: rankPath(runs[0]!) };
+    return {
+      scale,
+      runs,
+      labels,
+      saddles: saddles[Math.floor((saddles.length - 1) / 2)]!,
+      deviation,
+      path: rankPath(runs[0]!),
+    };
   });
-  const majority = (row: ScaleRow, label: RegimeLabel) => row.labels.filter((l) => l === label).length * 2 > row.labels.length;
+  const majority = (row: ScaleRow, label: RegimeLabel) =>
+    row.labels.filter((l) => l === label).length * 2 > row.labels.length;
   const measured = formatTable(
-    ['init scale', 'runs', 'regime (per run)', 'saddles (median)', 'lazyDeviation (median)', `rank path (run ${rows[0]!.runs[0]!.id}…)`],
-    rows.map((row) => [formatNumber(row.scale, 3), String(row.runs.length), row.labels.join(', '), String(row.saddles), formatNumber(row.deviation, 3), row.path]),
+    [
+      'init scale',
+      'runs',
+      'regime (per run)',
+      'saddles (median)',
+      'lazyDeviation (median)',
+      `rank path (run ${rows[0]!.runs[0]!.id}…)`,
+    ],
+    rows.map((row) => [
+      formatNumber(row.scale, 3),
+      String(row.runs.length),
+      row.labels.join(', '),
+      String(row.saddles),
+      formatNumber(row.deviation, 3),
+      row.path,
+    ]),
   );
-  measured.push(`lazy: lazyDeviation = max_t ‖A − A_lin‖_F/‖A(0) − Y‖_F ≤ ${LAZY_MAX} against the frozen-NTK model; saddle-to-saddle: intermediate plateaus of the loss`);
+  measured.push(
+    `lazy: lazyDeviation = max_t ‖A − A_lin‖_F/‖A(0) − Y‖_F ≤ ${LAZY_MAX} against the frozen-NTK model; saddle-to-saddle: intermediate plateaus of the loss`,
+  );
   const smallest = rows[0]!;
   const largest = rows[rows.length - 1]!;
   const monotone = rows.every((row, i) => i === 0 || row.saddles <= rows[i - 1]!.saddles);
   const pass = majority(smallest, 'saddle-to-saddle') && smallest.saddles >= 2 && majority(largest, 'lazy') && monotone;
-  const count = (row: ScaleRow, label: RegimeLabel) => fraction(row.labels.filter((l) => l === label).length, row.labels.length);
+  const count = (row: ScaleRow, label: RegimeLabel) =>
+    fraction(row.labels.filter((l) => l === label).length, row.labels.length);
   const summary =
     `${pass ? 'PASS' : 'FAIL'}: scale ${formatNumber(smallest.scale, 3)} saddle-to-saddle in ${count(smallest, 'saddle-to-saddle')} runs (${smallest.saddles} saddles), ` +
     `scale ${formatNumber(largest.scale, 3)} lazy (lazyDeviation ≤ ${LAZY_MAX}) in ${count(largest, 'lazy')}, median lazyDeviation ${formatNumber(largest.deviation, 3)}; saddles ${monotone ? 'never increase' : 'do not decrease'} with the scale: ${rows.map((r) => r.saddles).join(' → ')}`;

@@ -36,7 +36,12 @@ export const RANK_TWO_SIGMA = 0.05;
 /** An outcome is in the cluster when its |free entries| are within this distance of their median. */
 export const CLUSTER_RADIUS = 0.25;
 /** The free entries (row, column), row-major. */
-const FREE: [number, number][] = [[0, 1], [1, 0], [1, 2], [2, 1]];
+const FREE: [number, number][] = [
+  [0, 1],
+  [1, 0],
+  [1, 2],
+  [2, 1],
+];
 
 const det3 = (w: Matrix): number => {
   const [a, b, c, d, e, f, g, h, i] = w.data as unknown as number[];
@@ -61,7 +66,21 @@ export const rankTwoCompletion: Preset = {
   config: {
     name: 'rank-two-completion',
     // The mask hides w12, w21, w23, w32 from the loss; their target entries (0) are placeholders.
-    task: { kind: 'completion', target: { matrix: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] }, mask: [[1, 0, 1], [0, 1, 0], [1, 0, 1]] },
+    task: {
+      kind: 'completion',
+      target: {
+        matrix: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+      },
+      mask: [
+        [1, 0, 1],
+        [0, 1, 0],
+        [1, 0, 1],
+      ],
+    },
     // As in the 2×2 preset: the flow trains W itself, the depth-1 network supplies W(0).
     network: { depth: 1, width: 3 },
     init: { kind: 'balanced', scale: 0.05, seed: 0 },
@@ -74,31 +93,53 @@ export const rankTwoCompletion: Preset = {
     const w = endToEnd(layers);
     const sigma = singularValues(w);
     const free = Object.fromEntries(FREE.map(([i, j]) => [`w${i + 1}${j + 1}`, w.data[i * 3 + j]!]));
-    return { ...free, det: det3(w), sigmaMin: sigma[2]!, effectiveRank: effectiveRank(sigma), det0: det3(endToEnd(initialLayers(run.config, task))) };
+    return {
+      ...free,
+      det: det3(w),
+      sigmaMin: sigma[2]!,
+      effectiveRank: effectiveRank(sigma),
+      det0: det3(endToEnd(initialLayers(run.config, task))),
+    };
   },
   verdict: (result) => lowRankVerdict(result, SPEC),
 };
 
 /** A run's |free entries|: its outcome up to the sign symmetry W → DWD. */
-export const outcome = (run: ExperimentRun): number[] => FREE.map(([i, j]) => Math.abs(run.metrics[`w${i + 1}${j + 1}`]!));
+export const outcome = (run: ExperimentRun): number[] =>
+  FREE.map(([i, j]) => Math.abs(run.metrics[`w${i + 1}${j + 1}`]!));
 
 /** The spread of one depth's outcomes: their elementwise median, the median distance to it, and the fraction within CLUSTER_RADIUS. */
 export function spread(runs: readonly ExperimentRun[]): { centre: number[]; medianDistance: number; within: number } {
   const points = runs.map(outcome);
   const centre = FREE.map((_, k) => median(points.map((p) => p[k]!)));
   const distances = points.map((p) => Math.hypot(...p.map((v, k) => v - centre[k]!)));
-  return { centre, medianDistance: median(distances), within: distances.filter((d) => d <= CLUSTER_RADIUS).length / points.length };
+  return {
+    centre,
+    medianDistance: median(distances),
+    within: distances.filter((d) => d <= CLUSTER_RADIUS).length / points.length,
+  };
 }
 
 function clusterLines(depths: FlowDepth[], converged: ExperimentRun[]): { measured: string[]; summary: string } {
-  const rows = depths.map((depth) => ({ depth, ...spread(converged.filter((run) => run.config.train.flowDepth === depth)) }));
+  const rows = depths.map((depth) => ({
+    depth,
+    ...spread(converged.filter((run) => run.config.train.flowDepth === depth)),
+  }));
   const measured = [
     ...formatTable(
       ['N', 'median (|w12|, |w21|, |w23|, |w32|)', 'median distance to it', `within ${CLUSTER_RADIUS}`],
-      rows.map((r) => [depthLabel(r.depth), `(${r.centre.map((v) => formatNumber(v, 2)).join(', ')})`, formatNumber(r.medianDistance, 3), `${formatNumber(100 * r.within, 3)} %`]),
+      rows.map((r) => [
+        depthLabel(r.depth),
+        `(${r.centre.map((v) => formatNumber(v, 2)).join(', ')})`,
+        formatNumber(r.medianDistance, 3),
+        `${formatNumber(100 * r.within, 3)} %`,
+      ]),
     ),
     `spread of the converged runs' free entries up to the sign symmetry W → DWD (D = diag(±1) keeps the data): elementwise median per depth, Euclidean distances to it`,
   ];
   const last = rows[rows.length - 1]!;
-  return { measured, summary: `; spread at N = ${depthLabel(last.depth)}: median distance ${formatNumber(last.medianDistance, 3)} to the median outcome, ${formatNumber(100 * last.within, 3)} % within ${CLUSTER_RADIUS}` };
+  return {
+    measured,
+    summary: `; spread at N = ${depthLabel(last.depth)}: median distance ${formatNumber(last.medianDistance, 3)} to the median outcome, ${formatNumber(100 * last.within, 3)} % within ${CLUSTER_RADIUS}`,
+  };
 }

@@ -28,7 +28,8 @@ const CONVERGED = 1e-6;
 
 export const saddleToSaddle: Preset = {
   name: 'saddle-to-saddle',
-  description: 'Small init, rank-4 target s = (8, 4, 2, 1), depth 3: the loss plateaus at ½Σ_{i>k} s_i² while k modes are learned, one at a time',
+  description:
+    'Small init, rank-4 target s = (8, 4, 2, 1), depth 3: the loss plateaus at ½Σ_{i>k} s_i² while k modes are learned, one at a time',
   config: {
     name: 'saddle-to-saddle',
     task: { kind: 'factorization', target: { rows: 8, cols: 8, singularValues: [8, 4, 2, 1], seed: 1 } },
@@ -58,11 +59,25 @@ function saddleVerdict(result: ExperimentResult): Verdict {
     'From a small initialisation the loss stalls at the saddles of the factorization loss, learning one singular mode at a time: ' +
     'the k-th plateau has k modes learned and loss ½ Σ_{i>k} s_i², and mode i escapes at t_i ∝ 1/s_i at depth ≥ 3 (Jacot et al. 2021, saddle-to-saddle; Saxe et al. 2014).';
   const runs = result.runs.filter((run) => !run.diverged);
-  const targets = runs.map((run) => ('singularValues' in run.config.task.target && run.config.task.kind === 'factorization' ? run.config.task.target.singularValues : null));
+  const targets = runs.map((run) =>
+    'singularValues' in run.config.task.target && run.config.task.kind === 'factorization'
+      ? run.config.task.target.singularValues
+      : null,
+  );
   if (runs.length === 0 || targets.some((t) => t === null)) {
-    return { claim, measured: ['no converging factorization run with a target given by its singular values'], pass: false, summary: 'FAIL: nothing to compare with the saddle levels' };
+    return {
+      claim,
+      measured: ['no converging factorization run with a target given by its singular values'],
+      pass: false,
+      summary: 'FAIL: nothing to compare with the saddle levels',
+    };
   }
-  const perRun = runs.map((run, i) => runSaddles(run, [...targets[i]!].filter((x) => x > 0).sort((a, b) => b - a)));
+  const perRun = runs.map((run, i) =>
+    runSaddles(
+      run,
+      [...targets[i]!].filter((x) => x > 0).sort((a, b) => b - a),
+    ),
+  );
   const rank = Math.max(...perRun.map((r) => r.target.length));
   const saddles = Array.from({ length: rank - 1 }, (_, i) => i + 1);
   const seen = saddles.map((k) => perRun.filter((r) => r.saddles[k - 1]).length);
@@ -77,7 +92,19 @@ function saddleVerdict(result: ExperimentResult): Verdict {
   const plateauTable = formatTable(
     ['saddle k', 't start', 't end', 'records', 'loss', 'predicted ½Σ_{i>k}s_i²', 'error'],
     example.saddles.flatMap((p, i) =>
-      p ? [[String(i + 1), formatNumber(p.startTime, 3), formatNumber(p.endTime, 3), String(p.records), formatNumber(p.loss, 5), formatNumber(p.predicted ?? NaN, 5), percent(p.levelError ?? NaN)]] : [],
+      p
+        ? [
+            [
+              String(i + 1),
+              formatNumber(p.startTime, 3),
+              formatNumber(p.endTime, 3),
+              String(p.records),
+              formatNumber(p.loss, 5),
+              formatNumber(p.predicted ?? NaN, 5),
+              percent(p.levelError ?? NaN),
+            ],
+          ]
+        : [],
     ),
   );
   const modeTable = formatTable(
@@ -85,7 +112,13 @@ function saddleVerdict(result: ExperimentResult): Verdict {
     example.target.map((si, i) => {
       const times = perRun.map((r) => r.run.halfTimes[i]).filter((t): t is number => t !== null && t !== undefined);
       const products = times.map((t) => t * si);
-      return [String(i + 1), formatNumber(si, 3), formatNumber(median(times), 3), formatNumber(median(products), 3), `${formatNumber(Math.min(...products), 3)} – ${formatNumber(Math.max(...products), 3)}`];
+      return [
+        String(i + 1),
+        formatNumber(si, 3),
+        formatNumber(median(times), 3),
+        formatNumber(median(products), 3),
+        `${formatNumber(Math.min(...products), 3)} – ${formatNumber(Math.max(...products), 3)}`,
+      ];
     }),
   );
   const alignments = runs.map((run) => run.escapeAlignment).filter((a): a is number => a !== null);
@@ -120,7 +153,8 @@ function runSaddles(run: ExperimentRun, target: number[]): RunSaddles {
   const stray: Plateau[] = [];
   for (const plateau of intermediate) {
     const k = plateau.rank;
-    const atLevel = k !== null && k >= 1 && k < target.length && plateau.levelError !== null && plateau.levelError <= LEVEL_TOLERANCE;
+    const atLevel =
+      k !== null && k >= 1 && k < target.length && plateau.levelError !== null && plateau.levelError <= LEVEL_TOLERANCE;
     if (atLevel && !saddles[k - 1]) saddles[k - 1] = plateau;
     else stray.push(plateau);
   }

@@ -14,4 +14,3 @@ export const fraction = (k: number, n: number) => `${k}/${n}`;
 
 /** A relative error as a percentage with two significant digits. */
 export const percent = (relativeError: number) => `${Number((100 * relativeError).toPrecision(2))}%`;
-

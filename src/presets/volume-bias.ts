@@ -50,7 +50,15 @@ export function uniformMinimisers(box: number, count = UNIFORM_SAMPLES): [number
 const binOf = (a: number, b: number) => Math.min(DET_BINS, Math.floor(Math.abs(1 - a * b) / DET_BIN_WIDTH));
 
 function logVolumeOf(a: number, b: number, depth: FlowDepth): number {
-  const value = logVolumeDensity(singularValues(fromRows([[1, a], [b, 1]])), depth);
+  const value = logVolumeDensity(
+    singularValues(
+      fromRows([
+        [1, a],
+        [b, 1],
+      ]),
+    ),
+    depth,
+  );
   // A σ that is exactly 0 (ab = 1 to the last bit) is the density's divergence, not a missing value.
   return Number.isNaN(value) ? Infinity : value;
 }
@@ -66,12 +74,18 @@ function percentileAmong(value: number, others: readonly number[]): number {
 /** The volume bias of the converged runs at one flow depth, against a uniform sample on [−box, box]². */
 export function volumeBias(depth: FlowDepth, converged: readonly ExperimentRun[], box: number): VolumeBias {
   const uniform = uniformMinimisers(box).map(([a, b]) => ({ bin: binOf(a, b), volume: logVolumeOf(a, b, depth) }));
-  const reached = converged.map((run) => ({ bin: binOf(run.metrics.w12!, run.metrics.w21!), volume: logVolumeOf(run.metrics.w12!, run.metrics.w21!, depth) }));
+  const reached = converged.map((run) => ({
+    bin: binOf(run.metrics.w12!, run.metrics.w21!),
+    volume: logVolumeOf(run.metrics.w12!, run.metrics.w21!, depth),
+  }));
   const all = uniform.map((u) => u.volume);
-  const byBin = Array.from({ length: DET_BINS + 1 }, (_, bin) => uniform.filter((u) => u.bin === bin).map((u) => u.volume));
+  const byBin = Array.from({ length: DET_BINS + 1 }, (_, bin) =>
+    uniform.filter((u) => u.bin === bin).map((u) => u.volume),
+  );
   const inBin = reached.map((r) => percentileAmong(r.volume, byBin[r.bin]!)).filter((p) => !Number.isNaN(p));
   const mean = (values: readonly number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
-  const share = (bins: readonly { bin: number }[]) => byBin.map((_, bin) => bins.filter((x) => x.bin === bin).length / bins.length);
+  const share = (bins: readonly { bin: number }[]) =>
+    byBin.map((_, bin) => bins.filter((x) => x.bin === bin).length / bins.length);
   return {
     depth,
     reached: reached.length,
@@ -83,7 +97,8 @@ export function volumeBias(depth: FlowDepth, converged: readonly ExperimentRun[]
 }
 
 /** The box half-width B: the largest |w₁₂|, |w₂₁| of the converged runs. */
-export const reachedBox = (converged: readonly ExperimentRun[]) => Math.max(...converged.flatMap((run) => [Math.abs(run.metrics.w12!), Math.abs(run.metrics.w21!)]));
+export const reachedBox = (converged: readonly ExperimentRun[]) =>
+  Math.max(...converged.flatMap((run) => [Math.abs(run.metrics.w12!), Math.abs(run.metrics.w21!)]));
 
 /** Median over runs of the log-volume density at each record (nulls, where it is undefined, left out), as [time, median] points. */
 export function medianLogVolume(runs: readonly ExperimentRun[]): [number, number][] {
@@ -91,7 +106,9 @@ export function medianLogVolume(runs: readonly ExperimentRun[]): [number, number
   const records = Math.min(...runs.map((run) => run.trace.times.length));
   const points: [number, number][] = [];
   for (let i = 0; i < records; i++) {
-    const values = runs.map((run) => logVolumeAt(run.config, run.trace.singularValues[i] ?? [])).filter((v): v is number => v !== null);
+    const values = runs
+      .map((run) => logVolumeAt(run.config, run.trace.singularValues[i] ?? []))
+      .filter((v): v is number => v !== null);
     if (values.length > 0) points.push([runs[0]!.trace.times[i]!, median(values)]);
   }
   return points;

@@ -19,7 +19,8 @@ export const LAZY_SLOPE = -0.5;
 
 export const widthScaling: Preset = {
   name: 'width-scaling',
-  description: 'Init variance w^−γ at depth 3, γ ∈ {0.5,1,1.5,2,3} × width {16,32,64}: γ < 1 lazy (lazyDeviation falls with width), γ > 1 saddle-to-saddle (plateaus that stay)',
+  description:
+    'Init variance w^−γ at depth 3, γ ∈ {0.5,1,1.5,2,3} × width {16,32,64}: γ < 1 lazy (lazyDeviation falls with width), γ > 1 saddle-to-saddle (plateaus that stay)',
   config: {
     name: 'width-scaling',
     task: { kind: 'factorization', target: { rows: 4, cols: 4, singularValues: [4, 2, 1], seed: 1 } },
@@ -67,25 +68,46 @@ function widthVerdict(result: ExperimentResult): Verdict {
   const show = (value: number | undefined, digits: number) => (value === undefined ? '–' : formatNumber(value, digits));
   const measured = [
     `median lazyDeviation = max_t ‖A − A_lin‖_F/‖A(0) − Y‖_F (rows γ, columns w; γ = 1 marked *), ${cells[0]?.runs ?? 0} seeds per cell:`,
-    ...formatTable(['γ \\ w', ...widths.map(String)], gammas.map((g) => [g === 1 ? `${g}*` : String(g), ...widths.map((w) => show(at(g, w)?.lazy, 3))])),
+    ...formatTable(
+      ['γ \\ w', ...widths.map(String)],
+      gammas.map((g) => [g === 1 ? `${g}*` : String(g), ...widths.map((w) => show(at(g, w)?.lazy, 3))]),
+    ),
     'median intermediate plateaus (run.plateaus not initial, not final):',
-    ...formatTable(['γ \\ w', ...widths.map(String)], gammas.map((g) => [g === 1 ? `${g}*` : String(g), ...widths.map((w) => show(at(g, w)?.plateaus, 2))])),
+    ...formatTable(
+      ['γ \\ w', ...widths.map(String)],
+      gammas.map((g) => [g === 1 ? `${g}*` : String(g), ...widths.map((w) => show(at(g, w)?.plateaus, 2))]),
+    ),
   ];
   const lazyGammas = gammas.filter((g) => g < 1);
   const richGammas = gammas.filter((g) => g > 1);
-  const slopes = lazyGammas.map((g) => ({ gamma: g, slope: logSlope(widths.flatMap((w) => (at(g, w) ? [[w, at(g, w)!.lazy] as [number, number]] : []))) }));
+  const slopes = lazyGammas.map((g) => ({
+    gamma: g,
+    slope: logSlope(widths.flatMap((w) => (at(g, w) ? [[w, at(g, w)!.lazy] as [number, number]] : []))),
+  }));
   const richOk = richGammas.map((g) => {
     const counts = widths.flatMap((w) => (at(g, w) ? [at(g, w)!.plateaus] : []));
-    return { gamma: g, ok: counts.length === widths.length && counts[0]! >= 1 && counts.every((c, i) => i === 0 || c >= counts[i - 1]!) };
+    return {
+      gamma: g,
+      ok: counts.length === widths.length && counts[0]! >= 1 && counts.every((c, i) => i === 0 || c >= counts[i - 1]!),
+    };
   });
-  const complete = cells.length === gammas.length * widths.length && widths.length >= 2 && lazyGammas.length > 0 && richGammas.length > 0;
+  const complete =
+    cells.length === gammas.length * widths.length &&
+    widths.length >= 2 &&
+    lazyGammas.length > 0 &&
+    richGammas.length > 0;
   const pass = complete && slopes.every((s) => s.slope <= LAZY_SLOPE) && richOk.every((r) => r.ok);
   measured.push(
     `γ < 1: slope of log median lazyDeviation vs log w ${slopes.map((s) => `${s.gamma}: ${formatNumber(s.slope, 3)}`).join(', ')} (PASS needs ≤ ${LAZY_SLOPE})`,
     `γ > 1: plateaus present and non-decreasing in w: ${richOk.map((r) => `${r.gamma}: ${r.ok ? 'yes' : 'no'}`).join(', ')}`,
   );
   const summary = complete
-    ? `${pass ? 'PASS' : 'FAIL'}: lazy slopes ${slopes.map((s) => formatNumber(s.slope, 3)).join(', ')} (≤ ${LAZY_SLOPE} needed); plateaus kept with width for γ = ${richOk.filter((r) => r.ok).map((r) => r.gamma).join(', ') || 'none'} of ${richGammas.join(', ')}`
+    ? `${pass ? 'PASS' : 'FAIL'}: lazy slopes ${slopes.map((s) => formatNumber(s.slope, 3)).join(', ')} (≤ ${LAZY_SLOPE} needed); plateaus kept with width for γ = ${
+        richOk
+          .filter((r) => r.ok)
+          .map((r) => r.gamma)
+          .join(', ') || 'none'
+      } of ${richGammas.join(', ')}`
     : 'FAIL: the grid is incomplete (diverged runs or no γ on one side of 1)';
   return { claim, measured, pass, summary };
 }

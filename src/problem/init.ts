@@ -67,6 +67,10 @@ function balancedLayers(config: ResolvedConfig, task: TaskData, layerRng: (k: nu
   const frame = init.aligned ? svd(task.target) : svd(gaussianMatrix(layerRng(0), nN, n0, s / Math.sqrt(n0)));
   const sigma = init.aligned ? new Float64Array(rank).fill(s) : frame.s.slice(0, rank);
   const layerSigma = sigma.map((value) => rootOf(value, depth));
-  const frames = [frame.v, ...Array.from({ length: depth - 1 }, (_, i) => haarColumns(layerRng(i + 1), widths[i + 1]!, rank)), frame.u];
+  const frames = [
+    frame.v,
+    ...Array.from({ length: depth - 1 }, (_, i) => haarColumns(layerRng(i + 1), widths[i + 1]!, rank)),
+    frame.u,
+  ];
   return Array.from({ length: depth }, (_, i) => frameProduct(frames[i + 1]!, layerSigma, frames[i]!));
 }

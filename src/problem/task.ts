@@ -60,7 +60,9 @@ export function factorizationTargets(config: ResolvedConfig): { target: Matrix; 
 
 /** Held-out entries of `target`, weighted by `weight` (1 − M for completion); undefined where they are all zero. */
 export function entriesHeldOut(target: Matrix, weight?: Matrix): HeldOut | undefined {
-  const denominator = weight ? target.data.reduce((sum, v, i) => sum + weight.data[i]! * v * v, 0) : dot(target, target);
+  const denominator = weight
+    ? target.data.reduce((sum, v, i) => sum + weight.data[i]! * v * v, 0)
+    : dot(target, target);
   return denominator > 0 ? { kind: 'entries', target, ...(weight && { weight }), denominator } : undefined;
 }
 
@@ -87,7 +89,11 @@ export function buildTarget(config: ResolvedConfig): Matrix {
   if ('matrix' in spec) return fromRows(spec.matrix);
   const { rows, cols, singularValues } = spec;
   if (singularValues.length > Math.min(rows, cols)) {
-    throw new ConfigError('task.target.singularValues', singularValues, `give at most min(rows, cols) = ${Math.min(rows, cols)} values`);
+    throw new ConfigError(
+      'task.target.singularValues',
+      singularValues,
+      `give at most min(rows, cols) = ${Math.min(rows, cols)} values`,
+    );
   }
   if ('aligned' in spec) {
     const y = zeros(rows, cols);
@@ -118,7 +124,10 @@ export function frameProduct(u: Matrix, s: ArrayLike<number>, v: Matrix): Matrix
  * The regression samples behind Σxx, Σyx and c: X (n_0 × m, N(0,1) entries) and
  * Y_data = Y X + noise·E (E with N(0,1) entries). Exported so tests can check the loss directly.
  */
-export function buildRegressionData(config: ResolvedConfig, target = buildTarget(config)): { x: Matrix; yData: Matrix } {
+export function buildRegressionData(
+  config: ResolvedConfig,
+  target = buildTarget(config),
+): { x: Matrix; yData: Matrix } {
   const m = required(config.task.samples, 'task.samples', 'regression needs the number of samples m');
   const noise = config.task.noise ?? 0;
   const x = gaussianMatrix(new Rng(config.task.seed, STREAMS.data, 0), target.cols, m);
@@ -137,7 +146,11 @@ function buildMask(config: ResolvedConfig, rows: number, cols: number): Matrix {
   if (mask) {
     const explicit = fromRows(mask);
     if (explicit.rows !== rows || explicit.cols !== cols) {
-      throw new ConfigError('task.mask', `${explicit.rows}×${explicit.cols}`, `the mask must have the target's shape ${rows}×${cols}`);
+      throw new ConfigError(
+        'task.mask',
+        `${explicit.rows}×${explicit.cols}`,
+        `the mask must have the target's shape ${rows}×${cols}`,
+      );
     }
     return explicit;
   }
@@ -171,7 +184,11 @@ function checkWidthsMatchTarget(widths: number[], target: Matrix): void {
   const n0 = widths[0];
   const nN = widths[widths.length - 1];
   if (n0 !== target.cols || nN !== target.rows) {
-    throw new ConfigError('network', widths, `input width n_0 must equal the target's columns (${target.cols}) and output width n_N its rows (${target.rows})`);
+    throw new ConfigError(
+      'network',
+      widths,
+      `input width n_0 must equal the target's columns (${target.cols}) and output width n_N its rows (${target.rows})`,
+    );
   }
 }
 

@@ -11,13 +11,17 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** `content`: a string, bytes, or chunks of text or bytes (written one by one, so a large file is never held whole). */
-export async function writeFileAtomic(path: string, content: string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  content: string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   writing.add(temporary);
   try {
     handle = await open(temporary, 'wx');
-    for await (const chunk of typeof content === 'string' || content instanceof Uint8Array ? [content] : content) await (typeof chunk === 'string' ? handle.write(chunk) : handle.write(chunk));
+    for await (const chunk of typeof content === 'string' || content instanceof Uint8Array ? [content] : content)
+      await (typeof chunk === 'string' ? handle.write(chunk) : handle.write(chunk));
     await handle.sync();
     await handle.close();
     handle = undefined;

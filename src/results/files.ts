@@ -47,11 +47,22 @@ export interface ResultPaths {
 }
 
 /** Creates `dir` if needed and writes the files; returns their paths. */
-export async function writeResults(dir: string, result: ExperimentResult, extras: SummaryExtras = {}, choice: FormatChoice = 'auto'): Promise<ResultPaths> {
+export async function writeResults(
+  dir: string,
+  result: ExperimentResult,
+  extras: SummaryExtras = {},
+  choice: FormatChoice = 'auto',
+): Promise<ResultPaths> {
   await mkdir(dir, { recursive: true });
   const format = resolveFormat(choice, result.runs.length);
   const tables = RESULT_TABLES[format];
-  const paths: ResultPaths = { summary: join(dir, RESULT_FILES.summary), report: join(dir, RESULT_FILES.report), runs: join(dir, tables.runs), trace: join(dir, tables.trace), format };
+  const paths: ResultPaths = {
+    summary: join(dir, RESULT_FILES.summary),
+    report: join(dir, RESULT_FILES.report),
+    runs: join(dir, tables.runs),
+    trace: join(dir, tables.trace),
+    format,
+  };
   const sweepPoints = sweepPointAggregates(result.runs);
   if (format === 'parquet') {
     await writeFileAtomic(paths.runs, runTableChunks(result));
@@ -87,6 +98,10 @@ async function readText(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ResultsError(code === 'ENOENT' ? `${path} does not exist; is this a dlnsim results directory?` : `cannot read ${path}: ${String(error)}`);
+    throw new ResultsError(
+      code === 'ENOENT'
+        ? `${path} does not exist; is this a dlnsim results directory?`
+        : `cannot read ${path}: ${String(error)}`,
+    );
   }
 }

@@ -21,7 +21,13 @@ function recordCount(run: Run): number {
 
 /** Bytes of float32 data the matrix files of these runs hold (headers aside). */
 export function matrixExportBytes(runs: readonly Run[]): number {
-  return runs.reduce((total, run) => (run.config.record.matrices ? total + 4 * recordCount(run) * run.config.widths[0]! * run.config.widths.at(-1)! : total), 0);
+  return runs.reduce(
+    (total, run) =>
+      run.config.record.matrices
+        ? total + 4 * recordCount(run) * run.config.widths[0]! * run.config.widths.at(-1)!
+        : total,
+    0,
+  );
 }
 
 export function checkMatrixExport(runs: readonly Run[]): void {

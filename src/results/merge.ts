@@ -20,18 +20,33 @@ export function mergeShards(parts: ShardResult[]): { preset: string | null; resu
   const seen = new Map<number, string>();
   for (const part of parts) {
     const shard = part.result.shard;
-    if (!shard) throw new ResultsError(`${part.source} is not a shard (it was run without --shard); only shards of one experiment can be merged`);
-    if (shard.count !== count) throw new ResultsError(`${part.source} is shard ${shard.index}/${shard.count} but ${first.source} is one of ${count}; merge shards of one split`);
-    if (part.preset !== first.preset) throw new ResultsError(`${part.source} ran preset ${part.preset ?? '(a config file)'} but ${first.source} ran ${first.preset ?? '(a config file)'}`);
+    if (!shard)
+      throw new ResultsError(
+        `${part.source} is not a shard (it was run without --shard); only shards of one experiment can be merged`,
+      );
+    if (shard.count !== count)
+      throw new ResultsError(
+        `${part.source} is shard ${shard.index}/${shard.count} but ${first.source} is one of ${count}; merge shards of one split`,
+      );
+    if (part.preset !== first.preset)
+      throw new ResultsError(
+        `${part.source} ran preset ${part.preset ?? '(a config file)'} but ${first.source} ran ${first.preset ?? '(a config file)'}`,
+      );
     if (!isDeepStrictEqual(part.result.config, first.result.config)) {
-      throw new ResultsError(`${part.source} ran a different config from ${first.source}; only shards of one experiment (same config and --set edits) can be merged`);
+      throw new ResultsError(
+        `${part.source} ran a different config from ${first.source}; only shards of one experiment (same config and --set edits) can be merged`,
+      );
     }
     const earlier = seen.get(shard.index);
-    if (earlier !== undefined) throw new ResultsError(`shard ${shard.index}/${count} is given twice: ${earlier} and ${part.source}`);
+    if (earlier !== undefined)
+      throw new ResultsError(`shard ${shard.index}/${count} is given twice: ${earlier} and ${part.source}`);
     seen.set(shard.index, part.source);
   }
   const missing = Array.from({ length: count! }, (_, i) => i + 1).filter((index) => !seen.has(index));
-  if (missing.length > 0) throw new ResultsError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; merge needs all ${count}`);
+  if (missing.length > 0)
+    throw new ResultsError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing; merge needs all ${count}`,
+    );
 
   const results = parts.map((p) => p.result);
   const adapters = [...new Set(results.map((r) => r.device.adapter))];

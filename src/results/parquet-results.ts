@@ -26,14 +26,20 @@ export function runTableChunks(result: ExperimentResult): Generator<Uint8Array> 
 
 export function traceTableChunks(result: ExperimentResult): Generator<Uint8Array> {
   const singularValues = traceSingularValueColumns(result.runs);
-  const columns: TableColumn[] = [...TRACE_COLUMNS, ...traceHeaderNames(singularValues).slice(TRACE_COLUMNS.length).map((name) => ({ name, type: 'DOUBLE' as const, nullable: true }))];
+  const columns: TableColumn[] = [
+    ...TRACE_COLUMNS,
+    ...traceHeaderNames(singularValues)
+      .slice(TRACE_COLUMNS.length)
+      .map((name) => ({ name, type: 'DOUBLE' as const, nullable: true })),
+  ];
   function* groups(): Generator<unknown[][]> {
     let group: unknown[][] = columns.map(() => []);
     for (const run of result.runs) {
       for (let i = 0; i < run.trace.steps.length; i++) {
         TRACE_COLUMNS.forEach((column, c) => group[c]!.push(column.get(run, i)));
         const values = run.trace.singularValues[i]!;
-        for (let j = 0; j < singularValues; j++) group[TRACE_COLUMNS.length + j]!.push(j < values.length ? values[j] : null);
+        for (let j = 0; j < singularValues; j++)
+          group[TRACE_COLUMNS.length + j]!.push(j < values.length ? values[j] : null);
       }
       // Whole runs per row group, so a reader never sees a run cut in two.
       if (group[0]!.length >= ROW_GROUP_ROWS) {
@@ -48,7 +54,8 @@ export function traceTableChunks(result: ExperimentResult): Generator<Uint8Array
 
 async function openTable(path: string, table: string) {
   const file = await openParquet(path);
-  if (file.metadata[TABLE_KEY] !== table) throw new ResultsError(`${path} is not a dlnsim ${table} table (its metadata has no ${TABLE_KEY} = ${table})`);
+  if (file.metadata[TABLE_KEY] !== table)
+    throw new ResultsError(`${path} is not a dlnsim ${table} table (its metadata has no ${TABLE_KEY} = ${table})`);
   return file;
 }
 
@@ -76,7 +83,10 @@ export async function readTraceTable(path: string): Promise<Map<number, RunTrace
   const file = await openTable(path, 'trace');
   const names = file.columns.map((column) => column.name);
   const fixed = TRACE_COLUMNS.length;
-  if (names.slice(0, fixed).join(',') !== TRACE_COLUMNS.map((c) => c.name).join(',')) throw new ResultsError(`${path}: the columns must start ${TRACE_COLUMNS.map((c) => c.name).join(', ')}; found ${names.join(', ')}`);
+  if (names.slice(0, fixed).join(',') !== TRACE_COLUMNS.map((c) => c.name).join(','))
+    throw new ResultsError(
+      `${path}: the columns must start ${TRACE_COLUMNS.map((c) => c.name).join(', ')}; found ${names.join(', ')}`,
+    );
   const traces = new Map<number, RunTrace>();
   for await (const group of file.groups()) {
     const data = names.map((name) => group.get(name)!);

@@ -23,7 +23,11 @@ export const ROW_GROUP_ROWS = 65_536;
  * yields one array of values per column, all of one length), then the footer. `metadata` becomes
  * the file's key-value metadata.
  */
-export function* parquetChunks(columns: TableColumn[], groups: Iterable<unknown[][]>, metadata: Record<string, string> = {}): Generator<Uint8Array> {
+export function* parquetChunks(
+  columns: TableColumn[],
+  groups: Iterable<unknown[][]>,
+  metadata: Record<string, string> = {},
+): Generator<Uint8Array> {
   const writer = new ByteWriter();
   const schema = [
     { name: 'root', num_children: columns.length },
@@ -34,7 +38,12 @@ export function* parquetChunks(columns: TableColumn[], groups: Iterable<unknown[
       repetition_type: column.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const),
     })),
   ];
-  const parquet = new ParquetWriter({ writer, schema, kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })), createdBy: 'dlnsim (hyparquet-writer)' });
+  const parquet = new ParquetWriter({
+    writer,
+    schema,
+    kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+    createdBy: 'dlnsim (hyparquet-writer)',
+  });
   // The writer keeps absolute offsets itself; emptying its buffer after each piece keeps memory to one row group.
   const take = () => {
     const bytes = writer.getBytes().slice();
@@ -44,7 +53,10 @@ export function* parquetChunks(columns: TableColumn[], groups: Iterable<unknown[
   for (const group of groups) {
     const rows = group[0]?.length ?? 0;
     if (rows === 0) continue;
-    void parquet.write({ columnData: columns.map((column, j) => ({ name: column.name, data: group[j]! })), rowGroupSize: rows });
+    void parquet.write({
+      columnData: columns.map((column, j) => ({ name: column.name, data: group[j]! })),
+      rowGroupSize: rows,
+    });
     yield take();
   }
   void parquet.finish();
@@ -52,7 +64,11 @@ export function* parquetChunks(columns: TableColumn[], groups: Iterable<unknown[
 }
 
 /** A Parquet file's columns (name and type), key-value metadata and row groups, each read only when iterated. */
-export async function openParquet(path: string): Promise<{ columns: TableColumn[]; metadata: Record<string, string>; groups: () => AsyncGenerator<Map<string, ArrayLike<unknown>>> }> {
+export async function openParquet(path: string): Promise<{
+  columns: TableColumn[];
+  metadata: Record<string, string>;
+  groups: () => AsyncGenerator<Map<string, ArrayLike<unknown>>>;
+}> {
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   let meta: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
@@ -60,7 +76,11 @@ export async function openParquet(path: string): Promise<{ columns: TableColumn[
     meta = await parquetMetadataAsync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ResultsError(code === 'ENOENT' ? `${path} does not exist; is this a dlnsim results directory?` : `${path} is not a valid Parquet file: ${String(error)}`);
+    throw new ResultsError(
+      code === 'ENOENT'
+        ? `${path} does not exist; is this a dlnsim results directory?`
+        : `${path} is not a valid Parquet file: ${String(error)}`,
+    );
   }
   const columns: TableColumn[] = meta.schema.slice(1).map((element) => ({
     name: element.name,

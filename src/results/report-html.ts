@@ -61,7 +61,11 @@ function groupRuns(runs: ExperimentRun[]): RunGroup[] {
     const { 'init.seed': _seed, ...point } = run.overrides;
     const label = formatOverrides(point);
     let group = groups.get(label);
-    if (!group) groups.set(label, (group = { label: label === '—' ? 'all runs' : label, colour: runColour(groups.size), runs: [] }));
+    if (!group)
+      groups.set(
+        label,
+        (group = { label: label === '—' ? 'all runs' : label, colour: runColour(groups.size), runs: [] }),
+      );
     group.runs.push(run);
   }
   return [...groups.values()];
@@ -104,11 +108,15 @@ function verdictSection({ verdict, preset }: SummaryExtras): string {
 /** The preset's own figures (src/results/figures), the same the demo and <dln-sim> show. */
 function figureSection(preset: string | null | undefined, result: ExperimentResult): string {
   const figures = presetFigures(preset, result);
-  return figures.length > 0 ? `<section class="card"><h2>Figure</h2><div class="figures">${figures.join('')}</div></section>` : '';
+  return figures.length > 0
+    ? `<section class="card"><h2>Figure</h2><div class="figures">${figures.join('')}</div></section>`
+    : '';
 }
 
-const legendOf = (groups: RunGroup[]) => (groups.length > 1 && groups.length <= 16 ? groups.map((g) => ({ label: g.label, colour: g.colour })) : undefined);
-const shownNote = (shown: number, total: number, what: string) => (shown < total ? `showing ${shown} of ${total} ${what}` : undefined);
+const legendOf = (groups: RunGroup[]) =>
+  groups.length > 1 && groups.length <= 16 ? groups.map((g) => ({ label: g.label, colour: g.colour })) : undefined;
+const shownNote = (shown: number, total: number, what: string) =>
+  shown < total ? `showing ${shown} of ${total} ${what}` : undefined;
 
 function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
   const shown = sampleRuns(groups, MAX_LINES);
@@ -118,7 +126,9 @@ function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
     points: run.trace.times.map((t, i) => [t, run.trace.losses[i]!] as const),
   }));
   const levels = commonSaddleLevels(result.runs);
-  const guides: GuideLine[] = levels.slice(0, -1).map((level, k) => ({ value: level, label: `saddle ${k}: ${formatNumber(level, 3)}` }));
+  const guides: GuideLine[] = levels
+    .slice(0, -1)
+    .map((level, k) => ({ value: level, label: `saddle ${k}: ${formatNumber(level, 3)}` }));
   const spans = plateauSpans(shown.slice(0, MAX_MARKED_RUNS).map(({ run, group }) => ({ run, colour: group.colour })));
   const plot = plotFigure({
     id: 'loss',
@@ -134,7 +144,9 @@ function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
     note: [
       shownNote(shown.length, result.runs.length, 'runs'),
       guides.length ? 'dashed: saddle levels ½ Σ_{i>k} sᵢ² (k modes learned)' : undefined,
-      spans.length ? `bars: detected plateaus${shown.length > MAX_MARKED_RUNS ? ` of the first ${MAX_MARKED_RUNS} runs shown` : ''} (hover for rank and level)` : undefined,
+      spans.length
+        ? `bars: detected plateaus${shown.length > MAX_MARKED_RUNS ? ` of the first ${MAX_MARKED_RUNS} runs shown` : ''} (hover for rank and level)`
+        : undefined,
     ]
       .filter(Boolean)
       .join(' · '),
@@ -146,7 +158,9 @@ function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
 
 /** SPEC §8's log-volume along the trajectories (square W with spectra only), next to the loss. */
 function volumeSection(result: ExperimentResult, groups: RunGroup[]): string {
-  const shown = sampleRuns(groups, MAX_LINES).filter(({ run }) => run.trace.singularValues.some((values) => logVolumeAt(run.config, values) !== null));
+  const shown = sampleRuns(groups, MAX_LINES).filter(({ run }) =>
+    run.trace.singularValues.some((values) => logVolumeAt(run.config, values) !== null),
+  );
   if (shown.length === 0) return '';
   const series: PlotSeries[] = shown.map(({ run, group }) => ({
     label: `run ${run.id}: ${group.label}`,
@@ -162,7 +176,12 @@ function volumeSection(result: ExperimentResult, groups: RunGroup[]): string {
     y: 'linear',
     series,
     legend: legendOf(groups),
-    note: [shownNote(shown.length, result.runs.length, 'runs'), 'at each run’s depth (train.flowDepth for the flow); gaps where σ coincide or vanish'].filter(Boolean).join(' · '),
+    note: [
+      shownNote(shown.length, result.runs.length, 'runs'),
+      'at each run’s depth (train.flowDepth for the flow); gaps where σ coincide or vanish',
+    ]
+      .filter(Boolean)
+      .join(' · '),
     width: 980,
     height: 300,
   });
@@ -187,7 +206,11 @@ function plateauSpans(runs: { run: ExperimentRun; colour: string }[]): PlotSpan[
 /** The factorization saddle levels (SPEC §9) when every run learns the same target, given by its singular values, without weight decay. */
 function commonSaddleLevels(runs: ExperimentRun[]): number[] {
   const values = runs.map((run) =>
-    run.config.task.kind === 'factorization' && run.config.train.weightDecay === 0 && 'singularValues' in run.config.task.target ? run.config.task.target.singularValues : null,
+    run.config.task.kind === 'factorization' &&
+    run.config.train.weightDecay === 0 &&
+    'singularValues' in run.config.task.target
+      ? run.config.task.target.singularValues
+      : null,
   );
   const first = values[0];
   if (!first || values.some((v) => !v || v.join() !== first.join())) return [];
@@ -227,7 +250,8 @@ function spectraSection(result: ExperimentResult, groups: RunGroup[]): string {
       height: single ? 380 : 300,
     });
   });
-  const note = groups.length > MAX_PANELS ? `<p class="note">showing ${MAX_PANELS} of ${groups.length} sweep points</p>` : '';
+  const note =
+    groups.length > MAX_PANELS ? `<p class="note">showing ${MAX_PANELS} of ${groups.length} sweep points</p>` : '';
   return `<section class="card"><h2>Singular values of the end-to-end matrix</h2><p class="note">First seed of each sweep point; dashed: the target's singular values.</p><div class="${panels.length === 1 ? '' : 'panels'}">${panels.join('')}</div>${note}</section>`;
 }
 
@@ -238,7 +262,9 @@ function rankSection(result: ExperimentResult, groups: RunGroup[]): string {
     label: `run ${run.id}: ${group.label}`,
     colour: group.colour,
     style: 'step',
-    points: run.trace.times.map((t, i) => [t, numericalRank(run.trace.singularValues[i]!, run.config.record.rankTolerance)] as const),
+    points: run.trace.times.map(
+      (t, i) => [t, numericalRank(run.trace.singularValues[i]!, run.config.record.rankTolerance)] as const,
+    ),
   }));
   const plot = plotFigure({
     id: 'rank',
@@ -276,9 +302,13 @@ function sweepSection(result: ExperimentResult): string {
     }
     const numeric = values.every((v) => typeof v === 'number');
     const numbers = values as number[];
-    const logX = numeric && numbers.every((v) => v > 0) && numbers.reduce((a, b) => Math.max(a, b), -Infinity) / numbers.reduce((a, b) => Math.min(a, b), Infinity) >= 20;
+    const logX =
+      numeric &&
+      numbers.every((v) => v > 0) &&
+      numbers.reduce((a, b) => Math.max(a, b), -Infinity) / numbers.reduce((a, b) => Math.min(a, b), Infinity) >= 20;
     const categories = numeric ? undefined : values.map((v) => JSON.stringify(v));
-    const xOf = (run: ExperimentRun) => (numeric ? (run.overrides[key] as number) : index.get(JSON.stringify(run.overrides[key]))!);
+    const xOf = (run: ExperimentRun) =>
+      numeric ? (run.overrides[key] as number) : index.get(JSON.stringify(run.overrides[key]))!;
     const lines = new Map<string, ExperimentRun[]>();
     for (const run of result.runs) {
       const { [key]: _swept, 'init.seed': _seed, ...rest } = run.overrides;
@@ -302,8 +332,22 @@ function sweepSection(result: ExperimentResult): string {
         const several = runs.length > byX.size;
         return [
           { label: `${name} (median)`, colour, points: curve((q) => q.median), style: 'line+points' as const },
-          ...(several ? [{ label: `${name} (25%)`, colour, points: curve((q) => q.q25), style: 'line' as const }, { label: `${name} (75%)`, colour, points: curve((q) => q.q75), style: 'line' as const }] : []),
-          ...(dots ? [{ label: name, colour, points: runs.map((run) => [xOf(run), y(run)] as const), style: 'points' as const }] : []),
+          ...(several
+            ? [
+                { label: `${name} (25%)`, colour, points: curve((q) => q.q25), style: 'line' as const },
+                { label: `${name} (75%)`, colour, points: curve((q) => q.q75), style: 'line' as const },
+              ]
+            : []),
+          ...(dots
+            ? [
+                {
+                  label: name,
+                  colour,
+                  points: runs.map((run) => [xOf(run), y(run)] as const),
+                  style: 'points' as const,
+                },
+              ]
+            : []),
         ];
       });
       return plotFigure({
@@ -315,7 +359,10 @@ function sweepSection(result: ExperimentResult): string {
         y: metric === 'rank' ? 'linear' : 'log',
         series,
         xCategories: categories,
-        legend: lines.size > 1 && lines.size <= 16 ? [...lines.keys()].map((label, i) => ({ label, colour: runColour(i) })) : undefined,
+        legend:
+          lines.size > 1 && lines.size <= 16
+            ? [...lines.keys()].map((label, i) => ({ label, colour: runColour(i) }))
+            : undefined,
         note: `${dots ? 'dots: runs; ' : ''}lines: median and quartiles over seeds`,
         width: 480,
         height: 300,
@@ -328,8 +375,21 @@ function sweepSection(result: ExperimentResult): string {
 
 /** One row per sweep point: the spread over its seeds of the final loss, rank and saddles. */
 function sweepPointsSection(points: SweepPointAggregate[]): string {
-  const head = ['sweep point', 'runs', 'diverged', 'final loss: 10%', '25%', 'median', '75%', '90%', 'final rank (runs)', 'eff. rank (median)', 'saddles (median)'];
-  const q = (value: Quantiles | null | undefined, pick: (q: Quantiles) => number, digits = 4) => (value ? formatNumber(pick(value), digits) : '—');
+  const head = [
+    'sweep point',
+    'runs',
+    'diverged',
+    'final loss: 10%',
+    '25%',
+    'median',
+    '75%',
+    '90%',
+    'final rank (runs)',
+    'eff. rank (median)',
+    'saddles (median)',
+  ];
+  const q = (value: Quantiles | null | undefined, pick: (q: Quantiles) => number, digits = 4) =>
+    value ? formatNumber(pick(value), digits) : '—';
   const rows = points.slice(0, MAX_TABLE_ROWS).map((point) => {
     const loss = point.quantiles.finalLoss;
     const cells = [
@@ -341,13 +401,18 @@ function sweepPointsSection(points: SweepPointAggregate[]): string {
       q(loss, (v) => v.median),
       q(loss, (v) => v.q75),
       q(loss, (v) => v.q90),
-      Object.entries(point.rankCounts).map(([rank, count]) => `${rank === 'none' ? '—' : rank} (${count})`).join(', '),
+      Object.entries(point.rankCounts)
+        .map(([rank, count]) => `${rank === 'none' ? '—' : rank} (${count})`)
+        .join(', '),
       q(point.quantiles.effectiveRank, (v) => v.median, 3),
       q(point.quantiles.saddles, (v) => v.median, 3),
     ];
     return `<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`;
   });
-  const note = points.length > MAX_TABLE_ROWS ? `<p class="note">first ${MAX_TABLE_ROWS} of ${points.length} sweep points; all are in summary.json</p>` : '';
+  const note =
+    points.length > MAX_TABLE_ROWS
+      ? `<p class="note">first ${MAX_TABLE_ROWS} of ${points.length} sweep points; all are in summary.json</p>`
+      : '';
   return `<section class="card"><h2>Sweep points</h2><p class="note">Quantiles over the seeds of each sweep point.</p><div class="table"><table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}</section>`;
 }
 
@@ -355,7 +420,17 @@ function sweepPointsSection(points: SweepPointAggregate[]): string {
 function runsSection(result: ExperimentResult): string {
   if (result.runs.length > MAX_TABLE_ROWS) return '';
   const metricKeys = [...new Set(result.runs.flatMap((run) => Object.keys(run.metrics)))];
-  const head = ['run', 'sweep values', 'final step', 'final loss', 'rank', 'eff. rank', 'plateaus', 'diverged', ...metricKeys];
+  const head = [
+    'run',
+    'sweep values',
+    'final step',
+    'final loss',
+    'rank',
+    'eff. rank',
+    'plateaus',
+    'diverged',
+    ...metricKeys,
+  ];
   const rows = result.runs.map((run) => {
     const saddles = saddleCount(run);
     const cells = [

@@ -22,12 +22,17 @@ export function parseSummary(text: string, source: string): Summary {
     throw new ResultsError(`${source} is not a dlnsim summary (no config)`);
   }
   // Version 1 had the runs always in summary.json and no aggregates; it reads as version 2's JSON format.
-  if (summary.version === 1) return { ...summary, version: SUMMARY_VERSION, format: 'json', tables: RESULT_TABLES.json, sweepPoints: [] };
+  if (summary.version === 1)
+    return { ...summary, version: SUMMARY_VERSION, format: 'json', tables: RESULT_TABLES.json, sweepPoints: [] };
   if (summary.version !== SUMMARY_VERSION) {
-    throw new ResultsError(`${source} has summary version ${String(summary.version)}; this dlnsim reads versions 1 and ${SUMMARY_VERSION}`);
+    throw new ResultsError(
+      `${source} has summary version ${String(summary.version)}; this dlnsim reads versions 1 and ${SUMMARY_VERSION}`,
+    );
   }
   if (summary.format === 'json' ? !Array.isArray(summary.runs) : summary.format !== 'parquet') {
-    throw new ResultsError(`${source} is not a dlnsim summary (format ${String(summary.format)}${summary.format === 'json' ? ' without runs' : ''})`);
+    throw new ResultsError(
+      `${source} is not a dlnsim summary (format ${String(summary.format)}${summary.format === 'json' ? ' without runs' : ''})`,
+    );
   }
   return summary;
 }
@@ -49,7 +54,11 @@ function f32Trace(trace: RunTrace, gpuSpectra: boolean): RunTrace {
 }
 
 /** `runs`: summary.json's runs, or the rows of runs.parquet in the Parquet format. */
-export function restoreResult(summary: Summary, traces: Map<number, RunTrace>, runs: SummaryRun[] = summary.runs ?? []): ExperimentResult {
+export function restoreResult(
+  summary: Summary,
+  traces: Map<number, RunTrace>,
+  runs: SummaryRun[] = summary.runs ?? [],
+): ExperimentResult {
   const configs = new Map(expandRuns(summary.config).map((run) => [run.id, run.config]));
   return {
     config: summary.config,
@@ -59,7 +68,8 @@ export function restoreResult(summary: Summary, traces: Map<number, RunTrace>, r
     aborted: summary.aborted,
     runs: runs.map((run) => {
       const config = configs.get(run.id);
-      if (!config) throw new ResultsError(`summary run id ${run.id} is not a run of its config (which has ${configs.size} runs)`);
+      if (!config)
+        throw new ResultsError(`summary run id ${run.id} is not a run of its config (which has ${configs.size} runs)`);
       return {
         id: run.id,
         overrides: run.overrides,

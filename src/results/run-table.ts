@@ -21,24 +21,126 @@ const num = (value: unknown) => (value === null || value === undefined ? null : 
 /** The fields every run has, in the order of summary.json. */
 export const RUN_FIELD_COLUMNS: readonly RunColumn[] = [
   { name: 'run', type: 'INT32', nullable: false, get: (r) => r.id, set: (r, v) => void (r.id = int(v)!) },
-  { name: 'finalStep', type: 'INT32', nullable: false, get: (r) => r.finalStep, set: (r, v) => void (r.finalStep = int(v)!) },
-  { name: 'finalLoss', type: 'DOUBLE', nullable: true, get: (r) => r.finalLoss, set: (r, v) => void (r.finalLoss = num(v)) },
-  { name: 'divergedStep', type: 'INT32', nullable: true, get: (r) => (r.diverged ? r.diverged.step : null), set: (r, v) => v !== null && void (r.diverged = { step: int(v)!, reason: r.diverged ? r.diverged.reason : '' }) },
-  { name: 'divergedReason', type: 'STRING', nullable: true, get: (r) => (r.diverged ? r.diverged.reason : null), set: (r, v) => v !== null && void (r.diverged = { step: r.diverged ? r.diverged.step : 0, reason: String(v) }) },
+  {
+    name: 'finalStep',
+    type: 'INT32',
+    nullable: false,
+    get: (r) => r.finalStep,
+    set: (r, v) => void (r.finalStep = int(v)!),
+  },
+  {
+    name: 'finalLoss',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.finalLoss,
+    set: (r, v) => void (r.finalLoss = num(v)),
+  },
+  {
+    name: 'divergedStep',
+    type: 'INT32',
+    nullable: true,
+    get: (r) => (r.diverged ? r.diverged.step : null),
+    set: (r, v) => v !== null && void (r.diverged = { step: int(v)!, reason: r.diverged ? r.diverged.reason : '' }),
+  },
+  {
+    name: 'divergedReason',
+    type: 'STRING',
+    nullable: true,
+    get: (r) => (r.diverged ? r.diverged.reason : null),
+    set: (r, v) => v !== null && void (r.diverged = { step: r.diverged ? r.diverged.step : 0, reason: String(v) }),
+  },
   { name: 'rank', type: 'INT32', nullable: true, get: (r) => r.rank, set: (r, v) => void (r.rank = int(v)) },
-  { name: 'effectiveRank', type: 'DOUBLE', nullable: true, get: (r) => r.effectiveRank, set: (r, v) => void (r.effectiveRank = num(v)) },
-  { name: 'plateaus', type: 'STRING', nullable: false, get: (r) => JSON.stringify(r.plateaus), set: (r, v) => void (r.plateaus = JSON.parse(String(v)) as PlateauSummary[]) },
-  { name: 'unresolvedSaddles', type: 'STRING', nullable: false, get: (r) => JSON.stringify(r.unresolvedSaddles), set: (r, v) => void (r.unresolvedSaddles = JSON.parse(String(v)) as UnresolvedSaddle[]) },
-  { name: 'halfTimes', type: 'STRING', nullable: false, get: (r) => JSON.stringify(r.halfTimes), set: (r, v) => void (r.halfTimes = JSON.parse(String(v)) as (number | null)[]) },
-  { name: 'flowThreshold', type: 'DOUBLE', nullable: true, get: (r) => r.flowThreshold, set: (r, v) => void (r.flowThreshold = num(v)) },
-  { name: 'logVolume', type: 'DOUBLE', nullable: true, get: (r) => r.logVolume, set: (r, v) => void (r.logVolume = num(v)) },
-  { name: 'objective', type: 'DOUBLE', nullable: true, get: (r) => r.objective, set: (r, v) => void (r.objective = num(v)) },
-  { name: 'weightNormSq', type: 'DOUBLE', nullable: true, get: (r) => r.weightNormSq, set: (r, v) => void (r.weightNormSq = num(v)) },
-  { name: 'testError', type: 'DOUBLE', nullable: true, get: (r) => r.testError, set: (r, v) => void (r.testError = num(v)) },
-  { name: 'lazyDeviation', type: 'DOUBLE', nullable: true, get: (r) => r.lazyDeviation, set: (r, v) => void (r.lazyDeviation = num(v)) },
-  { name: 'unobservedChange', type: 'DOUBLE', nullable: true, get: (r) => r.unobservedChange, set: (r, v) => void (r.unobservedChange = num(v)) },
-  { name: 'escapeAlignment', type: 'DOUBLE', nullable: true, get: (r) => r.escapeAlignment, set: (r, v) => void (r.escapeAlignment = num(v)) },
-  { name: 'minimum', type: 'STRING', nullable: true, get: (r) => r.minimum, set: (r, v) => void (r.minimum = v === null ? null : (String(v) as SummaryRun['minimum'])) },
+  {
+    name: 'effectiveRank',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.effectiveRank,
+    set: (r, v) => void (r.effectiveRank = num(v)),
+  },
+  {
+    name: 'plateaus',
+    type: 'STRING',
+    nullable: false,
+    get: (r) => JSON.stringify(r.plateaus),
+    set: (r, v) => void (r.plateaus = JSON.parse(String(v)) as PlateauSummary[]),
+  },
+  {
+    name: 'unresolvedSaddles',
+    type: 'STRING',
+    nullable: false,
+    get: (r) => JSON.stringify(r.unresolvedSaddles),
+    set: (r, v) => void (r.unresolvedSaddles = JSON.parse(String(v)) as UnresolvedSaddle[]),
+  },
+  {
+    name: 'halfTimes',
+    type: 'STRING',
+    nullable: false,
+    get: (r) => JSON.stringify(r.halfTimes),
+    set: (r, v) => void (r.halfTimes = JSON.parse(String(v)) as (number | null)[]),
+  },
+  {
+    name: 'flowThreshold',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.flowThreshold,
+    set: (r, v) => void (r.flowThreshold = num(v)),
+  },
+  {
+    name: 'logVolume',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.logVolume,
+    set: (r, v) => void (r.logVolume = num(v)),
+  },
+  {
+    name: 'objective',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.objective,
+    set: (r, v) => void (r.objective = num(v)),
+  },
+  {
+    name: 'weightNormSq',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.weightNormSq,
+    set: (r, v) => void (r.weightNormSq = num(v)),
+  },
+  {
+    name: 'testError',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.testError,
+    set: (r, v) => void (r.testError = num(v)),
+  },
+  {
+    name: 'lazyDeviation',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.lazyDeviation,
+    set: (r, v) => void (r.lazyDeviation = num(v)),
+  },
+  {
+    name: 'unobservedChange',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.unobservedChange,
+    set: (r, v) => void (r.unobservedChange = num(v)),
+  },
+  {
+    name: 'escapeAlignment',
+    type: 'DOUBLE',
+    nullable: true,
+    get: (r) => r.escapeAlignment,
+    set: (r, v) => void (r.escapeAlignment = num(v)),
+  },
+  {
+    name: 'minimum',
+    type: 'STRING',
+    nullable: true,
+    get: (r) => r.minimum,
+    set: (r, v) => void (r.minimum = v === null ? null : (String(v) as SummaryRun['minimum'])),
+  },
 ];
 
 const SV = /^sv(\d+)$/;
@@ -83,7 +185,8 @@ export function runColumns(runs: Iterable<SummaryRun>): RunColumn[] {
   const metrics = new Set<string>();
   let singularValues = 0;
   for (const run of runs) {
-    for (const [key, value] of Object.entries(run.overrides)) if (overrides.get(key) !== 'STRING') overrides.set(key, typeof value === 'number' ? 'DOUBLE' : 'STRING');
+    for (const [key, value] of Object.entries(run.overrides))
+      if (overrides.get(key) !== 'STRING') overrides.set(key, typeof value === 'number' ? 'DOUBLE' : 'STRING');
     for (const key of Object.keys(run.metrics)) metrics.add(key);
     singularValues = Math.max(singularValues, run.singularValues.length);
   }
@@ -109,7 +212,29 @@ export function columnsOfTable(columns: TableColumn[]): RunColumn[] {
 
 /** A run with nothing set, for columnsOfTable's setters to fill. */
 export function emptySummaryRun(): SummaryRun {
-  return { id: -1, overrides: {}, finalStep: 0, finalLoss: null, diverged: false, singularValues: [], rank: null, effectiveRank: null, plateaus: [], unresolvedSaddles: [], halfTimes: [], metrics: {}, flowThreshold: null, logVolume: null, objective: null, weightNormSq: null, testError: null, minimum: null, lazyDeviation: null, unobservedChange: null, escapeAlignment: null };
+  return {
+    id: -1,
+    overrides: {},
+    finalStep: 0,
+    finalLoss: null,
+    diverged: false,
+    singularValues: [],
+    rank: null,
+    effectiveRank: null,
+    plateaus: [],
+    unresolvedSaddles: [],
+    halfTimes: [],
+    metrics: {},
+    flowThreshold: null,
+    logVolume: null,
+    objective: null,
+    weightNormSq: null,
+    testError: null,
+    minimum: null,
+    lazyDeviation: null,
+    unobservedChange: null,
+    escapeAlignment: null,
+  };
 }
 
 /** Column arrays of `runs`, one per column. */

@@ -7,7 +7,14 @@
  */
 import type { MinimumKind, UnresolvedSaddle } from '../analysis/index.js';
 import type { Config } from '../config/types.js';
-import type { DeviceSummary, ExperimentResult, PlateauSummary, ExperimentRun, Shard, Timing } from '../experiment/types.js';
+import type {
+  DeviceSummary,
+  ExperimentResult,
+  PlateauSummary,
+  ExperimentRun,
+  Shard,
+  Timing,
+} from '../experiment/types.js';
 import type { Divergence } from '../engine/simulator.js';
 import { logVolumeAt } from '../experiment/volume-diagnostics.js';
 import type { Verdict } from '../presets/types.js';

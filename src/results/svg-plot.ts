@@ -80,7 +80,16 @@ export function plotFigure(spec: PlotSpec): string {
   const xs: number[] = [];
   const ys: number[] = [];
   for (const series of spec.series) {
-    const extent = [...series.points, ...(series.errorBars ?? []).flatMap(([x, lo, hi]) => [[x, lo], [x, hi]] as const)];
+    const extent = [
+      ...series.points,
+      ...(series.errorBars ?? []).flatMap(
+        ([x, lo, hi]) =>
+          [
+            [x, lo],
+            [x, hi],
+          ] as const,
+      ),
+    ];
     for (const [x, y] of extent) {
       if (usable(x, spec.x) && usableY(y)) {
         xs.push(x);
@@ -111,10 +120,14 @@ export function plotFigure(spec: PlotSpec): string {
   for (const { value, label } of xAxis.ticks) {
     const x = px(value);
     parts.push(vLine(x, MARGIN.top, MARGIN.top + inner.h, 'p-grid'));
-    parts.push(`<text x="${f(x)}" y="${MARGIN.top + inner.h + 16}" text-anchor="middle" class="p-tick">${label}</text>`);
+    parts.push(
+      `<text x="${f(x)}" y="${MARGIN.top + inner.h + 16}" text-anchor="middle" class="p-tick">${label}</text>`,
+    );
   }
   parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${inner.w}" height="${inner.h}" class="p-frame"/>`);
-  parts.push(`<text x="${MARGIN.left + inner.w / 2}" y="${height - 8}" text-anchor="middle" class="p-axis">${escapeXml(spec.xLabel)}</text>`);
+  parts.push(
+    `<text x="${MARGIN.left + inner.w / 2}" y="${height - 8}" text-anchor="middle" class="p-axis">${escapeXml(spec.xLabel)}</text>`,
+  );
   parts.push(
     `<text x="14" y="${MARGIN.top + inner.h / 2}" text-anchor="middle" class="p-axis" transform="rotate(-90 14 ${MARGIN.top + inner.h / 2})">${escapeXml(spec.yLabel)}</text>`,
   );
@@ -126,7 +139,9 @@ export function plotFigure(spec: PlotSpec): string {
     parts.push(hLine(MARGIN.left, MARGIN.left + inner.w, y, 'p-guide'));
     if (y - lastLabel < 11) continue;
     lastLabel = y;
-    parts.push(`<text x="${MARGIN.left + inner.w - 4}" y="${f(y - 3)}" text-anchor="end" class="p-guide-label">${escapeXml(guide.label)}</text>`);
+    parts.push(
+      `<text x="${MARGIN.left + inner.w - 4}" y="${f(y - 3)}" text-anchor="end" class="p-guide-label">${escapeXml(guide.label)}</text>`,
+    );
   }
   // Data, clipped to the frame.
   const clip = `clip-${spec.id ?? slug(spec.title)}`;
@@ -136,7 +151,9 @@ export function plotFigure(spec: PlotSpec): string {
     `<clipPath id="${clip}"><rect x="${MARGIN.left - pad}" y="${MARGIN.top - pad}" width="${inner.w + 2 * pad}" height="${inner.h + 2 * pad}"/></clipPath><g clip-path="url(#${clip})">`,
   );
   for (const series of spec.series) {
-    const projected: ([number, number] | null)[] = series.points.map(([x, y]) => (usable(x, spec.x) && usableY(y) ? [px(x), py(y)] : null));
+    const projected: ([number, number] | null)[] = series.points.map(([x, y]) =>
+      usable(x, spec.x) && usableY(y) ? [px(x), py(y)] : null,
+    );
     const style = series.style ?? 'line';
     const body: string[] = [];
     if (style !== 'points') {
@@ -144,17 +161,23 @@ export function plotFigure(spec: PlotSpec): string {
       if (d) body.push(`<path d="${d}" stroke="${series.colour}" class="p-series"/>`);
     }
     if (style === 'points' || style === 'line+points') {
-      for (const p of projected) if (p) body.push(`<circle cx="${f(p[0])}" cy="${f(p[1])}" r="3" fill="${series.colour}"/>`);
+      for (const p of projected)
+        if (p) body.push(`<circle cx="${f(p[0])}" cy="${f(p[1])}" r="3" fill="${series.colour}"/>`);
     }
     for (const [x, lo, hi] of series.errorBars ?? []) {
-      if (usable(x, spec.x) && usableY(lo) && usableY(hi)) body.push(`<line x1="${f(px(x))}" y1="${f(py(lo))}" x2="${f(px(x))}" y2="${f(py(hi))}" stroke="${series.colour}" class="p-error-bar"/>`);
+      if (usable(x, spec.x) && usableY(lo) && usableY(hi))
+        body.push(
+          `<line x1="${f(px(x))}" y1="${f(py(lo))}" x2="${f(px(x))}" y2="${f(py(hi))}" stroke="${series.colour}" class="p-error-bar"/>`,
+        );
     }
     if (body.length > 0) parts.push(`<g><title>${escapeXml(series.label)}</title>${body.join('')}</g>`);
   }
   for (const span of spec.spans ?? []) {
     if (!usable(span.x0, spec.x) || !usable(span.x1, spec.x) || !usableY(span.y)) continue;
     const [x0, x1, y] = [px(span.x0), px(span.x1), py(span.y)];
-    parts.push(`<g><title>${escapeXml(span.label)}</title><line x1="${f(x0)}" y1="${f(y)}" x2="${f(x1)}" y2="${f(y)}" stroke="${span.colour}" class="p-span"/></g>`);
+    parts.push(
+      `<g><title>${escapeXml(span.label)}</title><line x1="${f(x0)}" y1="${f(y)}" x2="${f(x1)}" y2="${f(y)}" stroke="${span.colour}" class="p-span"/></g>`,
+    );
   }
   parts.push('</g>');
   return figure(svg(width, height, parts.join('')), spec);
@@ -233,16 +256,24 @@ function makeAxis(scale: Scale, values: number[]): Axis {
   const ticks: Axis['ticks'] = [];
   // Enough significant digits that neighbouring ticks differ (a narrow range far from 0 needs more than 3).
   const digits = Math.max(3, Math.ceil(Math.log10(Math.max(Math.abs(start), Math.abs(end)) / step)) + 1);
-  for (let v = start; v <= end + step / 2; v += step) ticks.push({ value: v, label: formatNumber(Number(v.toPrecision(12)), digits) });
+  for (let v = start; v <= end + step / 2; v += step)
+    ticks.push({ value: v, label: formatNumber(Number(v.toPrecision(12)), digits) });
   return { scale, lo: start, hi: end, ticks, minor: [] };
 }
 
 function categoryAxis(names: string[]): Axis {
-  return { scale: 'linear', lo: -0.5, hi: names.length - 0.5, ticks: names.map((label, i) => ({ value: i, label: escapeXml(label) })), minor: [] };
+  return {
+    scale: 'linear',
+    lo: -0.5,
+    hi: names.length - 0.5,
+    ticks: names.map((label, i) => ({ value: i, label: escapeXml(label) })),
+    minor: [],
+  };
 }
 
 function position(axis: Axis, value: number): number {
-  if (axis.scale === 'log') return (Math.log10(value) - Math.log10(axis.lo)) / (Math.log10(axis.hi) - Math.log10(axis.lo));
+  if (axis.scale === 'log')
+    return (Math.log10(value) - Math.log10(axis.lo)) / (Math.log10(axis.hi) - Math.log10(axis.lo));
   return (value - axis.lo) / (axis.hi - axis.lo);
 }
 
@@ -252,7 +283,19 @@ function niceStep(raw: number): number {
   return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
 }
 
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+const SUPERSCRIPT: Record<string, string> = {
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+};
 
 /** 0.01 … 1000 written out, other decades as 10ⁿ. */
 function powerOfTen(exponent: number): string {
@@ -260,8 +303,10 @@ function powerOfTen(exponent: number): string {
   return `10${[...String(exponent)].map((c) => SUPERSCRIPT[c]).join('')}`;
 }
 
-const hLine = (x1: number, x2: number, y: number, cls: string) => `<line x1="${f(x1)}" x2="${f(x2)}" y1="${f(y)}" y2="${f(y)}" class="${cls}"/>`;
-const vLine = (x: number, y1: number, y2: number, cls: string) => `<line x1="${f(x)}" x2="${f(x)}" y1="${f(y1)}" y2="${f(y2)}" class="${cls}"/>`;
+const hLine = (x1: number, x2: number, y: number, cls: string) =>
+  `<line x1="${f(x1)}" x2="${f(x2)}" y1="${f(y)}" y2="${f(y)}" class="${cls}"/>`;
+const vLine = (x: number, y1: number, y2: number, cls: string) =>
+  `<line x1="${f(x)}" x2="${f(x)}" y1="${f(y1)}" y2="${f(y2)}" class="${cls}"/>`;
 /** Coordinates to 0.1 px: plenty on screen, a third of the text of full precision. */
 const f = (v: number) => String(Math.round(v * 10) / 10);
 

@@ -43,7 +43,10 @@ export function saddleCount(run: ExperimentRun): number {
 }
 
 /** The sweep point a run belongs to: its overrides without init.seed. */
-export function sweepPointOf(run: { overrides: Record<string, unknown> }): { point: Record<string, unknown>; label: string } {
+export function sweepPointOf(run: { overrides: Record<string, unknown> }): {
+  point: Record<string, unknown>;
+  label: string;
+} {
   const { 'init.seed': _seed, ...point } = run.overrides;
   const label = formatOverrides(point);
   return { point, label: label === '—' ? 'all runs' : label };
@@ -64,7 +67,18 @@ export class SweepPointAccumulator {
   add(run: ExperimentRun): void {
     const { point, label } = sweepPointOf(run);
     let state = this.points.get(label);
-    if (!state) this.points.set(label, (state = { point, label, runs: 0, diverged: 0, rankCounts: new Map(), values: AGGREGATED_QUANTITIES.map(() => []) }));
+    if (!state)
+      this.points.set(
+        label,
+        (state = {
+          point,
+          label,
+          runs: 0,
+          diverged: 0,
+          rankCounts: new Map(),
+          values: AGGREGATED_QUANTITIES.map(() => []),
+        }),
+      );
     state.runs++;
     if (run.diverged) state.diverged++;
     const rank = run.rank === null ? 'none' : String(run.rank);
@@ -80,7 +94,9 @@ export class SweepPointAccumulator {
       runs: state.runs,
       diverged: state.diverged,
       rankCounts: Object.fromEntries([...state.rankCounts].sort(([a], [b]) => rankOrder(a) - rankOrder(b))),
-      quantiles: Object.fromEntries(AGGREGATED_QUANTITIES.map((quantity, q) => [quantity.name, quantiles(state.values[q]!)])),
+      quantiles: Object.fromEntries(
+        AGGREGATED_QUANTITIES.map((quantity, q) => [quantity.name, quantiles(state.values[q]!)]),
+      ),
     }));
   }
 }

@@ -31,18 +31,85 @@ const optionalExact = (value: number | null) => (value === null || Number.isNaN(
 
 export const TRACE_COLUMNS: readonly TraceColumn[] = [
   { name: 'run', type: 'INT32', nullable: false, get: (run) => run.id, text: String },
-  { name: 'step', type: 'INT32', nullable: false, get: (run, i) => run.trace.steps[i]!, text: String, push: (t, v) => void t.steps.push(v) },
-  { name: 'time', type: 'DOUBLE', nullable: false, get: (run, i) => run.trace.times[i]!, text: (v) => formatTime(v ?? NaN), push: (t, v) => void t.times.push(v) },
-  { name: 'loss', type: 'DOUBLE', nullable: false, get: (run, i) => run.trace.losses[i]!, text: (v) => formatExact(v ?? NaN), push: (t, v) => void t.losses.push(v) },
+  {
+    name: 'step',
+    type: 'INT32',
+    nullable: false,
+    get: (run, i) => run.trace.steps[i]!,
+    text: String,
+    push: (t, v) => void t.steps.push(v),
+  },
+  {
+    name: 'time',
+    type: 'DOUBLE',
+    nullable: false,
+    get: (run, i) => run.trace.times[i]!,
+    text: (v) => formatTime(v ?? NaN),
+    push: (t, v) => void t.times.push(v),
+  },
+  {
+    name: 'loss',
+    type: 'DOUBLE',
+    nullable: false,
+    get: (run, i) => run.trace.losses[i]!,
+    text: (v) => formatExact(v ?? NaN),
+    push: (t, v) => void t.losses.push(v),
+  },
   // J = C + (λ/2)Σ‖W_k‖² and the held-out error (SPEC §12); empty where undefined.
-  { name: 'objective', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.objectives[i]!), text: optionalExact, push: (t, v) => void t.objectives.push(v) },
-  { name: 'testError', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.testErrors[i]!), text: optionalExact, push: (t, v) => void t.testErrors.push(v) },
+  {
+    name: 'objective',
+    type: 'DOUBLE',
+    nullable: true,
+    optional: true,
+    get: (run, i) => definedOrNull(run.trace.objectives[i]!),
+    text: optionalExact,
+    push: (t, v) => void t.objectives.push(v),
+  },
+  {
+    name: 'testError',
+    type: 'DOUBLE',
+    nullable: true,
+    optional: true,
+    get: (run, i) => definedOrNull(run.trace.testErrors[i]!),
+    text: optionalExact,
+    push: (t, v) => void t.testErrors.push(v),
+  },
   // record.linearized (docs/analysis.md): the distance to the frozen-NTK model, and on completion the unobserved entries' change.
-  { name: 'lazyDeviation', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.lazyDeviations[i]!), text: optionalExact, push: (t, v) => void t.lazyDeviations.push(v) },
-  { name: 'unobservedChange', type: 'DOUBLE', nullable: true, optional: true, get: (run, i) => definedOrNull(run.trace.unobservedChanges[i]!), text: optionalExact, push: (t, v) => void t.unobservedChanges.push(v) },
+  {
+    name: 'lazyDeviation',
+    type: 'DOUBLE',
+    nullable: true,
+    optional: true,
+    get: (run, i) => definedOrNull(run.trace.lazyDeviations[i]!),
+    text: optionalExact,
+    push: (t, v) => void t.lazyDeviations.push(v),
+  },
+  {
+    name: 'unobservedChange',
+    type: 'DOUBLE',
+    nullable: true,
+    optional: true,
+    get: (run, i) => definedOrNull(run.trace.unobservedChanges[i]!),
+    text: optionalExact,
+    push: (t, v) => void t.unobservedChanges.push(v),
+  },
   // SPEC §8 along the trajectory (src/experiment/volume-diagnostics.ts): square W with every σ recorded.
-  { name: 'logVolume', type: 'DOUBLE', nullable: true, derived: true, get: (run, i) => logVolumeAt(run.config, run.trace.singularValues[i] ?? []), text: orEmpty },
-  { name: 'entropy', type: 'DOUBLE', nullable: true, derived: true, get: (run, i) => entropyAt(run.config, run.trace.singularValues[i] ?? []), text: orEmpty },
+  {
+    name: 'logVolume',
+    type: 'DOUBLE',
+    nullable: true,
+    derived: true,
+    get: (run, i) => logVolumeAt(run.config, run.trace.singularValues[i] ?? []),
+    text: orEmpty,
+  },
+  {
+    name: 'entropy',
+    type: 'DOUBLE',
+    nullable: true,
+    derived: true,
+    get: (run, i) => entropyAt(run.config, run.trace.singularValues[i] ?? []),
+    text: orEmpty,
+  },
 ];
 
 /**
@@ -72,9 +139,21 @@ export function traceSingularValueColumns(runs: Iterable<ExperimentRun>): number
 }
 
 export function traceHeaderNames(singularValues: number): string[] {
-  return [...TRACE_COLUMNS.map((column) => column.name), ...Array.from({ length: singularValues }, (_, i) => `sv${i + 1}`)];
+  return [
+    ...TRACE_COLUMNS.map((column) => column.name),
+    ...Array.from({ length: singularValues }, (_, i) => `sv${i + 1}`),
+  ];
 }
 
 export function emptyTrace(): RunTrace {
-  return { steps: [], times: [], losses: [], singularValues: [], objectives: [], testErrors: [], lazyDeviations: [], unobservedChanges: [] };
+  return {
+    steps: [],
+    times: [],
+    losses: [],
+    singularValues: [],
+    objectives: [],
+    testErrors: [],
+    lazyDeviations: [],
+    unobservedChanges: [],
+  };
 }

@@ -7,7 +7,14 @@
 import type { ExperimentResult, RunTrace } from '../experiment/types.js';
 import { formatExact } from './numbers.js';
 import { ResultsError } from './results-error.js';
-import { columnsOfHeader, completeTrace, emptyTrace, TRACE_COLUMNS, traceHeaderNames, traceSingularValueColumns } from './trace-columns.js';
+import {
+  columnsOfHeader,
+  completeTrace,
+  emptyTrace,
+  TRACE_COLUMNS,
+  traceHeaderNames,
+  traceSingularValueColumns,
+} from './trace-columns.js';
 
 export function traceHeader(columns: number): string {
   return traceHeaderNames(columns).join(',');
@@ -37,7 +44,10 @@ export function traceCsv(result: ExperimentResult): string {
 export function parseTraceCsv(text: string, source = 'trace.csv'): Map<number, RunTrace> {
   const lines = text.split('\n').filter((line) => line !== '');
   const header = lines[0]?.split(',') ?? [];
-  const fixed = header.findIndex((name) => /^sv\d+$/.test(name)) < 0 ? header.length : header.findIndex((name) => /^sv\d+$/.test(name));
+  const fixed =
+    header.findIndex((name) => /^sv\d+$/.test(name)) < 0
+      ? header.length
+      : header.findIndex((name) => /^sv\d+$/.test(name));
   const columns = columnsOfHeader(header.slice(0, fixed));
   if (!columns || header.slice(fixed).some((name, j) => name !== `sv${j + 1}`)) {
     throw new ResultsError(`${source}: the header must be ${traceHeader(0)},sv1,…; found "${lines[0] ?? ''}"`);
@@ -45,16 +55,23 @@ export function parseTraceCsv(text: string, source = 'trace.csv'): Map<number, R
   const traces = new Map<number, RunTrace>();
   for (let l = 1; l < lines.length; l++) {
     const cells = lines[l]!.split(',');
-    if (cells.length !== header.length) throw new ResultsError(`${source} line ${l + 1}: ${cells.length} cells, the header has ${header.length}`);
+    if (cells.length !== header.length)
+      throw new ResultsError(`${source} line ${l + 1}: ${cells.length} cells, the header has ${header.length}`);
     // An empty cell is an undefined value (NaN), e.g. the objective of a flow run with weight decay.
     const values = cells.slice(0, fixed).map((cell) => (cell === '' ? NaN : Number(cell)));
     const [run, step] = values as [number, number];
-    if (!Number.isInteger(run) || !Number.isInteger(step)) throw new ResultsError(`${source} line ${l + 1}: run and step must be integers`);
+    if (!Number.isInteger(run) || !Number.isInteger(step))
+      throw new ResultsError(`${source} line ${l + 1}: run and step must be integers`);
     let trace = traces.get(run);
     if (!trace) traces.set(run, (trace = emptyTrace()));
     columns.forEach((column, c) => column.push?.(trace, values[c]!));
     completeTrace(trace, columns);
-    trace.singularValues.push(cells.slice(fixed).filter((cell) => cell !== '').map(Number));
+    trace.singularValues.push(
+      cells
+        .slice(fixed)
+        .filter((cell) => cell !== '')
+        .map(Number),
+    );
   }
   return traces;
 }

@@ -29,7 +29,11 @@ export function sweepPointGroups(history: History): SweepPointGroup[] {
     const { 'init.seed': _seed, ...point } = run.run.overrides;
     const label = formatOverrides(point);
     let group = groups.get(label);
-    if (!group) groups.set(label, (group = { label: label === '—' ? 'all networks' : label, colour: runColour(groups.size), runs: [] }));
+    if (!group)
+      groups.set(
+        label,
+        (group = { label: label === '—' ? 'all networks' : label, colour: runColour(groups.size), runs: [] }),
+      );
     group.runs.push(run);
   }
   return [...groups.values()];
@@ -50,7 +54,10 @@ export interface Quantiles {
 
 /** Median and band of one quantity over one group's networks, aligned to a list of steps. */
 export class QuantileTrack {
-  private readonly cache = new Map<number, { count: number; lo: number | null; median: number | null; hi: number | null }>();
+  private readonly cache = new Map<
+    number,
+    { count: number; lo: number | null; median: number | null; hi: number | null }
+  >();
 
   constructor(
     private readonly runs: readonly RunHistory[],

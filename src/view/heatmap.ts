@@ -9,7 +9,13 @@ const NEGATIVE = rgb('#4f9dff');
 const ZERO = rgb('#141922');
 const POSITIVE = rgb('#ff9f43');
 
-export function drawHeatmap(canvas: HTMLCanvasElement, rows: number, cols: number, values: ArrayLike<number>, range: number): void {
+export function drawHeatmap(
+  canvas: HTMLCanvasElement,
+  rows: number,
+  cols: number,
+  values: ArrayLike<number>,
+  range: number,
+): void {
   canvas.width = cols;
   canvas.height = rows;
   const context = canvas.getContext('2d');

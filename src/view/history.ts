@@ -42,7 +42,13 @@ export class RunHistory {
     });
   }
 
-  push(step: number, loss: number, frozen: boolean, singularValues: Float64Array | null, matrix: Float32Array | null): void {
+  push(
+    step: number,
+    loss: number,
+    frozen: boolean,
+    singularValues: Float64Array | null,
+    matrix: Float32Array | null,
+  ): void {
     this.byStep.set(step, this.steps.length);
     this.steps.push(step);
     this.losses.push(loss);
@@ -64,7 +70,9 @@ export class History {
 
   constructor(readonly info: LoadedInfo) {
     const runs = new Map(info.runs.map((run) => [run.id, run]));
-    this.runs = info.batches.flatMap((batch, b) => batch.runIds.map((id, slot) => new RunHistory(runs.get(id)!, b, slot)));
+    this.runs = info.batches.flatMap((batch, b) =>
+      batch.runIds.map((id, slot) => new RunHistory(runs.get(id)!, b, slot)),
+    );
     this.runs.sort((x, y) => x.run.id - y.run.id);
   }
 
@@ -76,7 +84,9 @@ export class History {
       const lastStep = history.steps[history.last];
       if (lastStep !== undefined && record.step <= lastStep) continue;
       const b = history.slot;
-      const values = record.singularValues ? Float64Array.from(record.singularValues.subarray(b * rank, (b + 1) * rank)) : null;
+      const values = record.singularValues
+        ? Float64Array.from(record.singularValues.subarray(b * rank, (b + 1) * rank))
+        : null;
       const size = record.matrices ? record.matrices.length / this.info.batches[batch]!.runIds.length : 0;
       const matrix = record.matrices ? record.matrices.slice(b * size, (b + 1) * size) : null;
       history.push(record.step, record.losses[b]!, record.frozen[b] === 1, values, matrix);

@@ -31,14 +31,19 @@ export const SVD_ALGORITHMS: readonly SvdAlgorithm[] = ['bisection', 'jacobi'];
 function number(text: string, field: string, integer = false): number {
   const value = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new ConfigError(field, text, integer ? 'must be a whole number, e.g. 3' : 'must be a number, e.g. 0.05 or 1e-3');
+    throw new ConfigError(
+      field,
+      text,
+      integer ? 'must be a whole number, e.g. 3' : 'must be a number, e.g. 0.05 or 1e-3',
+    );
   }
   return value;
 }
 
 function numbers(text: string, field: string): number[] {
   const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
-  if (parts.length === 0) throw new ConfigError(field, text, 'give the singular values separated by commas, e.g. 4, 2, 1, 0.5');
+  if (parts.length === 0)
+    throw new ConfigError(field, text, 'give the singular values separated by commas, e.g. 4, 2, 1, 0.5');
   return parts.map((p) => number(p, field));
 }
 
@@ -91,7 +96,8 @@ export const KNOBS: readonly Knob[] = [
     read: (c) => c.task.kind,
     write(config, text) {
       const kind = text.trim() as TaskKind;
-      if (!TASK_KINDS.includes(kind)) throw new ConfigError('task.kind', text, `must be one of ${TASK_KINDS.join(', ')}`);
+      if (!TASK_KINDS.includes(kind))
+        throw new ConfigError('task.kind', text, `must be one of ${TASK_KINDS.join(', ')}`);
       if (kind === config.task.kind) return config;
       const shape = targetShape(config) ?? { rows: 4, cols: 4 };
       const task: Record<string, unknown> = { ...config.task, kind };
@@ -110,7 +116,12 @@ export const KNOBS: readonly Knob[] = [
     },
     write(config, text) {
       const shape = targetShape(config);
-      if (!shape) throw new ConfigError('task.target', 'matrix', 'an explicit matrix target has its own size; edit the matrix instead');
+      if (!shape)
+        throw new ConfigError(
+          'task.target',
+          'matrix',
+          'an explicit matrix target has its own size; edit the matrix instead',
+        );
       const match = /^\s*(\d+)\s*(?:[x×*]\s*(\d+))?\s*$/i.exec(text);
       if (!match) throw new ConfigError('task.target.rows', text, 'write n for an n×n target or RxC, e.g. 6 or 8x4');
       const rows = Number(match[1]);
@@ -129,7 +140,8 @@ export const KNOBS: readonly Knob[] = [
     path: 'task.target.singularValues',
     read: (c) => ('matrix' in c.task.target ? undefined : c.task.target.singularValues.join(', ')),
     write(config, text) {
-      if ('matrix' in config.task.target) throw new ConfigError('task.target', 'matrix', 'an explicit matrix target has no spectrum to set');
+      if ('matrix' in config.task.target)
+        throw new ConfigError('task.target', 'matrix', 'an explicit matrix target has no spectrum to set');
       return withValue(config, 'task.target.singularValues', numbers(text, 'task.target.singularValues'));
     },
   },
@@ -158,7 +170,8 @@ export const KNOBS: readonly Knob[] = [
     read: (c) => c.init.kind,
     write(config, text) {
       const kind = text.trim() as InitKind;
-      if (!INIT_KINDS.includes(kind)) throw new ConfigError('init.kind', text, `must be one of ${INIT_KINDS.join(', ')}`);
+      if (!INIT_KINDS.includes(kind))
+        throw new ConfigError('init.kind', text, `must be one of ${INIT_KINDS.join(', ')}`);
       if (kind === config.init.kind) return config;
       // Carry the scale over to the new kind's field, so switching kinds keeps the init's size.
       const scale = config.init[scalePath(config).slice(5) as 'std' | 'gain' | 'scale'] ?? 0.1;
@@ -219,7 +232,8 @@ export const KNOBS: readonly Knob[] = [
     read: (c) => c.record.svd ?? DEFAULTS.record.svd,
     write(config, text) {
       const svd = text.trim() as SvdAlgorithm;
-      if (!SVD_ALGORITHMS.includes(svd)) throw new ConfigError('record.svd', text, `must be one of ${SVD_ALGORITHMS.join(', ')}`);
+      if (!SVD_ALGORITHMS.includes(svd))
+        throw new ConfigError('record.svd', text, `must be one of ${SVD_ALGORITHMS.join(', ')}`);
       return withValue(config, 'record.svd', svd);
     },
   },

@@ -22,7 +22,12 @@ export function livePlateaus(history: RunHistory): Plateau[] {
     const loss = history.losses[i]!;
     if (!Number.isFinite(loss)) break;
     const step = history.steps[i]!;
-    points.push({ step, time: step * history.run.config.train.lr, loss, singularValues: history.singularValues[i] ? Array.from(history.singularValues[i]!) : undefined });
+    points.push({
+      step,
+      time: step * history.run.config.train.lr,
+      loss,
+      singularValues: history.singularValues[i] ? Array.from(history.singularValues[i]!) : undefined,
+    });
   }
   return analyzeSaddles(points, saddleContext(history.run.config)).plateaus;
 }

@@ -22,7 +22,9 @@ export function axis(label: string, log: boolean, side: 'x' | 'y'): uPlot.Axis {
     space: side === 'y' ? 22 : 40,
     grid: { stroke: GRID_COLOUR, width: 1 },
     ticks: { stroke: GRID_COLOUR, width: 1, size: 4 },
-    values: log ? (_u, splits) => splits.map(powerOfTen) : (_u, splits) => splits.map((v: number | null) => (v === null ? '' : formatNumber(v, 3))),
+    values: log
+      ? (_u, splits) => splits.map(powerOfTen)
+      : (_u, splits) => splits.map((v: number | null) => (v === null ? '' : formatNumber(v, 3))),
   };
 }
 

@@ -34,7 +34,10 @@ export class CanvasPresenter implements Presenter {
     readonly canvas: HTMLCanvasElement,
   ) {
     const context = canvas.getContext('webgpu');
-    if (!context) throw new GpuError('this canvas gave no WebGPU context: the browser supports WebGPU compute but not canvas presentation; the 3D view needs a browser with WebGPU canvases (Chrome/Edge 113+)');
+    if (!context)
+      throw new GpuError(
+        'this canvas gave no WebGPU context: the browser supports WebGPU compute but not canvas presentation; the 3D view needs a browser with WebGPU canvases (Chrome/Edge 113+)',
+      );
     context.configure({ device: renderer.gpu.device, format: renderer.format, alphaMode: 'opaque' });
     this.context = context;
   }
@@ -44,7 +47,8 @@ export class CanvasPresenter implements Presenter {
   }
 
   frame(viewProjection: Float32Array, width: number, height: number): void {
-    if (this.canvas.width !== width || this.canvas.height !== height) [this.canvas.width, this.canvas.height] = [width, height];
+    if (this.canvas.width !== width || this.canvas.height !== height)
+      [this.canvas.width, this.canvas.height] = [width, height];
     const encoder = this.renderer.gpu.device.createCommandEncoder({ label: 'trajectory frame' });
     this.renderer.encode(encoder, this.context.getCurrentTexture().createView(), viewProjection, width, height);
     this.renderer.gpu.device.queue.submit([encoder.finish()]);
@@ -100,8 +104,17 @@ export class ReadbackPresenter implements Presenter {
     if (!this.texture || this.texture.width !== width || this.texture.height !== height) {
       this.texture?.destroy();
       this.staging?.destroy();
-      this.texture = device.createTexture({ label: 'trajectory frame', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC });
-      this.staging = device.createBuffer({ label: 'trajectory readback', size: rowBytes * height, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.texture = device.createTexture({
+        label: 'trajectory frame',
+        size: [width, height],
+        format: 'rgba8unorm',
+        usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
+      });
+      this.staging = device.createBuffer({
+        label: 'trajectory readback',
+        size: rowBytes * height,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
     }
     const texture = this.texture;
     const staging = this.staging!;
@@ -112,9 +125,11 @@ export class ReadbackPresenter implements Presenter {
     await staging.mapAsync(GPUMapMode.READ);
     const padded = new Uint8Array(staging.getMappedRange());
     const image = new ImageData(width, height);
-    for (let y = 0; y < height; y++) image.data.set(padded.subarray(y * rowBytes, y * rowBytes + width * 4), y * width * 4);
+    for (let y = 0; y < height; y++)
+      image.data.set(padded.subarray(y * rowBytes, y * rowBytes + width * 4), y * width * 4);
     staging.unmap();
-    if (this.canvas.width !== width || this.canvas.height !== height) [this.canvas.width, this.canvas.height] = [width, height];
+    if (this.canvas.width !== width || this.canvas.height !== height)
+      [this.canvas.width, this.canvas.height] = [width, height];
     this.canvas.getContext('2d')?.putImageData(image, 0, 0);
   }
 }

@@ -18,7 +18,11 @@ export function targetSpectrum(target: MatrixData): number[] {
 }
 
 export function singularValueGuides(spectrum: number[]): ReferenceLine[] {
-  return spectrum.slice(0, 8).map((s, i) => ({ value: s, colour: withAlpha(singularColour(i), 0.55), label: `s${i + 1} = ${formatNumber(s, 3)}` }));
+  return spectrum.slice(0, 8).map((s, i) => ({
+    value: s,
+    colour: withAlpha(singularColour(i), 0.55),
+    label: `s${i + 1} = ${formatNumber(s, 3)}`,
+  }));
 }
 
 /** Saddle levels for factorization (other tasks have no such closed form): k = 0 … rank − 1. */

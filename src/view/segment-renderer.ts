@@ -29,7 +29,11 @@ export class SegmentRenderer {
     gpu ??= await acquireDevice();
     const { device } = gpu;
     const module = device.createShaderModule({ label: 'trajectory segments', code: source });
-    const at = (shaderLocation: number, offset: number, format: GPUVertexFormat): GPUVertexAttribute => ({ shaderLocation, offset: offset * 4, format });
+    const at = (shaderLocation: number, offset: number, format: GPUVertexFormat): GPUVertexAttribute => ({
+      shaderLocation,
+      offset: offset * 4,
+      format,
+    });
     // The async form rejects on a shader or pipeline error instead of failing silently later.
     const pipeline = await device.createRenderPipelineAsync({
       label: 'trajectory segments',
@@ -61,8 +65,15 @@ export class SegmentRenderer {
       },
       primitive: { topology: 'triangle-list' },
     });
-    const uniforms = device.createBuffer({ label: 'trajectory camera', size: 80, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: uniforms } }] });
+    const uniforms = device.createBuffer({
+      label: 'trajectory camera',
+      size: 80,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    const bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: uniforms } }],
+    });
     return new SegmentRenderer(gpu, format, pipeline, uniforms, bindGroup);
   }
 
@@ -71,19 +82,29 @@ export class SegmentRenderer {
     const bytes = data.byteLength;
     if (bytes > this.segments.size) {
       this.segments.destroy();
-      this.segments = this.segmentBuffer(Math.max(data.length / FLOATS_PER_SEGMENT, (2 * this.segments.size) / (FLOATS_PER_SEGMENT * 4)));
+      this.segments = this.segmentBuffer(
+        Math.max(data.length / FLOATS_PER_SEGMENT, (2 * this.segments.size) / (FLOATS_PER_SEGMENT * 4)),
+      );
     }
     this.gpu.device.queue.writeBuffer(this.segments, 0, data);
     this.count = data.length / FLOATS_PER_SEGMENT;
   }
 
   /** Encodes a frame into `target` (width × height pixels) seen through `viewProjection`. */
-  encode(encoder: GPUCommandEncoder, target: GPUTextureView, viewProjection: Float32Array, width: number, height: number): void {
+  encode(
+    encoder: GPUCommandEncoder,
+    target: GPUTextureView,
+    viewProjection: Float32Array,
+    width: number,
+    height: number,
+  ): void {
     const uniforms = new Float32Array(20);
     uniforms.set(viewProjection, 0);
     uniforms.set([width, height], 16);
     this.gpu.device.queue.writeBuffer(this.uniforms, 0, uniforms);
-    const pass = encoder.beginRenderPass({ colorAttachments: [{ view: target, clearValue: CLEAR, loadOp: 'clear', storeOp: 'store' }] });
+    const pass = encoder.beginRenderPass({
+      colorAttachments: [{ view: target, clearValue: CLEAR, loadOp: 'clear', storeOp: 'store' }],
+    });
     if (this.count > 0) {
       pass.setPipeline(this.pipeline);
       pass.setBindGroup(0, this.bindGroup);
@@ -98,6 +119,10 @@ export class SegmentRenderer {
   }
 
   private segmentBuffer(segments: number): GPUBuffer {
-    return this.gpu.device.createBuffer({ label: 'trajectory segments', size: segments * FLOATS_PER_SEGMENT * 4, usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST });
+    return this.gpu.device.createBuffer({
+      label: 'trajectory segments',
+      size: segments * FLOATS_PER_SEGMENT * 4,
+      usage: GPUBufferUsage.VERTEX | GPUBufferUsage.COPY_DST,
+    });
   }
 }

@@ -35,7 +35,9 @@ export class SweepPlot {
     readonly path: string,
     readonly metric: SweepMetric,
   ) {
-    const raw = [...new Set(history.runs.map((r) => JSON.stringify(r.run.overrides[path])))].map((text) => JSON.parse(text) as unknown);
+    const raw = [...new Set(history.runs.map((r) => JSON.stringify(r.run.overrides[path])))].map(
+      (text) => JSON.parse(text) as unknown,
+    );
     const numeric = raw.every((v) => typeof v === 'number');
     this.xs = numeric ? (raw as number[]).sort((a, b) => a - b) : raw;
     const positive = numeric && (this.xs as number[]).every((v) => v > 0);
@@ -49,25 +51,52 @@ export class SweepPlot {
     }
     this.lines = [...groups.values()];
     const xAxis = axis(path, logX, 'x');
-    if (!numeric) xAxis.values = (_u, splits) => splits.map((i) => (Number.isInteger(i) && this.xs[i] !== undefined ? String(this.xs[i]) : ''));
+    if (!numeric)
+      xAxis.values = (_u, splits) =>
+        splits.map((i) => (Number.isInteger(i) && this.xs[i] !== undefined ? String(this.xs[i]) : ''));
     const options: uPlot.Options = {
       width: Math.max(120, container.clientWidth),
       height: Math.max(100, container.clientHeight),
       legend: { show: false },
       scales: {
-        x: numeric ? (logX ? { time: false, distr: 3, log: 10 } : { time: false }) : { time: false, range: [-0.5, this.xs.length - 0.5] },
+        x: numeric
+          ? logX
+            ? { time: false, distr: 3, log: 10 }
+            : { time: false }
+          : { time: false, range: [-0.5, this.xs.length - 0.5] },
         y: metric === 'loss' ? { distr: 3, log: 10 } : { range: (_u, _min, max) => [0, Math.max(1, max) + 0.5] },
       },
       axes: [xAxis, axis(metric === 'loss' ? 'latest loss' : 'latest numerical rank', metric === 'loss', 'y')],
       series: [
         {},
         ...this.lines.flatMap((_, i) => [
-          { label: `line ${i} ${BAND[0] * 100}%`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } },
-          { label: `line ${i}`, stroke: runColour(i), width: 1.4, spanGaps: true, points: { show: true, size: 7, fill: runColour(i) } },
-          { label: `line ${i} ${BAND[1] * 100}%`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } },
+          {
+            label: `line ${i} ${BAND[0] * 100}%`,
+            stroke: 'transparent',
+            width: 0,
+            spanGaps: true,
+            points: { show: false },
+          },
+          {
+            label: `line ${i}`,
+            stroke: runColour(i),
+            width: 1.4,
+            spanGaps: true,
+            points: { show: true, size: 7, fill: runColour(i) },
+          },
+          {
+            label: `line ${i} ${BAND[1] * 100}%`,
+            stroke: 'transparent',
+            width: 0,
+            spanGaps: true,
+            points: { show: false },
+          },
         ]),
       ],
-      bands: this.lines.map((_, i) => ({ series: [3 * i + 3, 3 * i + 1] as [number, number], fill: withAlpha(runColour(i), 0.18) })),
+      bands: this.lines.map((_, i) => ({
+        series: [3 * i + 3, 3 * i + 1] as [number, number],
+        fill: withAlpha(runColour(i), 0.18),
+      })),
     };
     this.plot = new uPlot(options, [[], ...this.lines.flatMap(() => [[], [], []])], container);
     this.observer = fitToContainer(this.plot, container);

@@ -11,7 +11,14 @@ import { axis, fitToContainer, referenceLines, type ReferenceLine } from './plot
 import { runColour, singularColour, withAlpha } from '../display/palette.js';
 import type { History, RunHistory } from './history.js';
 import { type PlateauMark, livePlateaus, plateauMarks } from './plateau-marks.js';
-import { BAND, QuantileTrack, type RecordValue, type SweepPointGroup, isEnsemble, sweepPointGroups } from './ensemble.js';
+import {
+  BAND,
+  QuantileTrack,
+  type RecordValue,
+  type SweepPointGroup,
+  isEnsemble,
+  sweepPointGroups,
+} from './ensemble.js';
 
 export type TimePlotKind = 'loss' | 'singular' | 'rank';
 
@@ -74,18 +81,27 @@ export class TimePlot {
       points: { show: false },
       ...(kind === 'rank' ? { paths: uPlot.paths.stepped!({ align: 1 }) } : {}),
     });
-    const quantities = (run: RunHistory) => plotQuantities(kind, Math.min(this.groups.length > 0 ? ENSEMBLE_SINGULAR : MAX_DRAWN_SINGULAR, rankOf(run)));
+    const quantities = (run: RunHistory) =>
+      plotQuantities(kind, Math.min(this.groups.length > 0 ? ENSEMBLE_SINGULAR : MAX_DRAWN_SINGULAR, rankOf(run)));
     if (this.groups.length === 0) {
       const several = history.runs.length > 1;
       for (const [i, run] of history.runs.entries()) {
         for (const q of quantities(run)) {
           this.sources.push((steps) => [run.alignedTo(steps, (k) => q.value(run, k))]);
-          series.push(line(`run ${run.run.id}${q.name}`, q.colour ? withAlpha(q.colour, several ? 0.75 : 1) : runColour(i), q.colour ? 1.4 : 1.6));
+          series.push(
+            line(
+              `run ${run.run.id}${q.name}`,
+              q.colour ? withAlpha(q.colour, several ? 0.75 : 1) : runColour(i),
+              q.colour ? 1.4 : 1.6,
+            ),
+          );
         }
       }
     } else {
       // Faint sample networks first, so the bands and medians draw over them.
-      const samples = this.groups.flatMap((g) => g.runs.slice(0, SAMPLES_PER_POINT).map((run) => ({ run, colour: g.colour }))).slice(0, MAX_SAMPLES);
+      const samples = this.groups
+        .flatMap((g) => g.runs.slice(0, SAMPLES_PER_POINT).map((run) => ({ run, colour: g.colour })))
+        .slice(0, MAX_SAMPLES);
       for (const { run, colour } of samples) {
         for (const q of quantities(run)) {
           this.sources.push((steps) => [run.alignedTo(steps, (k) => q.value(run, k))]);
@@ -121,7 +137,10 @@ export class TimePlot {
       axes: [axis(this.time.label, true, 'x'), axis(yLabel, kind !== 'rank', 'y')],
       series,
       bands,
-      plugins: [referenceLines(() => references), ...(kind === 'loss' ? [plateauMarks(() => this.marks, this.time.perStep)] : [])],
+      plugins: [
+        referenceLines(() => references),
+        ...(kind === 'loss' ? [plateauMarks(() => this.marks, this.time.perStep)] : []),
+      ],
     };
     this.plot = new uPlot(options, [[], ...series.slice(1).map(() => [])], container);
     this.observer = fitToContainer(this.plot, container);
@@ -140,7 +159,9 @@ export class TimePlot {
     const x = steps.map((s) => s * this.time.perStep);
     const ys = this.sources.flatMap((source) => source(steps));
     if (this.kind === 'loss' && this.groups.length === 0) {
-      this.marks = this.history.runs.slice(0, MAX_MARKED_RUNS).flatMap((run, i) => livePlateaus(run).map((plateau) => ({ plateau, colour: runColour(i) })));
+      this.marks = this.history.runs
+        .slice(0, MAX_MARKED_RUNS)
+        .flatMap((run, i) => livePlateaus(run).map((plateau) => ({ plateau, colour: runColour(i) })));
     }
     this.plot.setData([x, ...ys] as uPlot.AlignedData);
   }
@@ -163,7 +184,11 @@ interface Quantity {
 function plotQuantities(kind: TimePlotKind, singular: number): Quantity[] {
   if (kind === 'loss') return [{ name: '', value: (run, k) => positive(run.losses[k]!), colour: '' }];
   if (kind === 'rank') return [{ name: '', value: (run, k) => run.ranks[k] ?? null, colour: '' }];
-  return Array.from({ length: singular }, (_, j) => ({ name: ` σ${j + 1}`, value: (run: RunHistory, k: number) => positive(run.singularValues[k]?.[j] ?? NaN), colour: singularColour(j) }));
+  return Array.from({ length: singular }, (_, j) => ({
+    name: ` σ${j + 1}`,
+    value: (run: RunHistory, k: number) => positive(run.singularValues[k]?.[j] ?? NaN),
+    colour: singularColour(j),
+  }));
 }
 
 function rankOf(run: RunHistory): number {

@@ -112,7 +112,9 @@ export class TrajectoryView {
     };
     const ratio = devicePixelRatio || 1;
     let largest = this.target[0] ?? 0;
-    for (const run of history.runs) for (const values of run.singularValues) largest = Math.max(largest, Number.isFinite(values[0]!) ? values[0]! : 0);
+    for (const run of history.runs)
+      for (const values of run.singularValues)
+        largest = Math.max(largest, Number.isFinite(values[0]!) ? values[0]! : 0);
     this.unit = largest > 0 ? largest : 1;
     const u = this.unit;
 
@@ -125,12 +127,25 @@ export class TrajectoryView {
     for (let i = 0; i < count; i++) {
       for (const bit of bits) if (!(i & bit)) push(corners[i]!, corners[i | bit]!, '#ffffff', 0.07, 1 * ratio);
     }
-    const axes = ([[1.12, 0, 0], [0, 1.12, 0], [0, 0, 1.12]] as Point[]).slice(0, dims);
+    const axes = (
+      [
+        [1.12, 0, 0],
+        [0, 1.12, 0],
+        [0, 0, 1.12],
+      ] as Point[]
+    ).slice(0, dims);
     axes.forEach((end, k) => push([0, 0, 0], end, singularColour(k), 0.85, 2 * ratio));
 
     // The saddles of the target: 0 → (s₁,0,0) → (s₁,s₂,0) → (s₁,s₂,s₃).
     const s = [0, 1, 2].map((k) => (k < dims ? (this.target[k] ?? 0) / u : 0));
-    const saddles = ([[0, 0, 0], [s[0]!, 0, 0], [s[0]!, s[1]!, 0], [s[0]!, s[1]!, s[2]!]] as Point[]).slice(0, dims + 1);
+    const saddles = (
+      [
+        [0, 0, 0],
+        [s[0]!, 0, 0],
+        [s[0]!, s[1]!, 0],
+        [s[0]!, s[1]!, s[2]!],
+      ] as Point[]
+    ).slice(0, dims + 1);
     for (let k = 0; k + 1 < saddles.length; k++) push(saddles[k]!, saddles[k + 1]!, '#ffffff', 0.18, 1.5 * ratio);
     for (const corner of saddles) push(corner, corner, '#ffffff', 0.55, 7 * ratio);
 
@@ -143,7 +158,8 @@ export class TrajectoryView {
       for (let i = 0; i < values.length; i += stride) picked.push(toPoint(values[i]!, u));
       if ((values.length - 1) % stride !== 0) picked.push(toPoint(values[values.length - 1]!, u));
       const colour = runColour(r);
-      for (let i = 1; i < picked.length; i++) push(picked[i - 1]!, picked[i]!, colour, 0.3 + (0.7 * i) / picked.length, 2.2 * ratio);
+      for (let i = 1; i < picked.length; i++)
+        push(picked[i - 1]!, picked[i]!, colour, 0.3 + (0.7 * i) / picked.length, 2.2 * ratio);
       const head = picked[picked.length - 1]!;
       push(head, head, colour, 1, 9 * ratio);
     });
@@ -158,11 +174,14 @@ export class TrajectoryView {
       this.overlay.append(element);
       this.labels.push({ element, point });
     };
-    axes.forEach((axisEnd, k) => label(['σ₁', 'σ₂', 'σ₃'][k]!, axisEnd.map((v) => v * 1.06) as Point, singularColour(k)));
+    axes.forEach((axisEnd, k) =>
+      label(['σ₁', 'σ₂', 'σ₃'][k]!, axisEnd.map((v) => v * 1.06) as Point, singularColour(k)),
+    );
     this.host.dataset.axes = String(dims);
     // Above its corner, so the label does not hide where the trajectories arrive.
     const end = saddles[Math.min(dims, this.target.length)]!;
-    if (this.target.length > 0) label(`target (box edge = ${Number(u.toPrecision(3))})`, [end[0], end[1], end[2] + 0.12], '#c8d0dc');
+    if (this.target.length > 0)
+      label(`target (box edge = ${Number(u.toPrecision(3))})`, [end[0], end[1], end[2] + 0.12], '#c8d0dc');
     return out;
   }
 
@@ -179,7 +198,9 @@ export class TrajectoryView {
 
 /** Axes the view draws: the networks' number of singular values, min(n_0, n_N), at most 3 (at least 1). */
 export function viewDimensions(history: History): number {
-  const values = history.runs.map((run) => Math.min(run.run.config.widths[0]!, run.run.config.widths[run.run.config.widths.length - 1]!));
+  const values = history.runs.map((run) =>
+    Math.min(run.run.config.widths[0]!, run.run.config.widths[run.run.config.widths.length - 1]!),
+  );
   return Math.max(1, Math.min(3, Math.max(...values)));
 }
 

@@ -31,7 +31,10 @@ export class SimClient {
     this.worker.onmessage = (event: MessageEvent<Reply>) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.fail({ name: 'WorkerError', message: `the simulation worker failed: ${event.message || 'it could not start (see the console)'}` });
+      this.fail({
+        name: 'WorkerError',
+        message: `the simulation worker failed: ${event.message || 'it could not start (see the console)'}`,
+      });
     };
   }
 

@@ -25,15 +25,28 @@ export interface TrainedBatch {
   kernel: string;
 }
 
-export function experimentResult(config: Config, adapter: AdapterReport, seconds: number, batches: TrainedBatch[]): ExperimentResult {
-  const runs = batches.flatMap((b) => batchExperimentRuns(b.runs, b.trace, b.diverged, b.metrics)).sort((x, y) => x.id - y.id);
+export function experimentResult(
+  config: Config,
+  adapter: AdapterReport,
+  seconds: number,
+  batches: TrainedBatch[],
+): ExperimentResult {
+  const runs = batches
+    .flatMap((b) => batchExperimentRuns(b.runs, b.trace, b.diverged, b.metrics))
+    .sort((x, y) => x.id - y.id);
   // Steps as the CLI counts them: per batch, the step its records reach.
   const steps = batches.reduce((sum, b) => sum + (b.trace.last()?.step ?? 0), 0);
   const networkSteps = batches.reduce((sum, b) => sum + (b.trace.last()?.step ?? 0) * b.runs.length, 0);
   return {
     config,
     device: { adapter: adapter.name, fallback: adapter.isFallbackAdapter },
-    timing: { seconds, steps, networkSteps, networkStepsPerSecond: seconds > 0 ? networkSteps / seconds : 0, kernels: [...new Set(batches.map((b) => b.kernel))] },
+    timing: {
+      seconds,
+      steps,
+      networkSteps,
+      networkStepsPerSecond: seconds > 0 ? networkSteps / seconds : 0,
+      kernels: [...new Set(batches.map((b) => b.kernel))],
+    },
     shard: null,
     // Paused before train.steps: the files hold what was recorded, as after a Ctrl-C of the CLI.
     aborted: runs.some((r) => r.finalStep < r.config.train.steps),
@@ -42,7 +55,13 @@ export function experimentResult(config: Config, adapter: AdapterReport, seconds
 }
 
 /** The files, and the preset's verdict (only for a complete run, as the CLI does) and figures. */
-export function exportFiles(config: Config, adapter: AdapterReport, seconds: number, batches: TrainedBatch[], preset?: Preset): ExportedFiles {
+export function exportFiles(
+  config: Config,
+  adapter: AdapterReport,
+  seconds: number,
+  batches: TrainedBatch[],
+  preset?: Preset,
+): ExportedFiles {
   const result = experimentResult(config, adapter, seconds, batches);
   const verdict = preset && !result.aborted ? preset.verdict(result) : null;
   return {

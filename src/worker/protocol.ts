@@ -119,5 +119,10 @@ export type Reply =
 export function errorInfo(error: unknown): ErrorInfo {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
   const { field, fix } = error as { field?: unknown; fix?: unknown };
-  return { name: error.name, message: error.message, ...(typeof field === 'string' && { field }), ...(typeof fix === 'string' && { fix }) };
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof field === 'string' && { field }),
+    ...(typeof fix === 'string' && { fix }),
+  };
 }

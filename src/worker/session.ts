@@ -56,7 +56,8 @@ export class Session {
     const groups = planBatches(runs, memoryLimits(gpu.device));
     const batches: Batch[] = [];
     try {
-      for (const group of groups) batches.push({ runs: group, sim: await Simulator.create(gpu, group), deliveredStep: -1, saved: null });
+      for (const group of groups)
+        batches.push({ runs: group, sim: await Simulator.create(gpu, group), deliveredStep: -1, saved: null });
     } catch (error) {
       batches.forEach((b) => b.sim.destroy());
       gpu.destroy();
@@ -67,7 +68,11 @@ export class Session {
       config,
       adapter: gpu.adapter,
       runs: runs.map(({ id, overrides, config: resolved }) => ({ id, overrides, config: resolved })),
-      batches: batches.map(({ runs: group, sim }) => ({ runIds: group.map((r) => r.id), target: { ...sim.task.target }, kernel: sim.program.kernelPath })),
+      batches: batches.map(({ runs: group, sim }) => ({
+        runIds: group.map((r) => r.id),
+        target: { ...sim.task.target },
+        kernel: sim.program.kernelPath,
+      })),
     };
     return { session, info };
   }
@@ -100,7 +105,13 @@ export class Session {
         const layers = await b.sim.readLayers();
         metrics = b.runs.map((run, k) => preset.measure!(run, layers[k]!, b.sim.task));
       }
-      batches.push({ runs: b.runs, trace: b.sim.trace, diverged: b.sim.diverged, metrics, kernel: b.sim.program.kernelPath });
+      batches.push({
+        runs: b.runs,
+        trace: b.sim.trace,
+        diverged: b.sim.diverged,
+        metrics,
+        kernel: b.sim.program.kernelPath,
+      });
     }
     return exportFiles(this.config, this.gpu.adapter, this.trainingSeconds, batches, preset);
   }
@@ -120,7 +131,9 @@ export class Session {
   }
 
   private async trainBatches(signal: AbortSignal, steps: number | undefined): Promise<void> {
-    const goals = this.batches.map((b) => (steps === undefined ? Math.max(b.sim.step, b.runs[0]!.config.train.steps) : b.sim.step + steps));
+    const goals = this.batches.map((b) =>
+      steps === undefined ? Math.max(b.sim.step, b.runs[0]!.config.train.steps) : b.sim.step + steps,
+    );
     const starts = this.batches.map((b) => b.sim.step);
     const totalWork = this.batches.reduce((sum, b, i) => sum + (goals[i]! - starts[i]!) * b.runs.length, 0);
     const started = performance.now();
@@ -132,7 +145,10 @@ export class Session {
         if (signal.aborted) break;
         // Turns end on multiples of record.every, so they add no off-grid records.
         const every = b.runs[0]!.config.record.every;
-        const until = Math.min(goals[i]!, (Math.floor(b.sim.step / every) + Math.max(1, Math.round(TURN_STEPS / every))) * every);
+        const until = Math.min(
+          goals[i]!,
+          (Math.floor(b.sim.step / every) + Math.max(1, Math.round(TURN_STEPS / every))) * every,
+        );
         try {
           await b.sim.run({
             steps: until - b.sim.step,
@@ -143,7 +159,10 @@ export class Session {
             },
             onProgress: (p) => {
               rate = p.networkStepsPerSecond;
-              const done = this.batches.reduce((sum, other, j) => sum + (other.sim.step - starts[j]!) * other.runs.length, 0);
+              const done = this.batches.reduce(
+                (sum, other, j) => sum + (other.sim.step - starts[j]!) * other.runs.length,
+                0,
+              );
               this.post({
                 type: 'progress',
                 progress: {
@@ -183,7 +202,8 @@ export class Session {
   private watchDevice(gpu: GpuContext): void {
     // A loss while idle is repaired at once, so the next run (or export) finds a working device.
     void gpu.lost.then(() => {
-      if (!this.disposed && gpu === this.gpu && !this.running) void this.recover(gpu).catch((error: unknown) => this.post({ type: 'error', error: errorInfo(error) }));
+      if (!this.disposed && gpu === this.gpu && !this.running)
+        void this.recover(gpu).catch((error: unknown) => this.post({ type: 'error', error: errorInfo(error) }));
     });
   }
 
@@ -206,7 +226,12 @@ export class Session {
       }
       this.gpu = gpu;
       this.watchDevice(gpu);
-      this.post({ type: 'recovered', steps: this.batches.map((b) => b.sim.step), kernels: this.batches.map((b) => b.sim.program.kernelPath), adapter: gpu.adapter });
+      this.post({
+        type: 'recovered',
+        steps: this.batches.map((b) => b.sim.step),
+        kernels: this.batches.map((b) => b.sim.program.kernelPath),
+        adapter: gpu.adapter,
+      });
     })().finally(() => (this.recovering = false));
     return this.recovery;
   }

@@ -30,7 +30,8 @@ async function handle(command: Command): Promise<void> {
       return;
     }
     case 'run':
-      if (!session) post({ type: 'error', error: { name: 'StateError', message: 'nothing to run: load a config first' } });
+      if (!session)
+        post({ type: 'error', error: { name: 'StateError', message: 'nothing to run: load a config first' } });
       session?.train(command.steps);
       return;
     case 'pause':
@@ -38,7 +39,10 @@ async function handle(command: Command): Promise<void> {
       return;
     case 'export':
       try {
-        if (!session) throw new DlnsimError('nothing to export: load a config first (send a load command and wait for its loaded reply)');
+        if (!session)
+          throw new DlnsimError(
+            'nothing to export: load a config first (send a load command and wait for its loaded reply)',
+          );
         post({ type: 'exported', id: command.id, files: await session.exportResults(command.preset) });
       } catch (error) {
         post({ type: 'error', id: command.id, error: errorInfo(error) });

@@ -8,7 +8,9 @@ import { expect, test, type Page } from '@playwright/test';
 async function audit(page: Page, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const grave = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const lines = results.violations.map((v) => `${v.impact}: ${v.id} (${v.nodes.length}) — ${v.help}; e.g. ${v.nodes[0]?.target.join(' ')}`);
+  const lines = results.violations.map(
+    (v) => `${v.impact}: ${v.id} (${v.nodes.length}) — ${v.help}; e.g. ${v.nodes[0]?.target.join(' ')}`,
+  );
   console.log(`${name}: ${results.violations.length} finding(s)${lines.length ? `\n  ${lines.join('\n  ')}` : ''}`);
   expect(grave.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
@@ -28,6 +30,13 @@ test('the demo has no serious or critical accessibility finding', async ({ page 
 
 test('a page embedding <dln-sim> has no serious or critical accessibility finding', async ({ page }) => {
   await page.goto('/demo/element.html');
-  await page.waitForFunction(() => [...document.querySelectorAll('dln-sim')].every((e) => ['ready', 'done', 'training', 'paused'].includes(e.getAttribute('data-state') ?? '')), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('dln-sim')].every((e) =>
+        ['ready', 'done', 'training', 'paused'].includes(e.getAttribute('data-state') ?? ''),
+      ),
+    undefined,
+    { timeout: 60_000 },
+  );
   await audit(page, '<dln-sim> page');
 });

@@ -21,13 +21,18 @@ test('bench page runs the engine and the baselines, and their losses agree', asy
   await page.exposeFunction('dlnsimLoadAverage', () => loadavg());
   await page.goto(`/bench/browser/index.html${query}`);
   await page.waitForSelector('body[data-done]', { timeout: mode ? 0 : 110_000 });
-  const outcome = await page.evaluate(() => (window as { dlnsimBench?: { report?: unknown; table?: string; error?: string } }).dlnsimBench);
+  const outcome = await page.evaluate(
+    () => (window as { dlnsimBench?: { report?: unknown; table?: string; error?: string } }).dlnsimBench,
+  );
   expect(outcome?.error).toBeUndefined();
   const report = outcome!.report as BenchReport;
   expect(report.workloads.length).toBeGreaterThan(0);
   for (const workload of report.workloads) {
     expect(workload.baselines.map((b) => b.name)).toEqual(['reference', 'float32', 'tfjs']);
-    for (const baseline of workload.baselines) expect(baseline.relativeDifference, `${workload.workload.name}: ${baseline.name}`).toBeLessThanOrEqual(report.lossTolerance);
+    for (const baseline of workload.baselines)
+      expect(baseline.relativeDifference, `${workload.workload.name}: ${baseline.name}`).toBeLessThanOrEqual(
+        report.lossTolerance,
+      );
     const kernels = workload.kernels;
     if (!kernels) throw new Error(`${workload.workload.name}: no fused-vs-layered comparison`);
     // Standard workloads the fused kernel cannot hold (mid, large, linearized) say why; smoke fits it.
@@ -38,8 +43,12 @@ test('bench page runs the engine and the baselines, and their losses agree', asy
     expect([kernels.fused.kernel, kernels.layered.kernel]).toEqual(['fused', 'layered']);
     expect(kernels.fused.networkStepsPerSecond).toBeGreaterThan(0);
     expect(kernels.ratio).toBeCloseTo(kernels.fused.networkStepsPerSecond / kernels.layered.networkStepsPerSecond, 6);
-    expect(kernels.relativeDifference, `${workload.workload.name}: fused vs layered`).toBeLessThanOrEqual(report.lossTolerance);
-    expect(outcome!.table).toMatch(new RegExp(`\\| ${workload.workload.name} \\| [\\d,.]+ \\| [\\d,.]+ \\| [\\d.]+× \\| \\S+ ok \\|`));
+    expect(kernels.relativeDifference, `${workload.workload.name}: fused vs layered`).toBeLessThanOrEqual(
+      report.lossTolerance,
+    );
+    expect(outcome!.table).toMatch(
+      new RegExp(`\\| ${workload.workload.name} \\| [\\d,.]+ \\| [\\d,.]+ \\| [\\d.]+× \\| \\S+ ok \\|`),
+    );
   }
   if (mode) {
     writeFileSync('bench/results-browser.json', `${JSON.stringify(report, null, 2)}\n`);

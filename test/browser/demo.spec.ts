@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import type { Config } from '../../src/config/types.js';
 import { LOSS_TOLERANCE, SINGULAR_TOLERANCE, SMALL_CONFIG, referenceRun } from './reference-run.js';
 
-const demoUrl = (config: Config, extra = '') => `/demo/index.html?config=${encodeURIComponent(JSON.stringify(config))}${extra}`;
+const demoUrl = (config: Config, extra = '') =>
+  `/demo/index.html?config=${encodeURIComponent(JSON.stringify(config))}${extra}`;
 
 async function waitForState(page: Page, state: string): Promise<void> {
   await expect(page.locator('body')).toHaveAttribute('data-state', state, { timeout: 60_000 });
@@ -20,7 +21,8 @@ async function waitForState(page: Page, state: string): Promise<void> {
 async function shownNumbers(page: Page) {
   return page.locator('#runs tbody tr').evaluateAll((rows) =>
     rows.map((row) => {
-      const value = (column: string) => Number(row.querySelector<HTMLElement>(`[data-column="${column}"]`)?.dataset.value ?? NaN);
+      const value = (column: string) =>
+        Number(row.querySelector<HTMLElement>(`[data-column="${column}"]`)?.dataset.value ?? NaN);
       return {
         id: Number((row as HTMLElement).dataset.run),
         step: value('step'),
@@ -37,11 +39,15 @@ function expectMatchesReference(shown: Awaited<ReturnType<typeof shownNumbers>>,
   for (const [i, network] of reference.entries()) {
     expect(shown[i]!.step).toBe(steps);
     expect(Math.abs(shown[i]!.loss - network.loss) / network.loss).toBeLessThan(LOSS_TOLERANCE);
-    shown[i]!.singularValues.forEach((s, k) => expect(Math.abs(s - network.singularValues[k]!)).toBeLessThan(SINGULAR_TOLERANCE * network.singularValues[0]!));
+    shown[i]!.singularValues.forEach((s, k) =>
+      expect(Math.abs(s - network.singularValues[k]!)).toBeLessThan(SINGULAR_TOLERANCE * network.singularValues[0]!),
+    );
   }
 }
 
-test('trains a small config from the URL, updates its plots, shows the numbers of a Float64 Node run', async ({ page }) => {
+test('trains a small config from the URL, updates its plots, shows the numbers of a Float64 Node run', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1440, height: 1300 });
   await page.goto(demoUrl(SMALL_CONFIG));
   await waitForState(page, 'ready');
@@ -52,7 +58,8 @@ test('trains a small config from the URL, updates its plots, shows the numbers o
   await waitForState(page, 'done');
 
   // Steps 5, 10, …, 300 on the log-time axes (step 0 has no place there).
-  for (const plot of ['loss', 'singular', 'rank']) await expect(page.locator(`[data-plot="${plot}"]`)).toHaveAttribute('data-points', '60');
+  for (const plot of ['loss', 'singular', 'rank'])
+    await expect(page.locator(`[data-plot="${plot}"]`)).toHaveAttribute('data-points', '60');
   await expect(page.locator('#status-step')).toHaveText('300');
   expectMatchesReference(await shownNumbers(page), SMALL_CONFIG, 300);
 
@@ -65,7 +72,13 @@ test('trains a small config from the URL, updates its plots, shows the numbers o
 });
 
 test('a sweep over depth trains one batch per shape and shows the view across the sweep', async ({ page }) => {
-  const config: Config = { ...SMALL_CONFIG, seeds: 1, train: { ...SMALL_CONFIG.train, steps: 200 }, record: { every: 10 }, sweep: { 'network.depth': [2, 3] } };
+  const config: Config = {
+    ...SMALL_CONFIG,
+    seeds: 1,
+    train: { ...SMALL_CONFIG.train, steps: 200 },
+    record: { every: 10 },
+    sweep: { 'network.depth': [2, 3] },
+  };
   await page.goto(demoUrl(config));
   await waitForState(page, 'ready');
   await expect(page.locator('#panel-sweep')).toBeVisible();
@@ -75,11 +88,15 @@ test('a sweep over depth trains one batch per shape and shows the view across th
   const shown = await shownNumbers(page);
   const reference = referenceRun(config, 200);
   expect(shown.map((s) => s.step)).toEqual([200, 200]);
-  shown.forEach((network, i) => expect(Math.abs(network.loss - reference[i]!.loss) / reference[i]!.loss).toBeLessThan(LOSS_TOLERANCE));
+  shown.forEach((network, i) =>
+    expect(Math.abs(network.loss - reference[i]!.loss) / reference[i]!.loss).toBeLessThan(LOSS_TOLERANCE),
+  );
   await expect(page.locator('#runs tbody tr').nth(1)).toContainText('network.depth = 3');
 });
 
-test('the status line names the step path the engine runs: fused from the URL, both in a sweep over train.kernel, the flow', async ({ page }) => {
+test('the status line names the step path the engine runs: fused from the URL, both in a sweep over train.kernel, the flow', async ({
+  page,
+}) => {
   await page.goto(demoUrl(SMALL_CONFIG, '&train.kernel=fused'));
   await waitForState(page, 'ready');
   await expect(page.locator('#status-path')).toHaveText('fused step');
@@ -108,7 +125,9 @@ test('a preset from the URL, with edits, fills the form', async ({ page }) => {
   await expect(page.locator('#runs tbody tr')).toHaveCount(2);
 });
 
-test('marks the plateaus it detects on the loss plot: the start, the three saddles and convergence', async ({ page }) => {
+test('marks the plateaus it detects on the loss plot: the start, the three saddles and convergence', async ({
+  page,
+}) => {
   await page.goto('/demo/index.html?preset=saddle-to-saddle&seeds=1');
   await waitForState(page, 'ready');
   await page.click('#play');
@@ -159,7 +178,9 @@ test('a bad config in the URL shows what is wrong instead of a blank page', asyn
   await expect(page.locator('.fatal')).toContainText('not valid JSON');
 });
 
-test('a network too large for the device is refused with the message naming network.width, before any buffer is made', async ({ page }) => {
+test('a network too large for the device is refused with the message naming network.width, before any buffer is made', async ({
+  page,
+}) => {
   await page.goto(demoUrl(SMALL_CONFIG, '&network.width=100000'));
   await waitForState(page, 'error');
   await expect(page.locator('[data-notice="error"]')).toContainText('Config error in network.width');
@@ -171,15 +192,32 @@ test('random URL states load, or show an error naming a field, with no page erro
   const RUNS = 4;
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  const key = fc.constantFrom('network.width', 'network.depth', 'train.lr', 'seeds', 'init.std', 'record.every', 'task.kind', 'show-run', 'sweep-x', 'nope', 'train.lr.x');
-  const value = fc.oneof(fc.constantFrom('2', '0.05', '-1', '1e9', 'NaN', '"x"', '[1,2]', '100000', ''), fc.string({ maxLength: 8 }));
+  const key = fc.constantFrom(
+    'network.width',
+    'network.depth',
+    'train.lr',
+    'seeds',
+    'init.std',
+    'record.every',
+    'task.kind',
+    'show-run',
+    'sweep-x',
+    'nope',
+    'train.lr.x',
+  );
+  const value = fc.oneof(
+    fc.constantFrom('2', '0.05', '-1', '1e9', 'NaN', '"x"', '[1,2]', '100000', ''),
+    fc.string({ maxLength: 8 }),
+  );
   let loaded = 0;
   let refused = 0;
   await fc.assert(
     fc.asyncProperty(fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 2 }), async (edits) => {
       await page.goto(demoUrl(SMALL_CONFIG, `&${new URLSearchParams(edits).toString()}`));
       const fatal = page.locator('.fatal');
-      await expect(page.locator('body[data-state="ready"], body[data-state="error"], .fatal').first()).toBeVisible({ timeout: 60_000 });
+      await expect(page.locator('body[data-state="ready"], body[data-state="error"], .fatal').first()).toBeVisible({
+        timeout: 60_000,
+      });
       if (await fatal.count()) {
         await expect(fatal).toContainText('config field `');
         refused++;
@@ -190,7 +228,9 @@ test('random URL states load, or show an error naming a field, with no page erro
     }),
     { numRuns: RUNS },
   );
-  console.log(`fuzz demo URL states in the page: ${RUNS} URLs, ${loaded} loaded, ${refused} refused with a named field`);
+  console.log(
+    `fuzz demo URL states in the page: ${RUNS} URLs, ${loaded} loaded, ${refused} refused with a named field`,
+  );
   expect(pageErrors).toEqual([]);
 });
 
@@ -228,8 +268,12 @@ test('exports the CLI summary.json and trace.csv of what it trained', async ({ p
 
   const [traceDownload] = await Promise.all([page.waitForEvent('download'), page.click('#export-trace')]);
   expect(traceDownload.suggestedFilename()).toBe('trace.csv');
-  const lines = readFileSync((await traceDownload.path())!, 'utf8').trim().split('\n');
-  expect(lines[0]).toBe('run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3,sv4,sv5,sv6');
+  const lines = readFileSync((await traceDownload.path())!, 'utf8')
+    .trim()
+    .split('\n');
+  expect(lines[0]).toBe(
+    'run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3,sv4,sv5,sv6',
+  );
   expect(lines).toHaveLength(1 + 3 * 6); // 3 runs × steps 0, 20, …, 100
   const last = lines[lines.length - 1]!.split(',');
   expect(Number(last[0])).toBe(2);
@@ -276,7 +320,10 @@ test('256 networks read at a glance: bands and legend per sweep point, one page 
   await waitForState(page, 'ready');
   // The preset's 6 depths × 256 seeds cut to 4 depths × 64 seeds, to keep this test's training short.
   // seeds is a Training knob (input name), the sweep a config field (data-path).
-  for (const [selector, value] of [['input[name="seeds"]', '64'], ['input[data-path="sweep[\\"train.flowDepth\\"]"]', '[5, 10, 20, "infinity"]']]) {
+  for (const [selector, value] of [
+    ['input[name="seeds"]', '64'],
+    ['input[data-path="sweep[\\"train.flowDepth\\"]"]', '[5, 10, 20, "infinity"]'],
+  ]) {
     const field = page.locator(selector);
     await field.fill(value);
     await field.press('Enter');
@@ -303,14 +350,18 @@ test('256 networks read at a glance: bands and legend per sweep point, one page 
   await points.nth(1).click();
   await expect(page.locator('.table-pager .page-label')).toHaveText('1–20 of 64');
   await page.click('#runs th[data-sort="loss"]');
-  const losses = await page.locator('#runs tbody [data-column="loss"]').evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
+  const losses = await page
+    .locator('#runs tbody [data-column="loss"]')
+    .evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
   expect(losses).toEqual([...losses].sort((a, b) => a - b));
   // Edited (fewer seeds and depths), the preset shows no verdict: a verdict judges the preset's own config only.
   await expect(page.locator('#panel-result')).toBeHidden();
   await page.screenshot({ path: '.test-results/demo-ensemble.png', fullPage: true });
 });
 
-test('the form shows every field the preset sets, edits them, and the URL round-trips to the same config', async ({ page }) => {
+test('the form shows every field the preset sets, edits them, and the URL round-trips to the same config', async ({
+  page,
+}) => {
   await page.goto('/demo/index.html?preset=infinite-depth-completion');
   await waitForState(page, 'ready');
   const sweep = page.locator('input[data-path="sweep[\\"train.flowDepth\\"]"]');

@@ -12,10 +12,21 @@ import { LOSS_TOLERANCE, SMALL_CONFIG, referenceRun } from './reference-run.js';
 interface LoggedEvent {
   id: string;
   type: string;
-  detail: Record<string, unknown> & { runIds?: number[]; step?: number; losses?: number[]; field?: string; steps?: number[] };
+  detail: Record<string, unknown> & {
+    runIds?: number[];
+    step?: number;
+    losses?: number[];
+    field?: string;
+    steps?: number[];
+  };
 }
 
-const CONFIG: Config = { ...SMALL_CONFIG, train: { ...SMALL_CONFIG.train, steps: 200 }, record: { every: 20 }, seeds: 2 };
+const CONFIG: Config = {
+  ...SMALL_CONFIG,
+  train: { ...SMALL_CONFIG.train, steps: 200 },
+  record: { every: 20 },
+  seeds: 2,
+};
 
 async function open(page: Page): Promise<void> {
   await page.goto('/test/browser/pages/element.html');
@@ -40,7 +51,8 @@ async function addElement(page: Page, id: string, attributes: Record<string, str
   );
 }
 
-const events = (page: Page, id: string) => page.evaluate((id) => (window as unknown as { events: LoggedEvent[] }).events.filter((e) => e.id === id), id);
+const events = (page: Page, id: string) =>
+  page.evaluate((id) => (window as unknown as { events: LoggedEvent[] }).events.filter((e) => e.id === id), id);
 
 test('trains from its attributes and emits ready, record, progress and done', async ({ page }) => {
   await open(page);
@@ -60,21 +72,30 @@ test('trains from its attributes and emits ready, record, progress and done', as
   // The depth attribute overrides the config; the losses are those of the same config in Node.
   const config: Config = { ...CONFIG, network: { depth: 2, width: 8 } };
   const reference = referenceRun(config, 200);
-  records[records.length - 1]!.detail.losses!.forEach((loss, b) => expect(Math.abs(loss - reference[b]!.loss) / reference[b]!.loss).toBeLessThan(LOSS_TOLERANCE));
+  records[records.length - 1]!.detail.losses!.forEach((loss, b) =>
+    expect(Math.abs(loss - reference[b]!.loss) / reference[b]!.loss).toBeLessThan(LOSS_TOLERANCE),
+  );
 
   // The shadow root shows the step reached and both plots.
   await expect(page.locator('#sim .step')).toHaveText('200');
   await expect(page.locator('#sim .plot canvas')).toHaveCount(2);
 });
 
-test('runs the step kernel its config names: train.kernel=fused gives the fused path and the Float64 losses', async ({ page }) => {
+test('runs the step kernel its config names: train.kernel=fused gives the fused path and the Float64 losses', async ({
+  page,
+}) => {
   await open(page);
   await addElement(page, 'fused', { config: JSON.stringify(CONFIG), set: 'train.kernel=fused', autoplay: '' });
   await expect(page.locator('#fused')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   const log = await events(page, 'fused');
   expect((log[0]!.detail.batches as { kernel: string }[]).map((b) => b.kernel)).toEqual(['fused']);
   const reference = referenceRun(CONFIG, 200);
-  log.filter((e) => e.type === 'record').pop()!.detail.losses!.forEach((loss, b) => expect(Math.abs(loss - reference[b]!.loss) / reference[b]!.loss).toBeLessThan(LOSS_TOLERANCE));
+  log
+    .filter((e) => e.type === 'record')
+    .pop()!
+    .detail.losses!.forEach((loss, b) =>
+      expect(Math.abs(loss - reference[b]!.loss) / reference[b]!.loss).toBeLessThan(LOSS_TOLERANCE),
+    );
 });
 
 test('a bad attribute gives an error event naming the field', async ({ page }) => {
@@ -90,7 +111,9 @@ test('a bad attribute gives an error event naming the field', async ({ page }) =
   await expect(page.locator('#bad')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
 });
 
-test('a network too large for the device gives an error event naming network.widths, before any buffer is made', async ({ page }) => {
+test('a network too large for the device gives an error event naming network.widths, before any buffer is made', async ({
+  page,
+}) => {
   await open(page);
   const huge: Config = { ...CONFIG, network: { widths: [6, 100000, 100000, 6] } };
   await addElement(page, 'huge', { config: JSON.stringify(huge) });
@@ -109,10 +132,29 @@ test('random attribute values end ready or in an error event naming a field, wit
   await open(page);
   const value = fc.oneof(
     { arbitrary: fc.constantFrom('2', '3', '4', '0.05', '0.1'), weight: 4 },
-    fc.constantFrom('0', '-1', '1e9', 'NaN', 'Infinity', '', 'abc', '3', '0.05', '[1,2]', '{"a":1}', 'saddle-to-saddle', 'train.lr=0.1', 'network.width=100000', 'seeds="x"'),
+    fc.constantFrom(
+      '0',
+      '-1',
+      '1e9',
+      'NaN',
+      'Infinity',
+      '',
+      'abc',
+      '3',
+      '0.05',
+      '[1,2]',
+      '{"a":1}',
+      'saddle-to-saddle',
+      'train.lr=0.1',
+      'network.width=100000',
+      'seeds="x"',
+    ),
     fc.string({ maxLength: 12 }),
   );
-  const attributes = fc.dictionary(fc.constantFrom(...CONFIG_ATTRIBUTES.filter((name) => name !== 'config')), value, { minKeys: 1, maxKeys: 2 });
+  const attributes = fc.dictionary(fc.constantFrom(...CONFIG_ATTRIBUTES.filter((name) => name !== 'config')), value, {
+    minKeys: 1,
+    maxKeys: 2,
+  });
   let ready = 0;
   let refused = 0;
   let n = 0;
@@ -132,7 +174,9 @@ test('random attribute values end ready or in an error event naming a field, wit
     }),
     { numRuns: RUNS },
   );
-  console.log(`fuzz <dln-sim> in the page: ${RUNS} attribute sets, ${ready} ready, ${refused} refused with a named field`);
+  console.log(
+    `fuzz <dln-sim> in the page: ${RUNS} attribute sets, ${ready} ready, ${refused} refused with a named field`,
+  );
   expect(pageErrors).toEqual([]);
 });
 
@@ -153,7 +197,12 @@ test('removing the element releases its worker and GPU', async ({ page }) => {
   await expect(page.locator('#gone')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   const workers = page.workers().length;
   expect(workers).toBeGreaterThan(0);
-  const terminated = new Promise<void>((resolve) => page.workers().at(-1)!.once('close', () => resolve()));
+  const terminated = new Promise<void>((resolve) =>
+    page
+      .workers()
+      .at(-1)!
+      .once('close', () => resolve()),
+  );
   await page.locator('#gone').evaluate((element) => element.remove());
   await terminated;
   expect(await page.locator('#gone').count()).toBe(0);

@@ -48,8 +48,19 @@ test(`frame times while ${NETWORKS} networks train and the plots update`, async 
   await page.click('#play'); // pause
   const sorted = [...frames].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  const report = { networks: NETWORKS, seconds: SECONDS, frames: frames.length, medianMs: at(0.5), p95Ms: at(0.95), maxMs: sorted[sorted.length - 1], recordedStep: recorded, loadAverage: loadavg() };
-  console.log(`frame time, ${NETWORKS} networks training: median ${report.medianMs.toFixed(1)} ms, p95 ${report.p95Ms.toFixed(1)} ms over ${frames.length} frames (step ${recorded} recorded; load ${report.loadAverage.map((l) => l.toFixed(2)).join(' ')})`);
+  const report = {
+    networks: NETWORKS,
+    seconds: SECONDS,
+    frames: frames.length,
+    medianMs: at(0.5),
+    p95Ms: at(0.95),
+    maxMs: sorted[sorted.length - 1],
+    recordedStep: recorded,
+    loadAverage: loadavg(),
+  };
+  console.log(
+    `frame time, ${NETWORKS} networks training: median ${report.medianMs.toFixed(1)} ms, p95 ${report.p95Ms.toFixed(1)} ms over ${frames.length} frames (step ${recorded} recorded; load ${report.loadAverage.map((l) => l.toFixed(2)).join(' ')})`,
+  );
   expect(frames.length).toBeGreaterThan(SECONDS);
   expect(recorded).toBeGreaterThan(0);
   if (bench) writeFileSync('bench/results-frames.json', `${JSON.stringify(report, null, 2)}\n`);

@@ -27,7 +27,10 @@ export interface ReferenceNetwork {
 export function referenceRun(config: Config, steps: number): ReferenceNetwork[] {
   return expandRuns(config).map((run) => {
     const task = buildTask(run.config);
-    const trainer = new ReferenceTrainer(task, initialLayers(run.config, task), { lr: run.config.train.lr, weightDecay: run.config.train.weightDecay });
+    const trainer = new ReferenceTrainer(task, initialLayers(run.config, task), {
+      lr: run.config.train.lr,
+      weightDecay: run.config.train.weightDecay,
+    });
     trainer.steps(steps);
     return { id: run.id, loss: trainer.loss(), singularValues: Array.from(singularValues(trainer.endToEnd())) };
   });

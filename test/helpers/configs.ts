@@ -16,7 +16,12 @@ export interface ConfigParts {
 
 /** Defaults: factorization of a 3 × 4 random target with singular values 3, 2, 1; widths 4-5-3. */
 export function testConfig(parts: ConfigParts = {}): ResolvedConfig {
-  const task = { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [3, 2, 1] }, seed: 7, ...parts.task } as ResolvedConfig['task'];
+  const task = {
+    kind: 'factorization',
+    target: { rows: 3, cols: 4, singularValues: [3, 2, 1] },
+    seed: 7,
+    ...parts.task,
+  } as ResolvedConfig['task'];
   // As validation fills it: the held-out samples default to the training count.
   if (task.kind === 'regression') task.testSamples ??= task.samples;
   if (task.kind === 'sensing') task.testSamples ??= task.measurements;
@@ -36,7 +41,15 @@ export function testConfig(parts: ConfigParts = {}): ResolvedConfig {
       divergenceFactor: 1e6,
       kernel: parts.kernel ?? 'auto',
     },
-    record: { every: 10, spectra: 'none', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3, linearized: false },
+    record: {
+      every: 10,
+      spectra: 'none',
+      svd: 'bisection',
+      layers: false,
+      matrices: false,
+      rankTolerance: 1e-3,
+      linearized: false,
+    },
     loss: { scale: parts.lossScale ?? 1 },
   };
 }

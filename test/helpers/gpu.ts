@@ -53,6 +53,11 @@ export function decompositionBuffers(device: GPUDevice, matrices: Matrix[], layo
   const data = packBatch(matrices, inputOffset, inputStride);
   const valueFloats = valuesOffset + batch * Math.min(rows, cols) + 3;
   const input = storageBuffer(device, 'decomposition input', data.length, data);
-  const values = storageBuffer(device, 'decomposition values', valueFloats, new Float32Array(valueFloats).fill(SENTINEL));
+  const values = storageBuffer(
+    device,
+    'decomposition values',
+    valueFloats,
+    new Float32Array(valueFloats).fill(SENTINEL),
+  );
   return { batch, rows, cols, inputOffset, inputStride, valuesOffset, input, values, valueFloats };
 }

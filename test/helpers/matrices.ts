@@ -23,7 +23,11 @@ export function withSpectrum(rows: number, cols: number, s: number[], seed: numb
  * A batch packed as the GPU kernels read it: matrix b at inputOffset + b·inputStride. Gaps hold NaN,
  * so a kernel reading outside a matrix poisons that matrix's results.
  */
-export function packBatch(matrices: Matrix[], inputOffset = 0, inputStride = matrices[0]!.rows * matrices[0]!.cols): Float32Array {
+export function packBatch(
+  matrices: Matrix[],
+  inputOffset = 0,
+  inputStride = matrices[0]!.rows * matrices[0]!.cols,
+): Float32Array {
   const data = new Float32Array(inputOffset + matrices.length * inputStride).fill(NaN);
   matrices.forEach((a, b) => data.set(a.data, inputOffset + b * inputStride));
   return data;

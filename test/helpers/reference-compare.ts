@@ -37,5 +37,13 @@ export async function compareWithReference(gpu: GpuContext, config: Config) {
   });
   const kernelPath = sim.program.kernelPath;
   sim.destroy();
-  return { result, worstMatrix, worstLoss, records: sim.trace.records.length, kernelPath, layers: gpuLayers, trace: sim.trace.records };
+  return {
+    result,
+    worstMatrix,
+    worstLoss,
+    records: sim.trace.records.length,
+    kernelPath,
+    layers: gpuLayers,
+    trace: sim.trace.records,
+  };
 }

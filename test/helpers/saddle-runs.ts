@@ -80,11 +80,22 @@ function caseConfig(c: SaddleCase): ResolvedConfig {
   const n = SIZE;
   // A Gaussian n×n layer of std c has σ_max ≈ 2c√n; the product of N of them ≈ (c√n)^N·(small factor).
   const std = Math.pow(c.sigma0, 1 / c.depth) / Math.sqrt(n);
-  const observed = c.completion ? completionMask().flat().reduce((a, b) => a + b, 0) : 1;
+  const observed = c.completion
+    ? completionMask()
+        .flat()
+        .reduce((a, b) => a + b, 0)
+    : 1;
   const lr = (c.lrFraction * observed) / (c.depth * Math.pow(s[0]!, 2 - 2 / c.depth));
-  const target = c.completion ? { rows: n, cols: n, singularValues: s, aligned: true as const } : { rows: n, cols: n, singularValues: s, seed: c.seed + 100 };
+  const target = c.completion
+    ? { rows: n, cols: n, singularValues: s, aligned: true as const }
+    : { rows: n, cols: n, singularValues: s, seed: c.seed + 100 };
   return testConfig({
-    task: { kind: c.completion ? 'completion' : 'factorization', target, ...(c.completion ? { mask: completionMask() } : {}), seed: c.seed },
+    task: {
+      kind: c.completion ? 'completion' : 'factorization',
+      target,
+      ...(c.completion ? { mask: completionMask() } : {}),
+      seed: c.seed,
+    },
     widths: Array.from({ length: c.depth + 1 }, () => n),
     init: { kind: 'gaussian', std, gain: undefined, seed: c.seed },
     lr,
@@ -109,7 +120,8 @@ export function labelledRun(c: SaddleCase, maxSteps = 25_000): LabelledRun {
     const w = trainer.endToEnd();
     const loss = trainer.loss();
     losses.push(loss);
-    if (step % c.cadence === 0) trace.push({ step, time: step * config.train.lr, loss, singularValues: [...singularValues(w)] });
+    if (step % c.cadence === 0)
+      trace.push({ step, time: step * config.train.lr, loss, singularValues: [...singularValues(w)] });
     if (stopAt === maxSteps && loss < 1e-5 * levels[0]!) stopAt = Math.min(maxSteps, Math.ceil(step * 1.4));
     if (step < stopAt) trainer.step();
   }
@@ -153,7 +165,12 @@ export function saddleCases(): SaddleCase[] {
   const depths = [2, 3, 4, 5];
   const gaps = [1.5, 2, 3, 4, 2.5];
   // Three decades of σ₀ for each depth: depth 2 escapes in ~ln(s/σ₀)/s, depth N ≥ 3 in ~σ₀^{−(1−2/N)}/s.
-  const scales: Record<number, number[]> = { 2: [1e-7, 10 ** -5.5, 1e-4], 3: [1e-6, 10 ** -4.5, 1e-3], 4: [1e-5, 10 ** -3.5, 1e-2], 5: [1e-4, 10 ** -2.5, 1e-1] };
+  const scales: Record<number, number[]> = {
+    2: [1e-7, 10 ** -5.5, 1e-4],
+    3: [1e-6, 10 ** -4.5, 1e-3],
+    4: [1e-5, 10 ** -3.5, 1e-2],
+    5: [1e-4, 10 ** -2.5, 1e-1],
+  };
   const lrFractions = [0.1, 0.32, 1];
   const cadences = [1, 5, 20, 50, 10, 2, 35];
   const cases: SaddleCase[] = [];
@@ -192,18 +209,39 @@ export interface DetectorScore {
   falsePositives: string[];
 }
 
-function matches(label: SaddleLabel, p: { rank: number | null; loss: number; startTime: number; endTime: number }): boolean {
-  return p.rank === label.k && p.startTime <= label.endTime && p.endTime >= label.startTime && Math.abs(p.loss - label.level) <= MATCH_TOLERANCE * label.level;
+function matches(
+  label: SaddleLabel,
+  p: { rank: number | null; loss: number; startTime: number; endTime: number },
+): boolean {
+  return (
+    p.rank === label.k &&
+    p.startTime <= label.endTime &&
+    p.endTime >= label.startTime &&
+    Math.abs(p.loss - label.level) <= MATCH_TOLERANCE * label.level
+  );
 }
 
 /** Scores one run's analysis against its labels; convergence counts as a correct final plateau. */
 export function scoreRun(run: LabelledRun, analysis: SaddleAnalysis): DetectorScore {
   const name = `${run.case.name} (N=${run.case.depth}, gap ${run.case.gap}, σ₀ ${run.case.sigma0.toExponential(0)}, lr ${run.case.lrFraction}, every ${run.case.cadence}${run.case.completion ? ', completion' : ''})`;
-  const score: DetectorScore = { present: run.labels.length, found: 0, reported: analysis.plateaus.length, correct: 0, unresolved: analysis.unresolved.length, unresolvedPresent: 0, misses: [], falsePositives: [] };
+  const score: DetectorScore = {
+    present: run.labels.length,
+    found: 0,
+    reported: analysis.plateaus.length,
+    correct: 0,
+    unresolved: analysis.unresolved.length,
+    unresolvedPresent: 0,
+    misses: [],
+    falsePositives: [],
+  };
   for (const label of run.labels) {
-    const found = analysis.plateaus.some((p) => matches(label, p)) || analysis.unresolved.some((u) => u.rank === label.k);
+    const found =
+      analysis.plateaus.some((p) => matches(label, p)) || analysis.unresolved.some((u) => u.rank === label.k);
     if (found) score.found++;
-    else score.misses.push(`${name}: saddle k=${label.k} at ${label.level.toPrecision(3)}, t ${label.startTime.toPrecision(3)}–${label.endTime.toPrecision(3)}`);
+    else
+      score.misses.push(
+        `${name}: saddle k=${label.k} at ${label.level.toPrecision(3)}, t ${label.startTime.toPrecision(3)}–${label.endTime.toPrecision(3)}`,
+      );
   }
   const rank = run.references.length;
   for (const p of analysis.plateaus) {
@@ -211,14 +249,26 @@ export function scoreRun(run: LabelledRun, analysis: SaddleAnalysis): DetectorSc
     const origin = p.initial && p.rank === 0;
     const convergence = p.final && run.converged && p.rank === rank && p.loss < 1e-3 * run.levels[0]!;
     if (origin || convergence || run.labels.some((label) => matches(label, p))) score.correct++;
-    else score.falsePositives.push(`${name}: plateau rank ${p.rank} at ${p.loss.toPrecision(3)}, t ${p.startTime.toPrecision(3)}–${p.endTime.toPrecision(3)}${p.initial ? ' (initial)' : ''}${p.final ? ' (final)' : ''}`);
+    else
+      score.falsePositives.push(
+        `${name}: plateau rank ${p.rank} at ${p.loss.toPrecision(3)}, t ${p.startTime.toPrecision(3)}–${p.endTime.toPrecision(3)}${p.initial ? ' (initial)' : ''}${p.final ? ' (final)' : ''}`,
+      );
   }
   score.unresolvedPresent = analysis.unresolved.filter((u) => run.labels.some((label) => label.k === u.rank)).length;
   return score;
 }
 
 export function totalScore(scores: readonly DetectorScore[]): DetectorScore {
-  const total: DetectorScore = { present: 0, found: 0, reported: 0, correct: 0, unresolved: 0, unresolvedPresent: 0, misses: [], falsePositives: [] };
+  const total: DetectorScore = {
+    present: 0,
+    found: 0,
+    reported: 0,
+    correct: 0,
+    unresolved: 0,
+    unresolvedPresent: 0,
+    misses: [],
+    falsePositives: [],
+  };
   for (const s of scores) {
     total.present += s.present;
     total.found += s.found;

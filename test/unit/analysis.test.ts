@@ -99,7 +99,12 @@ describe('Schatten norms', () => {
 /** Depth-3 network with widths 4 → 5 → 6 → 3 and end-to-end U diag(s) Vᵀ, balanced (SPEC §5). */
 function balancedNetwork(s: number[]): Matrix[] {
   const rng = new Rng(7, 99);
-  const [v, q1, q2, u] = [haarColumns(rng, 4, 3), haarColumns(rng, 5, 3), haarColumns(rng, 6, 3), haarColumns(rng, 3, 3)];
+  const [v, q1, q2, u] = [
+    haarColumns(rng, 4, 3),
+    haarColumns(rng, 5, 3),
+    haarColumns(rng, 6, 3),
+    haarColumns(rng, 3, 3),
+  ];
   const root = diag(s.map((x) => Math.cbrt(x)));
   const layer = (left: Matrix, right: Matrix) => matmul(matmul(left, root), right, false, true);
   return [layer(q1, v), layer(q2, q1), layer(u, q2)];
@@ -153,7 +158,11 @@ describe('alignment', () => {
 
   it('is 0 for orthogonal frames (1e-15)', () => {
     const e = identity(4);
-    const columns = (from: number) => ({ rows: 4, cols: 2, data: Float64Array.from({ length: 8 }, (_, i) => e.data[Math.floor(i / 2) * 4 + from + (i % 2)]!) });
+    const columns = (from: number) => ({
+      rows: 4,
+      cols: 2,
+      data: Float64Array.from({ length: 8 }, (_, i) => e.data[Math.floor(i / 2) * 4 + from + (i % 2)]!),
+    });
     const a = alignment({ u: columns(0), v: columns(0) }, { u: columns(2), v: columns(2) }, 2);
     for (const x of [...a.modes, a.leftOverlap, a.rightOverlap]) expect(x).toBeLessThan(1e-15);
   });
@@ -161,7 +170,11 @@ describe('alignment', () => {
   it('separates mode alignment from subspace overlap for a rotation inside the subspace', () => {
     // Rotating the first two columns of U and V by 45°: each mode has cos² = 1/2, the span is unchanged.
     const c = Math.SQRT1_2;
-    const rotation = fromRows([[c, -c, 0], [c, c, 0], [0, 0, 1]]);
+    const rotation = fromRows([
+      [c, -c, 0],
+      [c, c, 0],
+      [0, 0, 1],
+    ]);
     const rotated = { u: matmul(frames.u, rotation), v: matmul(frames.v, rotation) };
     const a = alignment(rotated, frames, 2);
     for (const x of a.modes) expect(Math.abs(x - 0.5)).toBeLessThan(1e-12);
@@ -179,14 +192,23 @@ describe('aligned-mode closed forms (SPEC §10)', () => {
   const times = Array.from({ length: 60 }, (_, i) => 0.1 * (i + 1));
 
   it('integrates N = 2 to the logistic within 1e-8 relative, growing, shrinking and s = 0', () => {
-    for (const [s, sigma0] of [[4, 1e-4], [0.5, 1e-6], [1, 3], [0, 1]] as const) {
+    for (const [s, sigma0] of [
+      [4, 1e-4],
+      [0.5, 1e-6],
+      [1, 3],
+      [0, 1],
+    ] as const) {
       const numeric = alignedModeTrajectory(2, s, sigma0, times);
       times.forEach((t, i) => expect(relativeError(numeric[i]!, alignedModeDepth2(s, sigma0, t))).toBeLessThan(1e-8));
     }
   });
 
   it('integrates N = 1 to s + (σ₀ − s)e^{−t} within 1e-8 relative', () => {
-    for (const [s, sigma0] of [[4, 1e-4], [1, 3], [0, 1]] as const) {
+    for (const [s, sigma0] of [
+      [4, 1e-4],
+      [1, 3],
+      [0, 1],
+    ] as const) {
       const numeric = alignedModeTrajectory(1, s, sigma0, times);
       times.forEach((t, i) => expect(relativeError(numeric[i]!, s + (sigma0 - s) * Math.exp(-t))).toBeLessThan(1e-8));
     }
@@ -202,7 +224,10 @@ describe('aligned-mode closed forms (SPEC §10)', () => {
   it('has the N = 2 half-time ln(s/σ₀ − 1)/(2s), a hand value and the logistic at it (1e-12)', () => {
     // σ₀ = s/(1 + e): the half-time is exactly 1/(2s).
     expect(Math.abs(alignedModeHalfTime2(2, 2 / (1 + Math.E)) - 0.25)).toBeLessThan(1e-12);
-    for (const [s, sigma0] of [[4, 1e-4], [0.5, 0.1]] as const) {
+    for (const [s, sigma0] of [
+      [4, 1e-4],
+      [0.5, 0.1],
+    ] as const) {
       const half = alignedModeHalfTime2(s, sigma0);
       expect(relativeError(alignedModeDepth2(s, sigma0, half), s / 2)).toBeLessThan(1e-12);
       expect(relativeError(alignedModeTimeTo(2, s, sigma0, s / 2), half)).toBeLessThan(1e-12);
@@ -214,7 +239,12 @@ describe('aligned-mode closed forms (SPEC §10)', () => {
     // Two independent methods: Dormand–Prince in ln σ against quadrature in σ^{1/N}. Points within
     // 1e-6·s of s are skipped: there the time is ill-conditioned (dt/dσ ∝ 1/(s − σ)).
     for (let depth = 1; depth <= 6; depth++) {
-      for (const [s, sigma0] of [[4, 1e-4], [0.5, 1e-3], [1, 3], [0, 1]] as const) {
+      for (const [s, sigma0] of [
+        [4, 1e-4],
+        [0.5, 1e-3],
+        [1, 3],
+        [0, 1],
+      ] as const) {
         const sigma = alignedModeTrajectory(depth, s, sigma0, times);
         let checked = 0;
         times.forEach((t, i) => {
@@ -293,7 +323,12 @@ function closedFormTrace(depth: number, s: number[], sigma0: number, times: numb
   const modes = s.map((si) => alignedModeTrajectory(depth, si, sigma0, times));
   return times.map((time, i) => {
     const sigma = modes.map((m) => round(m[i]!));
-    return { step: i, time, loss: round(s.reduce((sum, si, k) => sum + (si - sigma[k]!) ** 2 / 2, 0)), singularValues: [...sigma].sort((a, b) => b - a) };
+    return {
+      step: i,
+      time,
+      loss: round(s.reduce((sum, si, k) => sum + (si - sigma[k]!) ** 2 / 2, 0)),
+      singularValues: [...sigma].sort((a, b) => b - a),
+    };
   });
 }
 
@@ -320,7 +355,11 @@ describe('detectPlateaus on closed-form saddle-to-saddle traces (SPEC §9)', () 
     const samplings: [string, number[], boolean][] = [
       ['uniform steps, f64', uniformTimes(end, dt), false],
       ['uniform steps, f32 rounding', uniformTimes(end, dt), true],
-      ['log-spaced records', [0, ...Array.from({ length: 1500 }, (_, i) => (end / 4e4) * Math.pow(4e4, i / 1499))], false],
+      [
+        'log-spaced records',
+        [0, ...Array.from({ length: 1500 }, (_, i) => (end / 4e4) * Math.pow(4e4, i / 1499))],
+        false,
+      ],
     ];
     for (const [sampling, times, f32] of samplings) {
       it(`depth ${depth}, s = [${s}], σ₀ = ${sigma0}, ${sampling}: one plateau per intermediate saddle at its level (2%), between half-times`, () => {
@@ -347,7 +386,9 @@ describe('detectPlateaus on closed-form saddle-to-saddle traces (SPEC §9)', () 
         // Half-times: the first sample at or past the closed-form time σ_i = s_i/2.
         analysis.halfTimes.forEach((t, i) => {
           expect(t).toBeGreaterThanOrEqual(halfTimes[i]!);
-          expect(t! - halfTimes[i]!).toBeLessThanOrEqual(Math.max(...times.slice(1).map((x, j) => x - times[j]!)) * 1.0001);
+          expect(t! - halfTimes[i]!).toBeLessThanOrEqual(
+            Math.max(...times.slice(1).map((x, j) => x - times[j]!)) * 1.0001,
+          );
         });
         expect(analysis.unresolved).toEqual([]);
         const final = plateaus.filter((p) => p.final);
@@ -397,12 +438,20 @@ describe('detectPlateaus on closed-form saddle-to-saddle traces (SPEC §9)', () 
 describe('detectPlateaus mechanics', () => {
   /** Loss given as a function of t on a log-spaced grid from 0.01 to 100, plus t = 0; σ(t) optional. */
   const synthetic = (loss: (t: number) => number, sigma?: (t: number) => number[]): TracePoint[] =>
-    [0, ...Array.from({ length: 401 }, (_, i) => 0.01 * Math.pow(1e4, i / 400))].map((time, step) => ({ step, time, loss: loss(time), ...(sigma ? { singularValues: sigma(time) } : {}) }));
+    [0, ...Array.from({ length: 401 }, (_, i) => 0.01 * Math.pow(1e4, i / 400))].map((time, step) => ({
+      step,
+      time,
+      loss: loss(time),
+      ...(sigma ? { singularValues: sigma(time) } : {}),
+    }));
 
   it('does not split a plateau where a mode crosses a rank tolerance; its rank counts modes at half their reference', () => {
     // The second mode rises through 1e-3·σ₁ at t = 1 while the loss stays flat: one plateau, rank 1.
     const sigma = (t: number) => [2, 1e-4 * t * t];
-    const plateaus = detectPlateaus(synthetic(() => 1, sigma), { references: [2, 1] });
+    const plateaus = detectPlateaus(
+      synthetic(() => 1, sigma),
+      { references: [2, 1] },
+    );
     expect(plateaus.map((p) => [p.rank, p.initial, p.final])).toEqual([[1, true, true]]);
     expect(plateaus[0]!.startTime).toBeCloseTo(0.01, 12);
     expect(plateaus[0]!.endTime).toBeCloseTo(100, 10);
@@ -419,7 +468,10 @@ describe('detectPlateaus mechanics', () => {
     const blip = (t: number) => (Math.abs(Math.log(t)) < 0.05 ? 1.05 : 1);
     expect(detectPlateaus(synthetic(blip))).toHaveLength(1);
     const drop = (t: number) => (t < 1 ? 1 : 0.5);
-    expect(detectPlateaus(synthetic(drop)).map((p) => [p.loss, p.initial, p.final])).toEqual([[1, true, false], [0.5, false, true]]);
+    expect(detectPlateaus(synthetic(drop)).map((p) => [p.loss, p.initial, p.final])).toEqual([
+      [1, true, false],
+      [0.5, false, true],
+    ]);
     expect(detectPlateaus(synthetic(blip), {}, { mergeTolerance: 0.01 })).toHaveLength(2);
   });
 
@@ -429,13 +481,21 @@ describe('detectPlateaus mechanics', () => {
     expect(plateaus).toHaveLength(1);
     // The level is C at the log-time midpoint √(0.01·100) = 1, not at either end (1.45, 0.69).
     expect(plateaus[0]!.loss).toBeCloseTo(1, 12);
-    expect(detectPlateaus(synthetic((t) => Math.pow(t, -0.08)), {}, { slopeThreshold: 0.05 })).toHaveLength(0);
+    expect(
+      detectPlateaus(
+        synthetic((t) => Math.pow(t, -0.08)),
+        {},
+        { slopeThreshold: 0.05 },
+      ),
+    ).toHaveLength(0);
   });
 
   it('drops flat stretches shorter than minSpanFactor', () => {
     // Flat on [2, 2.8] (a factor 1.4) between two steep power-law stretches.
     const loss = (t: number) => (t < 2 ? Math.pow(t / 2, -2) : t < 2.8 ? 1 : Math.pow(t / 2.8, -2));
-    expect(detectPlateaus(synthetic(loss), {}, { minSpanFactor: 1.5 }).filter((p) => !p.initial && !p.final)).toHaveLength(0);
+    expect(
+      detectPlateaus(synthetic(loss), {}, { minSpanFactor: 1.5 }).filter((p) => !p.initial && !p.final),
+    ).toHaveLength(0);
     const short = detectPlateaus(synthetic(loss)).filter((p) => !p.initial && !p.final);
     expect(short).toHaveLength(1);
     expect(short[0]!.loss).toBeCloseTo(1, 12);

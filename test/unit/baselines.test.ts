@@ -45,7 +45,21 @@ describe('minimum-nuclear-norm completion (ADMM, Float64)', () => {
   });
 
   it('soft-thresholds singular values: diag(3, 1) by 2 is diag(1, 0)', () => {
-    expect(maxAbsDiff(shrinkSingularValues(fromRows([[3, 0], [0, 1]]), 2), fromRows([[1, 0], [0, 0]]))).toBeLessThan(1e-14);
+    expect(
+      maxAbsDiff(
+        shrinkSingularValues(
+          fromRows([
+            [3, 0],
+            [0, 1],
+          ]),
+          2,
+        ),
+        fromRows([
+          [1, 0],
+          [0, 0],
+        ]),
+      ),
+    ).toBeLessThan(1e-14);
   });
 });
 
@@ -54,7 +68,11 @@ describe('Greedy Low-Rank Learning', () => {
     const rng = new Rng(7, 0);
     const [u, v] = [haarColumns(rng, 4, 3), haarColumns(rng, 4, 3)];
     const truncated = (k: number) => {
-      const s = fromRows([[3, 0, 0], [0, k > 1 ? 2 : 0, 0], [0, 0, k > 2 ? 1 : 0]]);
+      const s = fromRows([
+        [3, 0, 0],
+        [0, k > 1 ? 2 : 0, 0],
+        [0, 0, k > 2 ? 1 : 0],
+      ]);
       return matmul(matmul(u, s), v, false, true);
     };
     const y = truncated(3);
@@ -79,11 +97,29 @@ describe('Greedy Low-Rank Learning', () => {
 
 describe('completionTestError (SPEC §12)', () => {
   it('is ‖(1−M)∘(W − Y)‖ / ‖(1−M)∘Y‖ on hand-made matrices', () => {
-    const y = fromRows([[1, 2], [3, 4]]);
-    const mask = fromRows([[1, 0], [0, 1]]);
-    const w = fromRows([[9, 2], [0, 9]]);
+    const y = fromRows([
+      [1, 2],
+      [3, 4],
+    ]);
+    const mask = fromRows([
+      [1, 0],
+      [0, 1],
+    ]);
+    const w = fromRows([
+      [9, 2],
+      [0, 9],
+    ]);
     expect(completionTestError(w, y, mask)).toBeCloseTo(3 / Math.sqrt(13), 14);
-    expect(completionTestError(zeros(2, 2), y, fromRows([[1, 1], [1, 1]]))).toBeNaN();
+    expect(
+      completionTestError(
+        zeros(2, 2),
+        y,
+        fromRows([
+          [1, 1],
+          [1, 1],
+        ]),
+      ),
+    ).toBeNaN();
     expect(() => completionTestError(zeros(2, 3), y, mask)).toThrow(/one shape/);
   });
 });

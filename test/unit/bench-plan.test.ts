@@ -6,7 +6,10 @@ import { benchPlan } from '../../bench/plan.js';
 describe('benchPlan', () => {
   it('gives huge 16,384 networks, and 1024 in its quick form', () => {
     expect(benchPlan({ only: 'huge' }).workloads.map((w) => w.batch)).toEqual([16_384]);
-    expect(benchPlan({ only: 'huge,ensemble', quick: true }).workloads.map((w) => [w.name, w.batch])).toEqual([['ensemble', 256], ['huge', 1024]]);
+    expect(benchPlan({ only: 'huge,ensemble', quick: true }).workloads.map((w) => [w.name, w.batch])).toEqual([
+      ['ensemble', 256],
+      ['huge', 1024],
+    ]);
   });
 
   it('runs huge in full only when named (about 40 min on SwiftShader), its quick form always', () => {

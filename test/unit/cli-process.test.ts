@@ -21,7 +21,12 @@ const bundle = join(root, '.test-results', `cli-${process.pid}`);
 const scratch = await mkdtemp(join(tmpdir(), 'dlnsim-process-'));
 
 beforeAll(async () => {
-  await build({ configFile: join(root, 'vite.config.ts'), mode: 'node', logLevel: 'silent', build: { outDir: bundle, emptyOutDir: true } });
+  await build({
+    configFile: join(root, 'vite.config.ts'),
+    mode: 'node',
+    logLevel: 'silent',
+    build: { outDir: bundle, emptyOutDir: true },
+  });
 });
 afterAll(async () => {
   await rm(bundle, { recursive: true, force: true });
@@ -46,7 +51,10 @@ interface Finished {
 
 /** Starts the built CLI; `started` resolves once it has begun training (its first line on stderr). */
 function start(args: string[]): { child: ChildProcess; started: Promise<void>; finished: Promise<Finished> } {
-  const child = spawn(process.execPath, [join(bundle, 'cli.js'), ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(bundle, 'cli.js'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   let begin: () => void;
   const started = new Promise<void>((r) => (begin = r));
@@ -64,7 +72,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function completeOrNone(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   const names = (await readdir(dir)).sort();
-  for (const name of names) expect(['report.html', 'summary.json', 'trace.csv'], `${dir} holds ${name}`).toContain(name);
+  for (const name of names)
+    expect(['report.html', 'summary.json', 'trace.csv'], `${dir} holds ${name}`).toContain(name);
   if (names.includes('summary.json')) JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
   if (names.includes('trace.csv')) {
     const text = await readFile(join(dir, 'trace.csv'), 'utf8');
@@ -73,18 +82,23 @@ async function completeOrNone(dir: string): Promise<string[]> {
     const width = rows[0]!.split(',').length;
     expect(rows.every((row) => row.split(',').length === width)).toBe(true);
   }
-  if (names.includes('report.html')) expect((await readFile(join(dir, 'report.html'), 'utf8')).trimEnd().endsWith('</html>')).toBe(true);
+  if (names.includes('report.html'))
+    expect((await readFile(join(dir, 'report.html'), 'utf8')).trimEnd().endsWith('</html>')).toBe(true);
   return names;
 }
 
 describe('the CLI process', () => {
   it("prints none of Vulkan's or Dawn's driver-probe lines on stderr", async () => {
     const config = join(scratch, 'quiet.json');
-    await writeFile(config, JSON.stringify({ ...long, train: { lr: 0.02, steps: 20 }, record: { every: 10 }, seeds: 1 }));
+    await writeFile(
+      config,
+      JSON.stringify({ ...long, train: { lr: 0.02, steps: 20 }, record: { every: 10 }, seeds: 1 }),
+    );
     const { finished } = start(['run', config, '--out', join(scratch, 'quiet')]);
     const { code, stderr } = await finished;
     expect(code, stderr).toBe(0);
-    for (const noise of ['Found no drivers', 'VK_ERROR_INCOMPATIBLE_DRIVER', 'CheckVkSuccessImpl', 'vkCreateInstance']) expect(stderr).not.toContain(noise);
+    for (const noise of ['Found no drivers', 'VK_ERROR_INCOMPATIBLE_DRIVER', 'CheckVkSuccessImpl', 'vkCreateInstance'])
+      expect(stderr).not.toContain(noise);
   });
 
   it('exits 143 on SIGTERM with the results recorded so far, complete', async () => {
@@ -99,7 +113,10 @@ describe('the CLI process', () => {
     expect(code, stderr).toBe(143);
     expect(stderr).toContain('terminated; writing the results recorded so far');
     expect(await completeOrNone(out)).toEqual(['report.html', 'summary.json', 'trace.csv']);
-    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { aborted: boolean; runs: unknown[] };
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as {
+      aborted: boolean;
+      runs: unknown[];
+    };
     expect(summary.aborted).toBe(true);
     expect(summary.runs).toHaveLength(8);
   });
@@ -107,7 +124,9 @@ describe('the CLI process', () => {
   it('leaves the last complete files or none after SIGINT twice, the second as soon as the first is seen', async () => {
     const out = join(scratch, 'int-early');
     const { child, finished } = await startLong(out, 1500);
-    const acknowledged = new Promise<void>((r) => child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('interrupted;') && r()));
+    const acknowledged = new Promise<void>((r) =>
+      child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('interrupted;') && r()),
+    );
     child.kill('SIGINT');
     await acknowledged;
     child.kill('SIGINT');
@@ -179,7 +198,10 @@ describe('a device lost mid-run', () => {
     expect(code, stderr).toBe(1);
     expect(stderr).toMatch(/dlnsim: DeviceLostError: WebGPU device lost \(destroyed\)/);
     expect(await completeOrNone(out)).toEqual(['report.html', 'summary.json', 'trace.csv']);
-    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { aborted: boolean; runs: { finalStep: number }[] };
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as {
+      aborted: boolean;
+      runs: { finalStep: number }[];
+    };
     expect(summary.aborted).toBe(true);
     expect(summary.runs).toHaveLength(2);
     // Records up to the loss are kept: training got somewhere, and not to the end.

@@ -19,7 +19,10 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  const code = await runCli(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -33,7 +36,21 @@ const tinyConfig = {
 
 describe('parseArgs', () => {
   it('reads run with every option, in both --opt value and --opt=value forms', () => {
-    expect(parseArgs(['run', 'x.json', '--out', 'o', '--set', 'a=1', '--set=b=2', '--shard=1/2', '-q', '--format', 'parquet'])).toEqual({
+    expect(
+      parseArgs([
+        'run',
+        'x.json',
+        '--out',
+        'o',
+        '--set',
+        'a=1',
+        '--set=b=2',
+        '--shard=1/2',
+        '-q',
+        '--format',
+        'parquet',
+      ]),
+    ).toEqual({
       kind: 'run',
       source: 'x.json',
       out: 'o',
@@ -42,7 +59,15 @@ describe('parseArgs', () => {
       quiet: true,
       format: 'parquet',
     });
-    expect(parseArgs(['run', 'saddle-to-saddle'])).toEqual({ kind: 'run', source: 'saddle-to-saddle', out: undefined, sets: [], shard: undefined, quiet: false, format: 'auto' });
+    expect(parseArgs(['run', 'saddle-to-saddle'])).toEqual({
+      kind: 'run',
+      source: 'saddle-to-saddle',
+      out: undefined,
+      sets: [],
+      shard: undefined,
+      quiet: false,
+      format: 'auto',
+    });
     expect(() => parseArgs(['run', 'x', '--format', 'xlsx'])).toThrow(/--format xlsx is not a results format/);
   });
 
@@ -52,8 +77,18 @@ describe('parseArgs', () => {
     expect(parseArgs(['run', '--help'])).toEqual({ kind: 'help', topic: 'run' });
     expect(parseArgs(['presets'])).toEqual({ kind: 'presets' });
     expect(parseArgs(['info'])).toEqual({ kind: 'info' });
-    expect(parseArgs(['merge', 'out', 'a', 'b'])).toEqual({ kind: 'merge', out: 'out', dirs: ['a', 'b'], format: 'auto' });
-    expect(parseArgs(['merge', 'out', 'a', '--format=json'])).toEqual({ kind: 'merge', out: 'out', dirs: ['a'], format: 'json' });
+    expect(parseArgs(['merge', 'out', 'a', 'b'])).toEqual({
+      kind: 'merge',
+      out: 'out',
+      dirs: ['a', 'b'],
+      format: 'auto',
+    });
+    expect(parseArgs(['merge', 'out', 'a', '--format=json'])).toEqual({
+      kind: 'merge',
+      out: 'out',
+      dirs: ['a'],
+      format: 'json',
+    });
   });
 
   it('rejects malformed command lines with a UsageError that says what to type', () => {
@@ -82,7 +117,12 @@ describe('runCli', () => {
   });
 
   const badInput: [string, string[], RegExp, () => Promise<void>][] = [
-    ['an unknown preset', ['run', 'saddle-too-saddle'], /unknown preset `saddle-too-saddle`; the presets are saddle-to-saddle/, async () => {}],
+    [
+      'an unknown preset',
+      ['run', 'saddle-too-saddle'],
+      /unknown preset `saddle-too-saddle`; the presets are saddle-to-saddle/,
+      async () => {},
+    ],
     ['a missing config file', ['run', join(scratch, 'absent.json')], /absent\.json does not exist/, async () => {}],
     [
       'malformed JSON',
@@ -94,20 +134,55 @@ describe('runCli', () => {
       'an unknown config key',
       ['run', join(scratch, 'typo.json')],
       /config field `train.learning_rate` = 0.1: unknown key; did you mean `lr`\?/,
-      () => writeFile(join(scratch, 'typo.json'), JSON.stringify({ ...tinyConfig, train: { learning_rate: 0.1, steps: 10 } })),
+      () =>
+        writeFile(
+          join(scratch, 'typo.json'),
+          JSON.stringify({ ...tinyConfig, train: { learning_rate: 0.1, steps: 10 } }),
+        ),
     ],
     [
       'a matrix export over its limit',
       ['run', join(scratch, 'matrices.json')],
       /config field `record.matrices` = true: the matrix files would hold 312\.8 MiB.*over the limit of 256\.0 MiB; raise record.every, lower train.steps, seeds/s,
-      () => writeFile(join(scratch, 'matrices.json'), JSON.stringify({ ...tinyConfig, network: { depth: 2, width: 64 }, task: { ...tinyConfig.task, target: { rows: 64, cols: 64, singularValues: [1] } }, train: { lr: 0.1, steps: 1000 }, record: { every: 1, matrices: true }, seeds: 20 })),
+      () =>
+        writeFile(
+          join(scratch, 'matrices.json'),
+          JSON.stringify({
+            ...tinyConfig,
+            network: { depth: 2, width: 64 },
+            task: { ...tinyConfig.task, target: { rows: 64, cols: 64, singularValues: [1] } },
+            train: { lr: 0.1, steps: 1000 },
+            record: { every: 1, matrices: true },
+            seeds: 20,
+          }),
+        ),
     ],
-    ['a --set without =', ['run', 'saddle-to-saddle', '--set', 'train.lr'], /config field `--set` = "train.lr": write --set path=value/, async () => {}],
-    ['a --set of an unknown key', ['run', 'saddle-to-saddle', '--set', 'train.rate=0.1'], /`train.rate` is not a config path; the keys of `train` are: lr, steps/, async () => {}],
-    ['a --set to an invalid value', ['run', 'saddle-to-saddle', '--set', 'train.lr=-1'], /config field `train.lr` = -1: must be a finite number > 0/, async () => {}],
+    [
+      'a --set without =',
+      ['run', 'saddle-to-saddle', '--set', 'train.lr'],
+      /config field `--set` = "train.lr": write --set path=value/,
+      async () => {},
+    ],
+    [
+      'a --set of an unknown key',
+      ['run', 'saddle-to-saddle', '--set', 'train.rate=0.1'],
+      /`train.rate` is not a config path; the keys of `train` are: lr, steps/,
+      async () => {},
+    ],
+    [
+      'a --set to an invalid value',
+      ['run', 'saddle-to-saddle', '--set', 'train.lr=-1'],
+      /config field `train.lr` = -1: must be a finite number > 0/,
+      async () => {},
+    ],
     ['a bad --shard', ['run', 'saddle-to-saddle', '--shard', '3/2'], /--shard.*1 ≤ i ≤ n/, async () => {}],
     ['an unknown option', ['run', 'saddle-to-saddle', '--verbose'], /unknown option --verbose/, async () => {}],
-    ['merging a directory without results', ['merge', join(scratch, 'merged'), join(scratch, 'nothing')], /nothing\/summary\.json does not exist/, async () => {}],
+    [
+      'merging a directory without results',
+      ['merge', join(scratch, 'merged'), join(scratch, 'nothing')],
+      /nothing\/summary\.json does not exist/,
+      async () => {},
+    ],
   ];
 
   for (const [what, argv, message, setup] of badInput) {
@@ -123,7 +198,9 @@ describe('runCli', () => {
   }
 
   it('names the default output directory after the experiment and the time', () => {
-    expect(defaultOutDir('saddle-to-saddle', new Date(2025, 0, 31, 14, 5, 9))).toBe('results/saddle-to-saddle-2025-01-31-14-05-09');
+    expect(defaultOutDir('saddle-to-saddle', new Date(2025, 0, 31, 14, 5, 9))).toBe(
+      'results/saddle-to-saddle-2025-01-31-14-05-09',
+    );
     expect(defaultOutDir('my run/1', new Date(2025, 0, 31, 14, 5, 9))).toBe('results/my-run-1-2025-01-31-14-05-09');
   });
 });

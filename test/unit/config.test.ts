@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { batchKey, configFromJson, expandRuns, groupBatches, MAX_RUNS, parseConfig, resolveConfig, setOverride } from '../../src/config/index.js';
+import {
+  batchKey,
+  configFromJson,
+  expandRuns,
+  groupBatches,
+  MAX_RUNS,
+  parseConfig,
+  resolveConfig,
+  setOverride,
+} from '../../src/config/index.js';
 import { jsonErrorOffset } from '../../src/config/json-error-offset.js';
 import type { Config, ResolvedConfig } from '../../src/config/types.js';
 
@@ -42,7 +51,15 @@ function configError(action: () => unknown): ConfigError {
 const completion = { 'task.kind': 'completion', 'task.observed': 0.5 };
 const regression = { 'task.kind': 'regression', 'task.samples': 50 };
 const sensing = { 'task.kind': 'sensing', 'task.measurements': 30 };
-const explicitTarget = { 'task.target': { matrix: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]] } };
+const explicitTarget = {
+  'task.target': {
+    matrix: [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+    ],
+  },
+};
 const balanced = { init: { kind: 'balanced', scale: 0.1 } };
 
 describe('parseConfig rejects bad configs with the field and the fix', () => {
@@ -59,18 +76,43 @@ describe('parseConfig rejects bad configs with the field and the fix', () => {
     ['negative steps', { 'train.steps': -1 }, 'train.steps', 'integer ≥ 0'],
     ['negative weight decay', { 'train.weightDecay': -0.1 }, 'train.weightDecay', '≥ 0'],
     ['unknown method', { 'train.method': 'sgd' }, 'train.method', 'must be one of "layers", "flow"'],
-    ['flowDepth with method layers', { 'train.flowDepth': 3 }, 'train.flowDepth', 'only train.method "flow" uses `flowDepth`'],
+    [
+      'flowDepth with method layers',
+      { 'train.flowDepth': 3 },
+      'train.flowDepth',
+      'only train.method "flow" uses `flowDepth`',
+    ],
     ['flowDepth 0', { 'train.method': 'flow', 'train.flowDepth': 0 }, 'train.flowDepth', 'integer ≥ 1 or "infinity"'],
     ['flowDepth "inf"', { 'train.method': 'flow', 'train.flowDepth': 'inf' }, 'train.flowDepth', '"infinity"'],
-    ['flowThreshold with method layers', { 'train.flowThreshold': 1e-3 }, 'train.flowThreshold', 'only train.method "flow" uses `flowThreshold`'],
-    ['flowThreshold 0', { 'train.method': 'flow', 'train.flowThreshold': 0 }, 'train.flowThreshold', 'must be a finite number > 0 and < 1, e.g. 0.0001'],
+    [
+      'flowThreshold with method layers',
+      { 'train.flowThreshold': 1e-3 },
+      'train.flowThreshold',
+      'only train.method "flow" uses `flowThreshold`',
+    ],
+    [
+      'flowThreshold 0',
+      { 'train.method': 'flow', 'train.flowThreshold': 0 },
+      'train.flowThreshold',
+      'must be a finite number > 0 and < 1, e.g. 0.0001',
+    ],
     ['flowThreshold 1', { 'train.method': 'flow', 'train.flowThreshold': 1 }, 'train.flowThreshold', '> 0 and < 1'],
     ['flowThreshold NaN', { 'train.method': 'flow', 'train.flowThreshold': NaN }, 'train.flowThreshold', 'finite'],
-    ['record.layers with the flow', { 'train.method': 'flow', 'record.layers': true }, 'record.layers', 'has no layers to record; set record.layers to false, or train.method to "layers"'],
+    [
+      'record.layers with the flow',
+      { 'train.method': 'flow', 'record.layers': true },
+      'record.layers',
+      'has no layers to record; set record.layers to false, or train.method to "layers"',
+    ],
     ['unknown integrator', { 'train.integrator': 'rk2' }, 'train.integrator', '"euler", "rk4"'],
     ['divergenceFactor 1', { 'train.divergenceFactor': 1 }, 'train.divergenceFactor', '> 1'],
     ['depth 0', { 'network.depth': 0 }, 'network.depth', 'integer ≥ 1'],
-    ['depth 1e9 (a typo, not a network)', { 'network.depth': 1e9 }, 'network.depth', 'at most 1024; for deeper networks train with train.method "flow"'],
+    [
+      'depth 1e9 (a typo, not a network)',
+      { 'network.depth': 1e9 },
+      'network.depth',
+      'at most 1024; for deeper networks train with train.method "flow"',
+    ],
     ['1026 widths', { network: { widths: [4, ...Array<number>(1024).fill(2), 3] } }, 'network.widths', 'at most 1024'],
     ['fractional width', { 'network.width': 2.5 }, 'network.width', 'integer ≥ 1'],
     ['network without a form', { network: {} }, 'network', '{"widths": [n_0, …, n_N]}'],
@@ -78,37 +120,122 @@ describe('parseConfig rejects bad configs with the field and the fix', () => {
     ['one width', { network: { widths: [4] } }, 'network.widths', 'at least 2 entries'],
     ['zero width', { network: { widths: [4, 0, 3] } }, 'network.widths[1]', 'integer ≥ 1'],
     ['widths empty', { network: { widths: [] } }, 'network.widths', 'non-empty array'],
-    ['n_N ≠ target rows', { network: { widths: [4, 6, 5] } }, 'network.widths[2]', "output width n_N must equal the target's row count 3"],
-    ['n_0 ≠ target cols', { network: { widths: [5, 6, 3] } }, 'network.widths[0]', "input width n_0 must equal the target's column count 4"],
+    [
+      'n_N ≠ target rows',
+      { network: { widths: [4, 6, 5] } },
+      'network.widths[2]',
+      "output width n_N must equal the target's row count 3",
+    ],
+    [
+      'n_0 ≠ target cols',
+      { network: { widths: [5, 6, 3] } },
+      'network.widths[0]',
+      "input width n_0 must equal the target's column count 4",
+    ],
     ['n_0 ≠ matrix cols', { ...explicitTarget, network: { widths: [3, 3] } }, 'network.widths[0]', 'column count 4'],
-    ['unknown task kind', { 'task.kind': 'denoising' }, 'task.kind', '"factorization", "completion", "regression", "sensing"'],
+    [
+      'unknown task kind',
+      { 'task.kind': 'denoising' },
+      'task.kind',
+      '"factorization", "completion", "regression", "sensing"',
+    ],
     ['missing target', { 'task.target': undefined }, 'task.target', 'missing'],
     ['zero rows', { 'task.target.rows': 0 }, 'task.target.rows', 'integer ≥ 1'],
     ['no singular values', { 'task.target.singularValues': [] }, 'task.target.singularValues', 'non-empty array'],
     ['negative singular value', { 'task.target.singularValues': [1, -1] }, 'task.target.singularValues[1]', '≥ 0'],
-    ['too many singular values', { 'task.target.singularValues': [4, 3, 2, 1] }, 'task.target.singularValues', 'at most min(rows, cols) = 3'],
+    [
+      'too many singular values',
+      { 'task.target.singularValues': [4, 3, 2, 1] },
+      'task.target.singularValues',
+      'at most min(rows, cols) = 3',
+    ],
     ['aligned: false', { 'task.target.aligned': false }, 'task.target.aligned', 'must be true'],
     ['aligned target with a seed', { 'task.target.aligned': true }, 'task.target.seed', 'draws nothing at random'],
     ['target seed -1', { 'task.target.seed': -1 }, 'task.target.seed', 'integer ≥ 0'],
     ['matrix and rows', { 'task.target': { matrix: [[1]], rows: 1 } }, 'task.target.rows', 'takes no other fields'],
-    ['ragged matrix', { 'task.target': { matrix: [[1, 2], [3]] } }, 'task.target.matrix[1]', 'has 1 entries but row 0 has 2'],
-    ['non-numeric matrix entry', { 'task.target': { matrix: [[1, 'x']] } }, 'task.target.matrix[0][1]', 'finite number'],
+    [
+      'ragged matrix',
+      { 'task.target': { matrix: [[1, 2], [3]] } },
+      'task.target.matrix[1]',
+      'has 1 entries but row 0 has 2',
+    ],
+    [
+      'non-numeric matrix entry',
+      { 'task.target': { matrix: [[1, 'x']] } },
+      'task.target.matrix[0][1]',
+      'finite number',
+    ],
     ['empty matrix', { 'task.target': { matrix: [] } }, 'task.target.matrix', 'non-empty array of equally long'],
     ['mask on factorization', { 'task.mask': [[1]] }, 'task.mask', 'only completion tasks use `mask`'],
     ['samples on sensing', { ...sensing, 'task.samples': 5 }, 'task.samples', 'only regression tasks use `samples`'],
-    ['completion without observed or mask', { 'task.kind': 'completion' }, 'task.observed', 'exactly one of `observed`'],
+    [
+      'completion without observed or mask',
+      { 'task.kind': 'completion' },
+      'task.observed',
+      'exactly one of `observed`',
+    ],
     ['completion with both', { ...completion, 'task.mask': [[1]] }, 'task.mask', 'remove one'],
     ['observed 0', { ...completion, 'task.observed': 0 }, 'task.observed', '> 0 and ≤ 1'],
     ['observed 1.5', { ...completion, 'task.observed': 1.5 }, 'task.observed', '> 0 and ≤ 1'],
-    ['mask of the wrong shape', { 'task.kind': 'completion', 'task.mask': [[1, 1], [1, 1]] }, 'task.mask', "target's shape 3×4"],
-    ['mask entry 2', { 'task.kind': 'completion', 'task.mask': [[2, 1, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]] }, 'task.mask[0][0]', '0 (hidden) or 1'],
-    ['mask of zeros', { 'task.kind': 'completion', 'task.mask': [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]] }, 'task.mask', 'at least one entry to 1'],
+    [
+      'mask of the wrong shape',
+      {
+        'task.kind': 'completion',
+        'task.mask': [
+          [1, 1],
+          [1, 1],
+        ],
+      },
+      'task.mask',
+      "target's shape 3×4",
+    ],
+    [
+      'mask entry 2',
+      {
+        'task.kind': 'completion',
+        'task.mask': [
+          [2, 1, 1, 1],
+          [1, 1, 1, 1],
+          [1, 1, 1, 1],
+        ],
+      },
+      'task.mask[0][0]',
+      '0 (hidden) or 1',
+    ],
+    [
+      'mask of zeros',
+      {
+        'task.kind': 'completion',
+        'task.mask': [
+          [0, 0, 0, 0],
+          [0, 0, 0, 0],
+          [0, 0, 0, 0],
+        ],
+      },
+      'task.mask',
+      'at least one entry to 1',
+    ],
     ['regression without samples', { 'task.kind': 'regression' }, 'task.samples', 'integer ≥ 1'],
     ['negative noise', { ...regression, 'task.noise': -1 }, 'task.noise', '≥ 0'],
     ['negative factorization noise', { 'task.noise': -0.1 }, 'task.noise', '≥ 0'],
-    ['noise on completion', { ...completion, 'task.noise': 0.1 }, 'task.noise', 'only regression and factorization tasks use `noise`'],
-    ['testSamples on factorization', { 'task.testSamples': 10 }, 'task.testSamples', 'only regression and sensing tasks use `testSamples`'],
-    ['testSamples on completion', { ...completion, 'task.testSamples': 10 }, 'task.testSamples', 'only regression and sensing tasks use `testSamples`'],
+    [
+      'noise on completion',
+      { ...completion, 'task.noise': 0.1 },
+      'task.noise',
+      'only regression and factorization tasks use `noise`',
+    ],
+    [
+      'testSamples on factorization',
+      { 'task.testSamples': 10 },
+      'task.testSamples',
+      'only regression and sensing tasks use `testSamples`',
+    ],
+    [
+      'testSamples on completion',
+      { ...completion, 'task.testSamples': 10 },
+      'task.testSamples',
+      'only regression and sensing tasks use `testSamples`',
+    ],
     ['testSamples 0', { ...regression, 'task.testSamples': 0 }, 'task.testSamples', 'integer ≥ 1'],
     ['sensing without measurements', { 'task.kind': 'sensing' }, 'task.measurements', 'missing'],
     ['task seed 1.5', { 'task.seed': 1.5 }, 'task.seed', 'integer ≥ 0'],
@@ -119,10 +246,25 @@ describe('parseConfig rejects bad configs with the field and the fix', () => {
     ['std on orthogonal', { 'init.kind': 'orthogonal' }, 'init.std', 'orthogonal init does not use `std`'],
     ['orthogonal scale 0', { init: { kind: 'orthogonal', scale: 0 } }, 'init.scale', '> 0'],
     ['balanced without scale', { init: { kind: 'balanced' } }, 'init.scale', 'missing'],
-    ['balanced aligned "yes"', { init: { kind: 'balanced', scale: 1, aligned: 'yes' } }, 'init.aligned', 'true or false'],
+    [
+      'balanced aligned "yes"',
+      { init: { kind: 'balanced', scale: 1, aligned: 'yes' } },
+      'init.aligned',
+      'true or false',
+    ],
     ['aligned on gaussian', { 'init.aligned': true }, 'init.aligned', 'only balanced init does'],
-    ['balanced, narrow width', { ...balanced, 'network.width': 2 }, 'network.width', 'every hidden width ≥ min(n_0, n_N) = 3'],
-    ['balanced, narrow widths[2]', { ...balanced, network: { widths: [4, 5, 2, 3] } }, 'network.widths[2]', 'min(n_0, n_N) = 3'],
+    [
+      'balanced, narrow width',
+      { ...balanced, 'network.width': 2 },
+      'network.width',
+      'every hidden width ≥ min(n_0, n_N) = 3',
+    ],
+    [
+      'balanced, narrow widths[2]',
+      { ...balanced, network: { widths: [4, 5, 2, 3] } },
+      'network.widths[2]',
+      'min(n_0, n_N) = 3',
+    ],
     ['init seed -1', { 'init.seed': -1 }, 'init.seed', 'integer ≥ 0'],
     ['record.every 0', { 'record.every': 0 }, 'record.every', 'integer ≥ 1'],
     ['unknown spectra', { 'record.spectra': 'cpu' }, 'record.spectra', '"gpu", "exact", "none"'],
@@ -190,7 +332,17 @@ describe('valid configs', () => {
   it.each([
     ['factorization', {}],
     ['completion by fraction', completion],
-    ['completion by mask', { 'task.kind': 'completion', 'task.mask': [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1]] }],
+    [
+      'completion by mask',
+      {
+        'task.kind': 'completion',
+        'task.mask': [
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+          [0, 0, 0, 1],
+        ],
+      },
+    ],
     ['regression with noise', { ...regression, 'task.noise': 0.1 }],
     ['sensing', sensing],
     ['explicit target', explicitTarget],
@@ -199,9 +351,22 @@ describe('valid configs', () => {
     ['depth 1 ignores the width', { network: { depth: 1, width: 1 }, ...balanced }],
     ['gaussian gain', { init: { kind: 'gaussian', gain: 1 } }],
     ['orthogonal without scale', { init: { kind: 'orthogonal' } }],
-    ['balanced, aligned, hidden width = min(n_0, n_N)', { init: { kind: 'balanced', scale: 0.1, aligned: true }, 'network.width': 3 }],
+    [
+      'balanced, aligned, hidden width = min(n_0, n_N)',
+      { init: { kind: 'balanced', scale: 0.1, aligned: true }, 'network.width': 3 },
+    ],
     ['flow at infinite depth', { 'train.method': 'flow', 'train.flowDepth': 'infinity', 'train.integrator': 'rk4' }],
-    ['every optional field', { name: 'x', 'train.weightDecay': 0.1, 'train.divergenceFactor': 10, record: { every: 1, spectra: 'none', layers: true, matrices: true, rankTolerance: 0.5 }, 'loss.scale': 2, seeds: 4 }],
+    [
+      'every optional field',
+      {
+        name: 'x',
+        'train.weightDecay': 0.1,
+        'train.divergenceFactor': 10,
+        record: { every: 1, spectra: 'none', layers: true, matrices: true, rankTolerance: 0.5 },
+        'loss.scale': 2,
+        seeds: 4,
+      },
+    ],
   ])('%s', (_, edits) => {
     const input = edited(baseConfig(), edits);
     expect(parseConfig(input)).toBe(input);
@@ -214,11 +379,34 @@ describe('resolveConfig', () => {
     const resolved = resolveConfig({ ...rest, init: { kind: 'gaussian', std: 0.1 } });
     const expected: ResolvedConfig = {
       name: 'experiment',
-      task: { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [3, 2, 1], seed: 5 }, seed: 0, noise: 0 },
+      task: {
+        kind: 'factorization',
+        target: { rows: 3, cols: 4, singularValues: [3, 2, 1], seed: 5 },
+        seed: 0,
+        noise: 0,
+      },
       widths: [4, 6, 6, 3],
       init: { kind: 'gaussian', std: 0.1, seed: 0 },
-      train: { lr: 0.01, steps: 100, weightDecay: 0, method: 'layers', flowDepth: 3, flowThreshold: 1e-4, integrator: 'euler', divergenceFactor: 1e6, kernel: 'auto' },
-      record: { every: 10, spectra: 'gpu', svd: 'bisection', layers: false, matrices: false, rankTolerance: 1e-3, linearized: false },
+      train: {
+        lr: 0.01,
+        steps: 100,
+        weightDecay: 0,
+        method: 'layers',
+        flowDepth: 3,
+        flowThreshold: 1e-4,
+        integrator: 'euler',
+        divergenceFactor: 1e6,
+        kernel: 'auto',
+      },
+      record: {
+        every: 10,
+        spectra: 'gpu',
+        svd: 'bisection',
+        layers: false,
+        matrices: false,
+        rankTolerance: 1e-3,
+        linearized: false,
+      },
       loss: { scale: 1 },
     };
     expect(resolved).toEqual(expected);
@@ -234,28 +422,54 @@ describe('resolveConfig', () => {
       'train.flowThreshold': 1e-3,
       'train.integrator': 'rk4',
       'train.divergenceFactor': 100,
-      record: { every: 5, spectra: 'exact', svd: 'jacobi', layers: false, matrices: true, rankTolerance: 0.01, linearized: false },
+      record: {
+        every: 5,
+        spectra: 'exact',
+        svd: 'jacobi',
+        layers: false,
+        matrices: true,
+        rankTolerance: 0.01,
+        linearized: false,
+      },
       'loss.scale': 2,
     }) as unknown as Config;
     const resolved = resolveConfig(given);
     expect(resolved.name).toBe('mine');
     expect(resolved.task.seed).toBe(9);
-    expect(resolved.train).toEqual({ lr: 0.01, steps: 100, weightDecay: 0.1, method: 'flow', flowDepth: 'infinity', flowThreshold: 1e-3, integrator: 'rk4', divergenceFactor: 100, kernel: 'auto' });
+    expect(resolved.train).toEqual({
+      lr: 0.01,
+      steps: 100,
+      weightDecay: 0.1,
+      method: 'flow',
+      flowDepth: 'infinity',
+      flowThreshold: 1e-3,
+      integrator: 'rk4',
+      divergenceFactor: 100,
+      kernel: 'auto',
+    });
     expect(resolved.record).toEqual(given.record);
     expect(resolved.loss.scale).toBe(2);
     // The flow takes record.layers: false (only true is rejected); layer training keeps true.
-    expect(resolveConfig(edited(baseConfig(), { 'record.layers': true }) as unknown as Config).record.layers).toBe(true);
+    expect(resolveConfig(edited(baseConfig(), { 'record.layers': true }) as unknown as Config).record.layers).toBe(
+      true,
+    );
   });
 
   it('depth 1 is [cols, rows]; explicit widths and matrix targets are kept', () => {
     expect(resolveConfig(edited(baseConfig(), { 'network.depth': 1 }) as unknown as Config).widths).toEqual([4, 3]);
-    expect(resolveConfig(edited(baseConfig(), { network: { widths: [4, 2, 3] } }) as unknown as Config).widths).toEqual([4, 2, 3]);
-    const matrix = resolveConfig(edited(baseConfig(), { ...explicitTarget, network: { depth: 2, width: 5 } }) as unknown as Config);
+    expect(resolveConfig(edited(baseConfig(), { network: { widths: [4, 2, 3] } }) as unknown as Config).widths).toEqual(
+      [4, 2, 3],
+    );
+    const matrix = resolveConfig(
+      edited(baseConfig(), { ...explicitTarget, network: { depth: 2, width: 5 } }) as unknown as Config,
+    );
     expect(matrix.widths).toEqual([4, 5, 3]);
   });
 
   it('defaults an orthogonal scale to 1 and regression noise to 0', () => {
-    expect(resolveConfig(edited(baseConfig(), { init: { kind: 'orthogonal' } }) as unknown as Config).init.scale).toBe(1);
+    expect(resolveConfig(edited(baseConfig(), { init: { kind: 'orthogonal' } }) as unknown as Config).init.scale).toBe(
+      1,
+    );
     expect(resolveConfig(edited(baseConfig(), regression) as unknown as Config).task.noise).toBe(0);
   });
 
@@ -275,8 +489,12 @@ describe('expandRuns', () => {
   it('refuses more than MAX_RUNS runs before making any, naming seeds or the sweep', () => {
     // seeds 1e9 once ran the process out of memory (found by the fuzz test).
     expect(() => expandRuns({ ...baseConfig(), seeds: 1e9 })).toThrow(ConfigError);
-    expect(() => expandRuns({ ...baseConfig(), seeds: 1e9 })).toThrow(/`seeds` = 1000000000: one experiment expands to at most 4000000 runs/);
-    expect(() => expandRuns({ ...baseConfig(), seeds: MAX_RUNS / 2, sweep: { 'train.lr': [0.1, 0.2, 0.3] } })).toThrow(/`sweep` = .*3 sweep points × seeds = 6000000 runs/);
+    expect(() => expandRuns({ ...baseConfig(), seeds: 1e9 })).toThrow(
+      /`seeds` = 1000000000: one experiment expands to at most 4000000 runs/,
+    );
+    expect(() => expandRuns({ ...baseConfig(), seeds: MAX_RUNS / 2, sweep: { 'train.lr': [0.1, 0.2, 0.3] } })).toThrow(
+      /`sweep` = .*3 sweep points × seeds = 6000000 runs/,
+    );
   });
 
   it('without sweep or seeds: one run, no overrides, resolved', () => {
@@ -298,7 +516,9 @@ describe('expandRuns', () => {
       { 'train.lr': 0.3, 'init.std': 0.01 },
       { 'train.lr': 0.3, 'init.std': 0.02 },
     ]);
-    expect(runs.map((run) => [run.config.train.lr, run.config.init.std])).toEqual(runs.map((run) => [run.overrides['train.lr'], run.overrides['init.std']]));
+    expect(runs.map((run) => [run.config.train.lr, run.config.init.std])).toEqual(
+      runs.map((run) => [run.overrides['train.lr'], run.overrides['init.std']]),
+    );
   });
 
   it('replicates every point `seeds` times from the base init seed, seeds fastest', () => {
@@ -317,7 +537,10 @@ describe('expandRuns', () => {
 
   it('sweeps array-valued fields and fields the base config lacks', () => {
     const withoutStd = edited(baseConfig(), { 'init.std': undefined }) as unknown as Config;
-    const runs = expandRuns({ ...withoutStd, sweep: { 'task.target.singularValues': [[3, 2, 1], [1]], 'init.std': [0.5] } });
+    const runs = expandRuns({
+      ...withoutStd,
+      sweep: { 'task.target.singularValues': [[3, 2, 1], [1]], 'init.std': [0.5] },
+    });
     expect(runs.map((run) => run.config.task.target)).toEqual([
       { rows: 3, cols: 4, singularValues: [3, 2, 1], seed: 5 },
       { rows: 3, cols: 4, singularValues: [1], seed: 5 },
@@ -333,16 +556,27 @@ describe('expandRuns', () => {
   });
 
   it('names the failing combination, at the sweep entry when the bad field is swept', () => {
-    const swept = configError(() => expandRuns({ ...baseConfig(), sweep: { 'init.std': [0.1], 'train.lr': [0.1, -1] } }));
+    const swept = configError(() =>
+      expandRuns({ ...baseConfig(), sweep: { 'init.std': [0.1], 'train.lr': [0.1, -1] } }),
+    );
     expect(swept.field).toBe('sweep["train.lr"]');
     expect(swept.value).toBe(-1);
-    expect(swept.fix).toBe('must be a finite number > 0, e.g. 0.01 (in the sweep combination {"init.std":0.1,"train.lr":-1})');
+    expect(swept.fix).toBe(
+      'must be a finite number > 0, e.g. 0.01 (in the sweep combination {"init.std":0.1,"train.lr":-1})',
+    );
 
-    const element = configError(() => parseConfig({ ...baseConfig(), sweep: { 'task.target.singularValues': [[1], [1, -2]] } }));
+    const element = configError(() =>
+      parseConfig({ ...baseConfig(), sweep: { 'task.target.singularValues': [[1], [1, -2]] } }),
+    );
     expect(element.field).toBe('sweep["task.target.singularValues"][1]');
 
     // A depth-3 balanced network of hidden width 2 breaks SPEC §5 on a field the sweep did not set.
-    const config = edited(baseConfig(), { ...balanced, 'network.width': 2, 'network.depth': 1, sweep: { 'network.depth': [1, 3] } });
+    const config = edited(baseConfig(), {
+      ...balanced,
+      'network.width': 2,
+      'network.depth': 1,
+      sweep: { 'network.depth': [1, 3] },
+    });
     const unswept = configError(() => parseConfig(config));
     expect(unswept.field).toBe('network.width');
     expect(unswept.fix).toContain('(in the sweep combination {"network.depth":3})');
@@ -356,7 +590,12 @@ describe('groupBatches', () => {
     const runs = expandRuns({
       ...baseConfig(),
       seeds: 2,
-      sweep: { 'train.lr': [0.01, 0.1], 'train.weightDecay': [0, 0.1], 'init.std': [0.1, 1], 'init.kind': ['gaussian'] },
+      sweep: {
+        'train.lr': [0.01, 0.1],
+        'train.weightDecay': [0, 0.1],
+        'init.std': [0.1, 1],
+        'init.kind': ['gaussian'],
+      },
     });
     expect(runs).toHaveLength(16);
     expect(ids(groupBatches(runs))).toEqual([runs.map((run) => run.id)]);
@@ -381,8 +620,20 @@ describe('groupBatches', () => {
 
   it('batchKey ignores key order and the per-network fields only', () => {
     const a = resolveConfig(baseConfig());
-    const reordered: ResolvedConfig = { loss: a.loss, record: a.record, train: { ...a.train }, init: a.init, widths: a.widths, task: a.task, name: a.name };
-    const perNetwork: ResolvedConfig = { ...a, init: { kind: 'orthogonal', scale: 3, seed: 9 }, train: { ...a.train, lr: 5, weightDecay: 1 } };
+    const reordered: ResolvedConfig = {
+      loss: a.loss,
+      record: a.record,
+      train: { ...a.train },
+      init: a.init,
+      widths: a.widths,
+      task: a.task,
+      name: a.name,
+    };
+    const perNetwork: ResolvedConfig = {
+      ...a,
+      init: { kind: 'orthogonal', scale: 3, seed: 9 },
+      train: { ...a.train, lr: 5, weightDecay: 1 },
+    };
     expect(batchKey(reordered)).toBe(batchKey(a));
     expect(batchKey(perNetwork)).toBe(batchKey(a));
     expect(batchKey({ ...a, train: { ...a.train, divergenceFactor: 2 } })).not.toBe(batchKey(a));
@@ -437,7 +688,9 @@ describe('setOverride', () => {
 describe('configFromJson', () => {
   it('parses and validates', () => {
     expect(configFromJson(JSON.stringify(baseConfig()))).toEqual(baseConfig());
-    expect(configError(() => configFromJson(JSON.stringify(edited(baseConfig(), { 'train.lr': 0 })))).field).toBe('train.lr');
+    expect(configError(() => configFromJson(JSON.stringify(edited(baseConfig(), { 'train.lr': 0 })))).field).toBe(
+      'train.lr',
+    );
   });
 
   it('names the file and the position of a syntax error', () => {
@@ -460,7 +713,21 @@ describe('configFromJson', () => {
 
   it('finds the same offset as V8 wherever V8 names one', () => {
     let compared = 0;
-    for (const text of ['{"a": 1,}', '[1, 2', '{"a" 1}', '{"a":1} x', '"\\u12x4"', '"\\x"', '"abc', '01', '-', '1.', '1e+', '{"a": [1, 2}', '']) {
+    for (const text of [
+      '{"a": 1,}',
+      '[1, 2',
+      '{"a" 1}',
+      '{"a":1} x',
+      '"\\u12x4"',
+      '"\\x"',
+      '"abc',
+      '01',
+      '-',
+      '1.',
+      '1e+',
+      '{"a": [1, 2}',
+      '',
+    ]) {
       const reason = configError(() => configFromJson(text)).fix;
       const v8 = /at position (\d+)/.exec(reason)?.[1];
       if (v8 === undefined) continue;
@@ -474,7 +741,9 @@ describe('configFromJson', () => {
 
 describe('docs/config.md', () => {
   const docs = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
-  const jsonBlocks = [...docs.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => JSON.parse(match[1]!) as Record<string, unknown>);
+  const jsonBlocks = [...docs.matchAll(/```json\n([\s\S]*?)```/g)].map(
+    (match) => JSON.parse(match[1]!) as Record<string, unknown>,
+  );
   const examples = jsonBlocks.filter((block) => 'task' in block);
 
   it('has one valid example per task kind', () => {

@@ -143,10 +143,16 @@ describe.skipIf(!gpu)('GPU step invariants and run control', () => {
       if (right) g = matmul(g, right, false, true);
       return g;
     });
-    const defect = (w: Matrix[], k: number) => combine(1, matmul(w[k + 1]!, w[k + 1]!, true), -1, matmul(w[k]!, w[k]!, false, true));
+    const defect = (w: Matrix[], k: number) =>
+      combine(1, matmul(w[k + 1]!, w[k + 1]!, true), -1, matmul(w[k]!, w[k]!, false, true));
     for (let k = 0; k < before.length - 1; k++) {
       const shrink = (1 - lr * weightDecay) ** 2;
-      const jump = combine(1, matmul(grads[k + 1]!, grads[k + 1]!, true), -1, matmul(grads[k]!, grads[k]!, false, true));
+      const jump = combine(
+        1,
+        matmul(grads[k + 1]!, grads[k + 1]!, true),
+        -1,
+        matmul(grads[k]!, grads[k]!, false, true),
+      );
       const predicted = combine(shrink, defect(before, k), lr * lr, jump);
       // The η² term is O(1) here, far above f32 rounding of the products (~1e-6 relative).
       expect(frobenius(combine(lr * lr, jump, 0, jump))).toBeGreaterThan(0.05);
@@ -255,7 +261,9 @@ describe.skipIf(!gpu)('recorded spectra', () => {
         layers[b]!.forEach((w, k) => {
           const r = Math.min(w.rows, w.cols);
           const layerValues = last.layerSingularValues![k]!.subarray(b * r, (b + 1) * r);
-          singularValues(w).forEach((s, i) => expect(Math.abs(layerValues[i]! - s)).toBeLessThan(2e-5 * Math.max(1, s)));
+          singularValues(w).forEach((s, i) =>
+            expect(Math.abs(layerValues[i]! - s)).toBeLessThan(2e-5 * Math.max(1, s)),
+          );
         });
       }
       expect(sim.trace.records.map((r) => r.step)).toEqual([0, 20, 40, 60]);

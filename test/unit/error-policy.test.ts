@@ -9,7 +9,11 @@ import { expect, it } from 'vitest';
 
 async function sources(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? sources(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [join(dir, e.name)] : []))));
+  const nested = await Promise.all(
+    entries.map((e) =>
+      e.isDirectory() ? sources(join(dir, e.name)) : Promise.resolve(e.name.endsWith('.ts') ? [join(dir, e.name)] : []),
+    ),
+  );
   return nested.flat();
 }
 
@@ -19,7 +23,8 @@ it('src/ throws no plain Error', async () => {
   const offenders: string[] = [];
   for (const file of files) {
     (await readFile(file, 'utf8')).split('\n').forEach((line, i) => {
-      if (/\bnew Error\(/.test(line) && file !== join('src', 'errors.ts')) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+      if (/\bnew Error\(/.test(line) && file !== join('src', 'errors.ts'))
+        offenders.push(`${file}:${i + 1}: ${line.trim()}`);
     });
   }
   expect(offenders).toEqual([]);

@@ -19,7 +19,10 @@ import { testConfig } from '../helpers/configs.js';
 
 /** W = c·u vᵀ + e·(a second direction) as row-major data, 3×2. */
 function rankTwo(c: number, e: number, u: number[], u2: number[], v: number[], v2: number[]): Float64Array {
-  return Float64Array.from({ length: 6 }, (_, k) => c * u[Math.floor(k / 2)]! * v[k % 2]! + e * u2[Math.floor(k / 2)]! * v2[k % 2]!);
+  return Float64Array.from(
+    { length: 6 },
+    (_, k) => c * u[Math.floor(k / 2)]! * v[k % 2]! + e * u2[Math.floor(k / 2)]! * v2[k % 2]!,
+  );
 }
 
 describe('escapeAlignment', () => {
@@ -30,7 +33,12 @@ describe('escapeAlignment', () => {
 
   it('measures |⟨u₁(W), direction⟩| at the first record past the mark', () => {
     // s₁ = 10: the mark is σ₁ = 0.1, first reached at record 2, where u₁(W) = u.
-    const records = [rankTwo(0.001, 0.0005, u, w, v, v2), rankTwo(0.05, 0.001, u, w, v, v2), rankTwo(0.2, 0.001, u, w, v, v2), rankTwo(5, 0.001, w, u, v, v2)];
+    const records = [
+      rankTwo(0.001, 0.0005, u, w, v, v2),
+      rankTwo(0.05, 0.001, u, w, v, v2),
+      rankTwo(0.2, 0.001, u, w, v, v2),
+      rankTwo(5, 0.001, w, u, v, v2),
+    ];
     const direction = [1, 0, 0];
     const result = escapeAlignment(records, 3, 2, 10, direction)!;
     expect(result.record).toBe(2);
@@ -62,7 +70,10 @@ describe('escape from a small start, Float64 reference', () => {
           lr: 0.02,
         });
         const task = buildTask(config);
-        const trainer = new ReferenceTrainer(task, initialLayers(config, task), { lr: config.train.lr, weightDecay: 0 });
+        const trainer = new ReferenceTrainer(task, initialLayers(config, task), {
+          lr: config.train.lr,
+          weightDecay: 0,
+        });
         const records: Float64Array[] = [];
         for (let step = 0; step <= 30_000; step++) {
           if (step % 10 === 0) {
@@ -93,7 +104,14 @@ describe('saddle-to-saddle verdict: the escape alignment joins the criterion whe
     return experimentRun(run, fullTrace({ steps, times, losses, singularValues }), false);
   });
   const verdictWith = (alignment: (i: number) => number | null) =>
-    preset.verdict!({ config: preset.config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] }, shard: null, aborted: false, runs: runs.map((run, i) => ({ ...run, escapeAlignment: alignment(i) })) });
+    preset.verdict!({
+      config: preset.config,
+      device: { adapter: 'test', fallback: true },
+      timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
+      shard: null,
+      aborted: false,
+      runs: runs.map((run, i) => ({ ...run, escapeAlignment: alignment(i) })),
+    });
 
   it('passes with the median alignment at or above 0.99, and fails below it', () => {
     const aligned = verdictWith((i) => (i % 2 === 0 ? 0.999 : 0.995));

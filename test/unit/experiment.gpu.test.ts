@@ -41,7 +41,11 @@ await writeFile(configPath, JSON.stringify(config));
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, gpu: gpu! });
+  const code = await runCli(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    gpu: gpu!,
+  });
   return { code, stdout, stderr };
 }
 
@@ -56,10 +60,13 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
     const { code, stdout, stderr } = await cli('run', configPath, '--out', out);
     expect(code).toBe(0);
     expect(stderr).toContain('8 runs in 2 batches');
-    expect(stderr).toMatch(/batch 2\/2 \(4 networks\) · step 60\/60 \(100%\) · .* steps\/s · .* network-steps\/s · ETA/);
+    expect(stderr).toMatch(
+      /batch 2\/2 \(4 networks\) · step 60\/60 \(100%\) · .* steps\/s · .* network-steps\/s · ETA/,
+    );
     expect(stdout).toContain('network.depth = 3, train.lr = 0.1');
     expect(stdout).toContain(join(out, 'report.html'));
-    for (const file of ['summary.json', 'trace.csv', 'report.html']) expect((await stat(join(out, file))).size).toBeGreaterThan(0);
+    for (const file of ['summary.json', 'trace.csv', 'report.html'])
+      expect((await stat(join(out, file))).size).toBeGreaterThan(0);
     summary = await readSummary(out);
     expect(summary.config).toEqual(config);
     expect(summary.preset).toBeNull();
@@ -73,7 +80,9 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
 
   it('writes one trace row per run per record, time = lr·step', async () => {
     const lines = await readTrace(out);
-    expect(lines[0]).toBe('run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3,sv4');
+    expect(lines[0]).toBe(
+      'run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3,sv4',
+    );
     // Records at steps 0, 10, …, 60 for each of the 8 runs.
     expect(lines).toHaveLength(1 + 8 * 7);
     const row = lines.find((l) => l.startsWith('2,60,'))!.split(',');
@@ -83,7 +92,19 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
 
   it('writes record.matrices as matrices/run-<id>.npy whose W has the trace’s singular values', async () => {
     const dir = join(scratch, 'matrices');
-    const { code } = await cli('run', configPath, '--out', dir, '--quiet', '--set', 'record.matrices=true', '--set', 'sweep={"network.depth":[2]}', '--set', 'seeds=1');
+    const { code } = await cli(
+      'run',
+      configPath,
+      '--out',
+      dir,
+      '--quiet',
+      '--set',
+      'record.matrices=true',
+      '--set',
+      'sweep={"network.depth":[2]}',
+      '--set',
+      'seeds=1',
+    );
     expect(code).toBe(0);
     const bytes = await readFile(join(dir, 'matrices', 'run-0.npy'));
     const headerLength = bytes.readUInt16LE(8);
@@ -161,7 +182,11 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
   it('stops on abort, keeps the records up to then and exits 130 from the CLI', async () => {
     const controller = new AbortController();
     const long: Config = { ...config, train: { ...config.train, steps: 2000 }, sweep: undefined, seeds: 1 };
-    const result = await runExperiment(gpu!, long, { signal: controller.signal, onProgress: () => controller.abort(), simulator: { dispatchesPerSubmit: 40 } });
+    const result = await runExperiment(gpu!, long, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+      simulator: { dispatchesPerSubmit: 40 },
+    });
     expect(result.aborted).toBe(true);
     expect(result.runs).toHaveLength(1);
     const run = result.runs[0]!;
@@ -172,7 +197,12 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
     const aborted = new AbortController();
     aborted.abort();
     let stdout = '';
-    const code = await runCli(['run', configPath, '--out', dir, '--quiet'], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, signal: aborted.signal, gpu: gpu! });
+    const code = await runCli(['run', configPath, '--out', dir, '--quiet'], {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: () => true },
+      signal: aborted.signal,
+      gpu: gpu!,
+    });
     expect(code).toBe(130);
     expect(stdout).toContain('interrupted');
     expect((await readSummary(dir)).aborted).toBe(true);

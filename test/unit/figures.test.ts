@@ -26,9 +26,26 @@ function syntheticResult(name: string): ExperimentResult {
       lazyDeviations: fraction.map((f) => (0.05 * f) / (1 + (i % 5))),
     });
     const sign = i % 2 === 0 ? 1 : -1;
-    return experimentRun(run, trace, false, { w12: sign * (1 + i / 100), w21: sign / (1 + i / 100), w23: 0.1 * sign, w32: 0.2, sigmaMin: 0.01, det: 0.01, det0: (i % 3 === 0 ? -1 : 1) * 1e-4, effectiveRank: 1 + (i % 10) / 10, unobservedError: 0.1 / (1 + (i % 4)) });
+    return experimentRun(run, trace, false, {
+      w12: sign * (1 + i / 100),
+      w21: sign / (1 + i / 100),
+      w23: 0.1 * sign,
+      w32: 0.2,
+      sigmaMin: 0.01,
+      det: 0.01,
+      det0: (i % 3 === 0 ? -1 : 1) * 1e-4,
+      effectiveRank: 1 + (i % 10) / 10,
+      unobservedError: 0.1 / (1 + (i % 4)),
+    });
   });
-  return { config: preset.config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] }, shard: null, aborted: false, runs };
+  return {
+    config: preset.config,
+    device: { adapter: 'test', fallback: true },
+    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
+    shard: null,
+    aborted: false,
+    runs,
+  };
 }
 
 describe('preset figures', () => {
@@ -70,7 +87,10 @@ describe('preset figures', () => {
 
   it('the CMV scatter of a result without det W(0) is one panel with every run', () => {
     const result = syntheticResult('infinite-depth-completion');
-    const old = { ...result, runs: result.runs.map(({ metrics: { det0: _, ...metrics }, ...run }) => ({ ...run, metrics })) };
+    const old = {
+      ...result,
+      runs: result.runs.map(({ metrics: { det0: _, ...metrics }, ...run }) => ({ ...run, metrics })),
+    };
     const figures = presetFigures('infinite-depth-completion', old);
     expect(figures).toHaveLength(3);
     expect(figures[0]!.match(/<circle/g)).toHaveLength(result.runs.length);

@@ -73,7 +73,10 @@ async function compare(config: Config) {
     }
     if (last.singularValues) {
       const expected = singularValues(reference.w);
-      expected.forEach((s, i) => (worstSigma = Math.max(worstSigma, Math.abs(last.singularValues![b * last.rank + i]! - s) / expected[0]!)));
+      expected.forEach(
+        (s, i) =>
+          (worstSigma = Math.max(worstSigma, Math.abs(last.singularValues![b * last.rank + i]! - s) / expected[0]!)),
+      );
     }
   });
   sim.destroy();
@@ -96,50 +99,67 @@ describe.skipIf(!gpu)('flow.wgsl multipliers', () => {
     [1, 5e-5], // below the threshold: σ₁ counts as 0
     [2, 0],
   ].map(([a, b]) => [Math.fround(a!), Math.fround(b!)]);
-  it.each([2, 3, 7, 64, 'infinity'] as const)('match kDepth/N and kInfinity at N = %s, from σ_i = σ_j to the threshold', async (depth) => {
-    const device = gpu!.device;
-    const batch = pairs.length;
-    const repeat = (values: number[]) => pairs.flatMap(() => values);
-    const buffers = {
-      sigma: storageBuffer(device, 'σ', 2 * batch, pairs.flat()),
-      u: storageBuffer(device, 'U', 4 * batch, repeat([1, 0, 0, 1])),
-      v: storageBuffer(device, 'V', 4 * batch, repeat([1, 0, 0, 1])),
-      x: storageBuffer(device, 'X', 4 * batch, repeat([1, 1, 1, 1])),
-      inner: storageBuffer(device, 'M', 4 * batch, repeat([1, 1, 1, 1])),
-      minusXdT: storageBuffer(device, '−(XD)ᵀ', 4 * batch),
-      lt: storageBuffer(device, 'Lt', 8 * batch),
-      rt: storageBuffer(device, 'Rt', 8 * batch),
-    };
-    const threshold = DEFAULTS.train.flowThreshold;
-    const kernel = new FlowOperatorKernel(device, { batch, rows: 2, cols: 2, depth, tolerance: threshold, ...buffers });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    kernel.encode(pass);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-    const h = await readFloats(device, buffers.inner, 4 * batch);
-    const lt = await readFloats(device, buffers.lt, 8 * batch);
-    Object.values(buffers).forEach((b) => b.destroy());
-    const kappa = (a: number, b: number) => (depth === 'infinity' ? kInfinity(a, b) : kDepth(a, b, depth) / depth);
-    pairs.forEach(([s0, s1], b) => {
-      const kept1 = s1 >= threshold * s0 ? s1 : 0;
-      const d0 = lt[8 * b + 4]!;
-      const d1 = lt[8 * b + 7]!;
-      // pow(σ, 2 − 2/N) carries the f32 log2/exp2 error, a few ulp times |log₂ σ|: measured ≤ 9e-7.
-      expect(Math.abs(d0 - kappa(s0, 0))).toBeLessThanOrEqual(4e-6 * kappa(s0, 0));
-      expect(Math.abs(d1 - kappa(kept1, 0))).toBeLessThanOrEqual(4e-6 * kappa(kept1, 0));
+  it.each([2, 3, 7, 64, 'infinity'] as const)(
+    'match kDepth/N and kInfinity at N = %s, from σ_i = σ_j to the threshold',
+    async (depth) => {
+      const device = gpu!.device;
+      const batch = pairs.length;
+      const repeat = (values: number[]) => pairs.flatMap(() => values);
+      const buffers = {
+        sigma: storageBuffer(device, 'σ', 2 * batch, pairs.flat()),
+        u: storageBuffer(device, 'U', 4 * batch, repeat([1, 0, 0, 1])),
+        v: storageBuffer(device, 'V', 4 * batch, repeat([1, 0, 0, 1])),
+        x: storageBuffer(device, 'X', 4 * batch, repeat([1, 1, 1, 1])),
+        inner: storageBuffer(device, 'M', 4 * batch, repeat([1, 1, 1, 1])),
+        minusXdT: storageBuffer(device, '−(XD)ᵀ', 4 * batch),
+        lt: storageBuffer(device, 'Lt', 8 * batch),
+        rt: storageBuffer(device, 'Rt', 8 * batch),
+      };
+      const threshold = DEFAULTS.train.flowThreshold;
+      const kernel = new FlowOperatorKernel(device, {
+        batch,
+        rows: 2,
+        cols: 2,
+        depth,
+        tolerance: threshold,
+        ...buffers,
+      });
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      kernel.encode(pass);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      const h = await readFloats(device, buffers.inner, 4 * batch);
+      const lt = await readFloats(device, buffers.lt, 8 * batch);
+      Object.values(buffers).forEach((b) => b.destroy());
+      const kappa = (a: number, b: number) => (depth === 'infinity' ? kInfinity(a, b) : kDepth(a, b, depth) / depth);
+      pairs.forEach(([s0, s1], b) => {
+        const kept1 = s1 >= threshold * s0 ? s1 : 0;
+        const d0 = lt[8 * b + 4]!;
+        const d1 = lt[8 * b + 7]!;
+        // pow(σ, 2 − 2/N) carries the f32 log2/exp2 error, a few ulp times |log₂ σ|: measured ≤ 9e-7.
+        expect(Math.abs(d0 - kappa(s0, 0))).toBeLessThanOrEqual(4e-6 * kappa(s0, 0));
+        expect(Math.abs(d1 - kappa(kept1, 0))).toBeLessThanOrEqual(4e-6 * kappa(kept1, 0));
 
-      // κ from the f32 outputs, up to ~ε·max(κ, d₀ + d₁) of rounding: measured ≤ 7e-7. A near-equal
-      // pair through the textbook quotient (or exp − 1, log(1 + x)) is off by ~ε/(relative gap).
-      const measured = h[4 * b + 1]! + d0 + d1;
-      const expected = kappa(s0, kept1);
-      expect(Math.abs(measured - expected)).toBeLessThanOrEqual(4e-6 * Math.max(expected, d0 + d1));
-    });
-  });
+        // κ from the f32 outputs, up to ~ε·max(κ, d₀ + d₁) of rounding: measured ≤ 7e-7. A near-equal
+        // pair through the textbook quotient (or exp − 1, log(1 + x)) is off by ~ε/(relative gap).
+        const measured = h[4 * b + 1]! + d0 + d1;
+        const expected = kappa(s0, kept1);
+        expect(Math.abs(measured - expected)).toBeLessThanOrEqual(4e-6 * Math.max(expected, d0 + d1));
+      });
+    },
+  );
 });
 
 describe.skipIf(!gpu)('GPU flow vs Float64 ReferenceFlow', () => {
-  const flow = (depth: FlowDepth, integrator: 'euler' | 'rk4', lr: number, steps: number, weightDecay = 0) => ({ method: 'flow' as const, flowDepth: depth, integrator, lr, steps, weightDecay });
+  const flow = (depth: FlowDepth, integrator: 'euler' | 'rk4', lr: number, steps: number, weightDecay = 0) => ({
+    method: 'flow' as const,
+    flowDepth: depth,
+    integrator,
+    lr,
+    steps,
+    weightDecay,
+  });
   const cases: [string, Config][] = [
     [
       'factorization 4×4, N = 3, Euler, B = 4 with heterogeneous lr and weight decay',
@@ -325,7 +345,12 @@ describe.skipIf(!gpu)('GPU flow: layer training, divergence, diagnostics', () =>
     // The frozen network keeps its last iterate bit for bit; the other one matches the reference.
     expect(Array.from(later[1]![0]!.data)).toEqual(Array.from(reached[1]![0]!.data));
     const run = expandRuns(config)[0]!;
-    const reference = new ReferenceFlow(f32Task(buildTask(run.config)), initial[0]![0]!, { depth: 3, lr: Math.fround(0.05), integrator: 'rk4', tolerance: run.config.train.flowThreshold });
+    const reference = new ReferenceFlow(f32Task(buildTask(run.config)), initial[0]![0]!, {
+      depth: 3,
+      lr: Math.fround(0.05),
+      integrator: 'rk4',
+      tolerance: run.config.train.flowThreshold,
+    });
     reference.steps(60);
     expect(relative(reached[0]![0]!, reference.w)).toBeLessThan(1e-5);
   });
@@ -352,13 +377,17 @@ describe.skipIf(!gpu)('GPU flow: layer training, divergence, diagnostics', () =>
       });
     }
   });
-
 });
 
 describe.skipIf(!gpu)('infinite-depth-completion preset', () => {
   it('measures every run from its final W and W(0) and tabulates each depth and sign of det W(0) (reduced: 2 depths × 8 seeds, t = 300)', async () => {
     const preset = infiniteDepthCompletion;
-    const config: Config = { ...preset.config, seeds: 8, train: { ...preset.config.train, steps: 150 }, sweep: { 'train.flowDepth': [2, 'infinity'] } };
+    const config: Config = {
+      ...preset.config,
+      seeds: 8,
+      train: { ...preset.config.train, steps: 150 },
+      sweep: { 'train.flowDepth': [2, 'infinity'] },
+    };
     const result = await runExperiment(gpu!, config, { measure: preset.measure });
     expect(result.runs).toHaveLength(16);
     for (const run of result.runs) {
@@ -384,7 +413,13 @@ describe.skipIf(!gpu)('infinite-depth-completion preset', () => {
 describe.skipIf(!gpu)('rank-two-completion preset', () => {
   it('measures every 3×3 run from its final W and tabulates each depth and sign (reduced: 2 depths × 6 seeds, t = 200)', async () => {
     const preset = rankTwoCompletion;
-    const config: Config = { ...preset.config, seeds: 6, train: { ...preset.config.train, steps: 100 }, record: { every: 50 }, sweep: { 'train.flowDepth': [2, 'infinity'] } };
+    const config: Config = {
+      ...preset.config,
+      seeds: 6,
+      train: { ...preset.config.train, steps: 100 },
+      record: { every: 50 },
+      sweep: { 'train.flowDepth': [2, 'infinity'] },
+    };
     const result = await runExperiment(gpu!, config, { measure: preset.measure });
     expect(result.runs).toHaveLength(12);
     for (const run of result.runs) {

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { FlowDepth } from '../../src/config/types.js';
 import { ConfigError, DlnsimError } from '../../src/errors.js';
 import { fullSvd, svd } from '../../src/linalg/decompositions.js';
-import { type Matrix, combine, frobenius, identity, matmul, maxAbsDiff, product, scale, sub, transpose, zeros } from '../../src/linalg/matrix.js';
+import {
+  type Matrix,
+  combine,
+  frobenius,
+  identity,
+  matmul,
+  maxAbsDiff,
+  product,
+  scale,
+  sub,
+  transpose,
+  zeros,
+} from '../../src/linalg/matrix.js';
 import { initialLayers } from '../../src/problem/init.js';
 import { buildTask, frameProduct } from '../../src/problem/task.js';
 import type { TaskData } from '../../src/problem/types.js';
@@ -23,7 +35,11 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 /** 3 × 4 factorization target with singular values 2, 1, 0.5 and a random balanced start. */
 function balancedSetup(widths: number[], task: ConfigParts['task'] = {}): { task: TaskData; layers: Matrix[] } {
-  const config = testConfig({ task: { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [2, 1, 0.5] }, ...task }, widths, init: { kind: 'balanced', scale: 1 } });
+  const config = testConfig({
+    task: { kind: 'factorization', target: { rows: 3, cols: 4, singularValues: [2, 1, 0.5] }, ...task },
+    widths,
+    init: { kind: 'balanced', scale: 1 },
+  });
   const data = buildTask(config);
   return { task: data, layers: initialLayers(config, data) };
 }
@@ -170,7 +186,8 @@ describe('fullSvd', () => {
     const sigma = zeros(a.rows, a.cols);
     s.forEach((value, i) => (sigma.data[i * a.cols + i] = value));
     expect(relativeMatrix(product([u, sigma, transpose(v)]), a)).toBeLessThan(1e-13);
-    for (let i = 0; i < a.rows; i++) for (let c = 0; c < thin.u.cols; c++) expect(u.data[i * a.rows + c]).toBe(thin.u.data[i * thin.u.cols + c]);
+    for (let i = 0; i < a.rows; i++)
+      for (let c = 0; c < thin.u.cols; c++) expect(u.data[i * a.rows + c]).toBe(thin.u.data[i * thin.u.cols + c]);
   });
 });
 
@@ -182,16 +199,29 @@ describe('end-to-end operator A_N(W)[Z]', () => {
     const right = matmul(w, w, true, false);
     for (const depth of range(1, 6)) {
       let sum = zeros(4, 4);
-      for (let k = 1; k <= depth; k++) sum = combine(1, sum, 1, product([psdPower(left, (depth - k) / depth), z, psdPower(right, (k - 1) / depth)]));
-      expect(relativeMatrix(endToEndOperator(w, z, depth, { normalised: false, tolerance: 0 }), sum)).toBeLessThan(1e-12);
+      for (let k = 1; k <= depth; k++)
+        sum = combine(1, sum, 1, product([psdPower(left, (depth - k) / depth), z, psdPower(right, (k - 1) / depth)]));
+      expect(relativeMatrix(endToEndOperator(w, z, depth, { normalised: false, tolerance: 0 }), sum)).toBeLessThan(
+        1e-12,
+      );
     }
   });
 
   // The layerwise meaning of A_N, with no fractional powers at all: for balanced layers,
   // dW = Σ_k P_{>k} (P_{>k}ᵀ Z P_{<k}ᵀ) P_{<k}. Covers rectangular W and a rank-2 bottleneck.
   const layerCases: [string, () => Matrix[]][] = [
-    ...[[4, 3], [4, 5, 6, 3], [4, 6, 5, 7, 3]].map((widths): [string, () => Matrix[]] => [`balanced init, widths ${JSON.stringify(widths)}`, () => balancedSetup(widths).layers]),
-    ['rank-2 balanced layers through a width-2 layer, widths [4, 2, 5, 3]', () => rankBalancedLayers([4, 2, 5, 3], [1.5, 0.4])],
+    ...[
+      [4, 3],
+      [4, 5, 6, 3],
+      [4, 6, 5, 7, 3],
+    ].map((widths): [string, () => Matrix[]] => [
+      `balanced init, widths ${JSON.stringify(widths)}`,
+      () => balancedSetup(widths).layers,
+    ]),
+    [
+      'rank-2 balanced layers through a width-2 layer, widths [4, 2, 5, 3]',
+      () => rankBalancedLayers([4, 2, 5, 3], [1.5, 0.4]),
+    ],
   ];
   it.each(layerCases)('%s: equals Σ_k P_{>k}P_{>k}ᵀ Z P_{<k}ᵀP_{<k} (1e-10)', (_, build) => {
     const layers = build();
@@ -205,15 +235,21 @@ describe('end-to-end operator A_N(W)[Z]', () => {
       const pBelow = product(below, 4);
       sum = combine(1, sum, 1, product([pAbove, transpose(pAbove), z, transpose(pBelow), pBelow]));
     }
-    const operator = endToEndOperator(endToEnd(layers), z, depth, { normalised: false, tolerance: DEFAULT_FLOW_TOLERANCE });
+    const operator = endToEndOperator(endToEnd(layers), z, depth, {
+      normalised: false,
+      tolerance: DEFAULT_FLOW_TOLERANCE,
+    });
     expect(relativeMatrix(operator, sum)).toBeLessThan(1e-10);
-    const normalised = endToEndOperator(endToEnd(layers), z, depth, { normalised: true, tolerance: DEFAULT_FLOW_TOLERANCE });
+    const normalised = endToEndOperator(endToEnd(layers), z, depth, {
+      normalised: true,
+      tolerance: DEFAULT_FLOW_TOLERANCE,
+    });
     expect(relativeMatrix(scale(normalised, depth), operator)).toBeLessThan(1e-14);
   });
 
   // K^∞(σ, ε) ≈ σ²/(2 ln(σ/ε)) decays only logarithmically, so without the threshold a
   // round-off σ_3 ≈ 1e-16 σ_1 of an exactly rank-2 W would couple to the range like σ²/74.
-  it('depth ∞: the threshold keeps a rank-2 W\'s round-off σ_3 at 0 (no output along its left null vector, 1e-12), tolerance 0 leaks (> 1e-3)', () => {
+  it("depth ∞: the threshold keeps a rank-2 W's round-off σ_3 at 0 (no output along its left null vector, 1e-12), tolerance 0 leaks (> 1e-3)", () => {
     const w = matmul(randomMatrix(10, 3, 2), randomMatrix(11, 2, 4));
     const z = randomMatrix(12, 3, 4);
     const nullVector = matmul(fullSvd(w).u, { rows: 3, cols: 1, data: Float64Array.of(0, 0, 1) });
@@ -247,22 +283,25 @@ describe('ReferenceFlow (depth-normalised end-to-end flow)', () => {
 
   // Euler on the flow with step η and layer GD with step η/N (same λ) are both first-order
   // discretisations of one ODE in t = η·step, so at fixed t = 1 their gap is O(η).
-  it.each([0, 0.1])('depth 3, λ = %s: Euler flow at η vs layer GD at η/3 from a balanced start; gap halves with η (ratio ∈ [1.7, 2.3])', (weightDecay) => {
-    const { task, layers } = balancedSetup([4, 5, 6, 3]);
-    const w0 = endToEnd(layers);
-    const gapAt = (lr: number) => {
-      const flow = runFlow(task, w0, { depth: 3, lr, integrator: 'euler', weightDecay }, 1);
-      const gd = new ReferenceTrainer(task, layers, { lr: lr / 3, weightDecay });
-      gd.steps(Math.round(1 / lr));
-      return frobenius(sub(flow, gd.endToEnd()));
-    };
-    const gaps = [0.02, 0.01, 0.005].map(gapAt);
-    expect(gaps[0]! / frobenius(w0)).toBeLessThan(0.01);
-    for (let i = 0; i < 2; i++) {
-      expect(gaps[i]! / gaps[i + 1]!).toBeGreaterThan(1.7);
-      expect(gaps[i]! / gaps[i + 1]!).toBeLessThan(2.3);
-    }
-  });
+  it.each([0, 0.1])(
+    'depth 3, λ = %s: Euler flow at η vs layer GD at η/3 from a balanced start; gap halves with η (ratio ∈ [1.7, 2.3])',
+    (weightDecay) => {
+      const { task, layers } = balancedSetup([4, 5, 6, 3]);
+      const w0 = endToEnd(layers);
+      const gapAt = (lr: number) => {
+        const flow = runFlow(task, w0, { depth: 3, lr, integrator: 'euler', weightDecay }, 1);
+        const gd = new ReferenceTrainer(task, layers, { lr: lr / 3, weightDecay });
+        gd.steps(Math.round(1 / lr));
+        return frobenius(sub(flow, gd.endToEnd()));
+      };
+      const gaps = [0.02, 0.01, 0.005].map(gapAt);
+      expect(gaps[0]! / frobenius(w0)).toBeLessThan(0.01);
+      for (let i = 0; i < 2; i++) {
+        expect(gaps[i]! / gaps[i + 1]!).toBeGreaterThan(1.7);
+        expect(gaps[i]! / gaps[i + 1]!).toBeLessThan(2.3);
+      }
+    },
+  );
 
   it('depth-N flow tends to the N = ∞ flow at t = 1 like 1/N: gap ratios at N = 8, 16, 32 ∈ [1.8, 2.2] (RK4, η = 0.02)', () => {
     const { task, layers } = balancedSetup([4, 3]);
@@ -278,43 +317,64 @@ describe('ReferenceFlow (depth-normalised end-to-end flow)', () => {
 
   // Orders from η = 0.025 → 0.0125 against RK4 at η = 0.05/64: at η ≥ 0.05 the depth-∞ RK4 error is
   // not yet in its asymptotic regime (observed ratios 64 and 10 there).
-  it.each<FlowDepth>([3, 'infinity'])('depth %s: RK4 error < 1e-4 × Euler error at the same η; observed orders log₂(ratio) ∈ [3.5, 4.5] and [0.8, 1.2]', (depth) => {
-    const { task, layers } = balancedSetup([4, 3]);
-    const w0 = endToEnd(layers);
-    const exact = runFlow(task, w0, { depth, lr: 0.05 / 64, integrator: 'rk4' }, 1);
-    const error = (integrator: 'euler' | 'rk4', lr: number) => frobenius(sub(runFlow(task, w0, { depth, lr, integrator }, 1), exact));
-    const euler = [error('euler', 0.025), error('euler', 0.0125)];
-    const rk4 = [error('rk4', 0.025), error('rk4', 0.0125)];
-    expect(rk4[0]! / euler[0]!).toBeLessThan(1e-4);
-    expect(Math.log2(euler[0]! / euler[1]!)).toBeGreaterThan(0.8);
-    expect(Math.log2(euler[0]! / euler[1]!)).toBeLessThan(1.2);
-    expect(Math.log2(rk4[0]! / rk4[1]!)).toBeGreaterThan(3.5);
-    expect(Math.log2(rk4[0]! / rk4[1]!)).toBeLessThan(4.5);
-  });
+  it.each<FlowDepth>([3, 'infinity'])(
+    'depth %s: RK4 error < 1e-4 × Euler error at the same η; observed orders log₂(ratio) ∈ [3.5, 4.5] and [0.8, 1.2]',
+    (depth) => {
+      const { task, layers } = balancedSetup([4, 3]);
+      const w0 = endToEnd(layers);
+      const exact = runFlow(task, w0, { depth, lr: 0.05 / 64, integrator: 'rk4' }, 1);
+      const error = (integrator: 'euler' | 'rk4', lr: number) =>
+        frobenius(sub(runFlow(task, w0, { depth, lr, integrator }, 1), exact));
+      const euler = [error('euler', 0.025), error('euler', 0.0125)];
+      const rk4 = [error('rk4', 0.025), error('rk4', 0.0125)];
+      expect(rk4[0]! / euler[0]!).toBeLessThan(1e-4);
+      expect(Math.log2(euler[0]! / euler[1]!)).toBeGreaterThan(0.8);
+      expect(Math.log2(euler[0]! / euler[1]!)).toBeLessThan(1.2);
+      expect(Math.log2(rk4[0]! / rk4[1]!)).toBeGreaterThan(3.5);
+      expect(Math.log2(rk4[0]! / rk4[1]!)).toBeLessThan(4.5);
+    },
+  );
 
-  it.each<FlowDepth>([3, 'infinity'])('depth %s, completion: the loss never increases and falls below 0.4 × its start by t = 40', (depth) => {
-    const { task, layers } = balancedSetup([4, 3], { kind: 'completion', observed: 0.6, target: { rows: 3, cols: 4, singularValues: [2] } });
-    const flow = new ReferenceFlow(task, endToEnd(layers), { depth, lr: 0.1, integrator: 'euler' });
-    const losses = [flow.loss()];
-    for (let i = 0; i < 400; i++) {
-      flow.step();
-      losses.push(flow.loss());
-    }
-    for (let i = 1; i < losses.length; i++) expect(losses[i]!).toBeLessThanOrEqual(losses[i - 1]!);
-    expect(losses[losses.length - 1]! / losses[0]!).toBeLessThan(0.4);
-    expect(flow.time).toBeCloseTo(40, 12);
-  });
+  it.each<FlowDepth>([3, 'infinity'])(
+    'depth %s, completion: the loss never increases and falls below 0.4 × its start by t = 40',
+    (depth) => {
+      const { task, layers } = balancedSetup([4, 3], {
+        kind: 'completion',
+        observed: 0.6,
+        target: { rows: 3, cols: 4, singularValues: [2] },
+      });
+      const flow = new ReferenceFlow(task, endToEnd(layers), { depth, lr: 0.1, integrator: 'euler' });
+      const losses = [flow.loss()];
+      for (let i = 0; i < 400; i++) {
+        flow.step();
+        losses.push(flow.loss());
+      }
+      for (let i = 1; i < losses.length; i++) expect(losses[i]!).toBeLessThanOrEqual(losses[i - 1]!);
+      expect(losses[losses.length - 1]! / losses[0]!).toBeLessThan(0.4);
+      expect(flow.time).toBeCloseTo(40, 12);
+    },
+  );
 
   it('reports the tolerance in force and rejects bad options', () => {
     const { task } = balancedSetup([4, 3]);
     const w0 = randomMatrix(9, 3, 4);
-    expect(new ReferenceFlow(task, w0, { depth: 2, lr: 0.1, integrator: 'rk4' }).options.tolerance).toBe(DEFAULT_FLOW_TOLERANCE);
-    expect(new ReferenceFlow(task, w0, { depth: 2, lr: 0.1, integrator: 'rk4', tolerance: 1e-6 }).options.tolerance).toBe(1e-6);
+    expect(new ReferenceFlow(task, w0, { depth: 2, lr: 0.1, integrator: 'rk4' }).options.tolerance).toBe(
+      DEFAULT_FLOW_TOLERANCE,
+    );
+    expect(
+      new ReferenceFlow(task, w0, { depth: 2, lr: 0.1, integrator: 'rk4', tolerance: 1e-6 }).options.tolerance,
+    ).toBe(1e-6);
     expect(() => new ReferenceFlow(task, w0, { depth: 0, lr: 0.1, integrator: 'euler' })).toThrow(ConfigError);
     expect(() => new ReferenceFlow(task, w0, { depth: 2, lr: -1, integrator: 'euler' })).toThrow(ConfigError);
-    expect(() => new ReferenceFlow(task, w0, { depth: 2, lr: 0.1, integrator: 'euler', weightDecay: -1 })).toThrow(ConfigError);
-    expect(() => new ReferenceFlow(task, w0, { depth: 2, lr: 0.1, integrator: 'euler', tolerance: 1 })).toThrow(DlnsimError);
-    expect(() => new ReferenceFlow(task, randomMatrix(9, 4, 3), { depth: 2, lr: 0.1, integrator: 'euler' })).toThrow(DlnsimError);
+    expect(() => new ReferenceFlow(task, w0, { depth: 2, lr: 0.1, integrator: 'euler', weightDecay: -1 })).toThrow(
+      ConfigError,
+    );
+    expect(() => new ReferenceFlow(task, w0, { depth: 2, lr: 0.1, integrator: 'euler', tolerance: 1 })).toThrow(
+      DlnsimError,
+    );
+    expect(() => new ReferenceFlow(task, randomMatrix(9, 4, 3), { depth: 2, lr: 0.1, integrator: 'euler' })).toThrow(
+      DlnsimError,
+    );
   });
 });
 
@@ -322,12 +382,16 @@ describe('volume form (SPEC §8)', () => {
   const sigma = [3.1, 1.4, 0.6, 0.25];
 
   // det(A_N/N)^{−1/2} (the metric's density) times the Jacobian ∏_{i<j}|σ_i² − σ_j²| of SVD coordinates.
-  it.each<FlowDepth>([1, 2, 3, 7, 50, 'infinity'])('depth %s: equals −½ Σ_ij ln(K_ij/N) + Σ_{i<j} ln|σ_i² − σ_j²| (1e-12)', (depth) => {
-    const k = multiplierMatrix(sigma, sigma, depth, true);
-    let expected = -0.5 * k.data.reduce((s, v) => s + Math.log(v), 0);
-    for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) expected += Math.log(Math.abs(sigma[i]! ** 2 - sigma[j]! ** 2));
-    expect(relative(logVolumeDensity(sigma, depth), expected)).toBeLessThan(1e-12);
-  });
+  it.each<FlowDepth>([1, 2, 3, 7, 50, 'infinity'])(
+    'depth %s: equals −½ Σ_ij ln(K_ij/N) + Σ_{i<j} ln|σ_i² − σ_j²| (1e-12)',
+    (depth) => {
+      const k = multiplierMatrix(sigma, sigma, depth, true);
+      let expected = -0.5 * k.data.reduce((s, v) => s + Math.log(v), 0);
+      for (let i = 0; i < 4; i++)
+        for (let j = i + 1; j < 4; j++) expected += Math.log(Math.abs(sigma[i]! ** 2 - sigma[j]! ** 2));
+      expect(relative(logVolumeDensity(sigma, depth), expected)).toBeLessThan(1e-12);
+    },
+  );
 
   // No normalisation to remove: the (d(d−1)/2) ln N term is exactly what keeps the limit finite.
   it('finite N tends to ∞ as written: N (V_N − V_∞) → (d/2) Σ ln σ_i² (1e-3 at N = 10⁴), gap ratio N : 2N ∈ [1.95, 2.05] at N = 100', () => {

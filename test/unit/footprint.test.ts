@@ -6,7 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { expandRuns } from '../../src/config/index.js';
 import type { Config } from '../../src/config/types.js';
-import { checkNetworkFits, experimentRecordBytes, networkFootprint, networksThatFit, planBatches } from '../../src/experiment/index.js';
+import {
+  checkNetworkFits,
+  experimentRecordBytes,
+  networkFootprint,
+  networksThatFit,
+  planBatches,
+} from '../../src/experiment/index.js';
 import { ConfigError } from '../../src/errors.js';
 import type { MemoryLimits } from '../../src/gpu/host-memory.js';
 
@@ -50,7 +56,10 @@ describe('sizes against the device and host memory', () => {
   });
 
   it("names the task's size when its data cannot fit", () => {
-    const sensing: Config = { ...base, task: { kind: 'sensing', measurements: 2e7, target: { rows: 4, cols: 4, singularValues: [1] } } };
+    const sensing: Config = {
+      ...base,
+      task: { kind: 'sensing', measurements: 2e7, target: { rows: 4, cols: 4, singularValues: [1] } },
+    };
     expect(refusal(sensing).field).toBe('task.measurements');
   });
 
@@ -58,7 +67,9 @@ describe('sizes against the device and host memory', () => {
     const long: Config = { ...base, train: { lr: 0.05, steps: 1e9 }, record: { every: 1 } };
     const error = refusal(long);
     expect(error.field).toBe('record.every');
-    expect(error.message).toMatch(/of host memory but dlnsim uses at most 8\.00 GiB of host memory \(given by the test\); record less often/);
+    expect(error.message).toMatch(
+      /of host memory but dlnsim uses at most 8\.00 GiB of host memory \(given by the test\); record less often/,
+    );
     // Each run alone fits 8 GiB; 1000 of them do not, and the message says to run fewer.
     const one: Config = { ...base, train: { lr: 0.05, steps: 2e6 }, record: { every: 1 } };
     expect(() => planBatches(expandRuns(one), limits)).not.toThrow();
@@ -83,6 +94,8 @@ describe('sizes against the device and host memory', () => {
 
   it('lets the Simulator refuse a batch built by hand with the same error', () => {
     const [run] = expandRuns({ ...base, network: { widths: [4, 100000, 4] } });
-    expect(() => checkNetworkFits(run!, limits)).toThrow(/`network.widths` = \[4,100000,4\]: one network needs a GPU buffer of 74.51 GiB/);
+    expect(() => checkNetworkFits(run!, limits)).toThrow(
+      /`network.widths` = \[4,100000,4\]: one network needs a GPU buffer of 74.51 GiB/,
+    );
   });
 });

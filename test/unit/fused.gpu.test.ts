@@ -28,13 +28,56 @@ const record = { every: 250, spectra: 'gpu' as const };
 const lrs = { 'train.lr': [0.01, 0.03] };
 
 const cases: [string, Config][] = [
-  ['factorization', { task: { kind: 'factorization', target: target(6, 5, [3, 2, 1]) }, network: { depth: 3, width: 7 }, init: { kind: 'gaussian', std: 0.3, seed: 1 }, train: { lr: 0.02, ...train }, record, sweep: lrs }],
-  ['completion', { task: { kind: 'completion', target: target(6, 5, [2, 1]), observed: 0.7, seed: 3 }, network: { widths: [5, 8, 6, 6] }, init: { kind: 'gaussian', std: 0.3, seed: 4 }, train: { lr: 0.05, ...train }, record, sweep: lrs }],
-  ['regression', { task: { kind: 'regression', target: target(4, 6, [2, 1.5, 0.5]), samples: 20, noise: 0.1, seed: 5 }, network: { depth: 2, width: 5 }, init: { kind: 'orthogonal', scale: 0.5, seed: 6 }, train: { lr: 0.05, ...train }, record, sweep: lrs }],
-  ['sensing', { task: { kind: 'sensing', target: target(4, 4, [1.5, 1]), measurements: 24, seed: 8 }, network: { depth: 4, width: 4 }, init: { kind: 'gaussian', gain: 1, seed: 9 }, train: { lr: 0.01, ...train }, record, sweep: { 'train.lr': [0.005, 0.01] } }],
+  [
+    'factorization',
+    {
+      task: { kind: 'factorization', target: target(6, 5, [3, 2, 1]) },
+      network: { depth: 3, width: 7 },
+      init: { kind: 'gaussian', std: 0.3, seed: 1 },
+      train: { lr: 0.02, ...train },
+      record,
+      sweep: lrs,
+    },
+  ],
+  [
+    'completion',
+    {
+      task: { kind: 'completion', target: target(6, 5, [2, 1]), observed: 0.7, seed: 3 },
+      network: { widths: [5, 8, 6, 6] },
+      init: { kind: 'gaussian', std: 0.3, seed: 4 },
+      train: { lr: 0.05, ...train },
+      record,
+      sweep: lrs,
+    },
+  ],
+  [
+    'regression',
+    {
+      task: { kind: 'regression', target: target(4, 6, [2, 1.5, 0.5]), samples: 20, noise: 0.1, seed: 5 },
+      network: { depth: 2, width: 5 },
+      init: { kind: 'orthogonal', scale: 0.5, seed: 6 },
+      train: { lr: 0.05, ...train },
+      record,
+      sweep: lrs,
+    },
+  ],
+  [
+    'sensing',
+    {
+      task: { kind: 'sensing', target: target(4, 4, [1.5, 1]), measurements: 24, seed: 8 },
+      network: { depth: 4, width: 4 },
+      init: { kind: 'gaussian', gain: 1, seed: 9 },
+      train: { lr: 0.01, ...train },
+      record,
+      sweep: { 'train.lr': [0.005, 0.01] },
+    },
+  ],
 ];
 
-const withKernel = (config: Config, kernel: 'fused' | 'layered'): Config => ({ ...config, train: { ...config.train, kernel } });
+const withKernel = (config: Config, kernel: 'fused' | 'layered'): Config => ({
+  ...config,
+  train: { ...config.train, kernel },
+});
 
 describe.skipIf(!gpu)('fused step kernel vs layered path and Float64 reference, 1000 steps', () => {
   for (const [name, config] of cases) {
@@ -48,11 +91,15 @@ describe.skipIf(!gpu)('fused step kernel vs layered path and Float64 reference, 
         expect(run.worstMatrix).toBeLessThan(TOLERANCE);
         expect(run.worstLoss).toBeLessThan(TOLERANCE);
       }
-      fused.layers.forEach((layers, b) => expect(relative(endToEnd(layers), endToEnd(layered.layers[b]!))).toBeLessThan(TOLERANCE));
+      fused.layers.forEach((layers, b) =>
+        expect(relative(endToEnd(layers), endToEnd(layered.layers[b]!))).toBeLessThan(TOLERANCE),
+      );
       // Recorded spectra (computed by the same SVD kernel on each path's own E) agree.
       fused.trace.forEach((r, i) => {
         const other = layered.trace[i]!.singularValues!;
-        r.singularValues!.forEach((s, j) => expect(Math.abs(s - other[j]!)).toBeLessThan(TOLERANCE * Math.max(1, Math.abs(other[j]!))));
+        r.singularValues!.forEach((s, j) =>
+          expect(Math.abs(s - other[j]!)).toBeLessThan(TOLERANCE * Math.max(1, Math.abs(other[j]!))),
+        );
       });
     });
   }
@@ -78,7 +125,10 @@ describe.skipIf(!gpu)('fused step kernel: reproducibility and choice', () => {
     // init.seed 1000 + b gives network b its own seed; network 0 of the batch is the lone run.
     const alone = await finalWeights({ ...base, init: { ...base.init, seed: 1000 } }, 0);
     const again = await finalWeights({ ...base, init: { ...base.init, seed: 1000 } }, 0);
-    const batch = await finalWeights({ ...base, sweep: { 'init.seed': Array.from({ length: 1000 }, (_, b) => 1000 + b) } }, 0);
+    const batch = await finalWeights(
+      { ...base, sweep: { 'init.seed': Array.from({ length: 1000 }, (_, b) => 1000 + b) } },
+      0,
+    );
     expect(again).toEqual(alone);
     expect(batch).toEqual(alone);
   });
@@ -87,7 +137,11 @@ describe.skipIf(!gpu)('fused step kernel: reproducibility and choice', () => {
     const auto = await Simulator.create(gpu!, { ...base, train: { ...base.train, kernel: 'auto' } });
     expect(auto.program.kernelPath).toBe(isSoftwareDevice(gpu!.device) ? 'layered' : 'fused');
     auto.destroy();
-    const wide: Config = { ...base, task: { kind: 'factorization', target: target(64, 64, [2, 1]) }, network: { depth: 3, width: 64 } };
+    const wide: Config = {
+      ...base,
+      task: { kind: 'factorization', target: target(64, 64, [2, 1]) },
+      network: { depth: 3, width: 64 },
+    };
     const error = await Simulator.create(gpu!, wide).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toMatch(/train\.kernel[\s\S]*maxComputeWorkgroupStorageSize/);
@@ -101,7 +155,10 @@ describe.skipIf(!gpu)('fused step kernel: reproducibility and choice', () => {
     const auto = await Simulator.create(gpu!, { ...linearized, train: { ...linearized.train, kernel: 'auto' } });
     expect(auto.program.kernelPath).toBe('layered');
     auto.destroy();
-    const error = await Simulator.create(gpu!, { ...linearized, train: { ...linearized.train, kernel: 'fused' } }).catch((e: unknown) => e);
+    const error = await Simulator.create(gpu!, {
+      ...linearized,
+      train: { ...linearized.train, kernel: 'fused' },
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toMatch(/train\.kernel[\s\S]*record\.linearized/);
   });

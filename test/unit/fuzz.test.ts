@@ -47,20 +47,75 @@ const tiny: Config = {
 
 /** Config paths worth hitting, valid or not, and keys nobody expects. */
 const PATHS = [
-  'name', 'seeds', 'task.kind', 'task.seed', 'task.observed', 'task.samples', 'task.measurements', 'task.noise', 'task.target',
-  'task.target.rows', 'task.target.cols', 'task.target.singularValues', 'task.target.aligned', 'network.depth', 'network.width',
-  'network.widths', 'init.kind', 'init.std', 'init.gain', 'init.scale', 'init.seed', 'init.aligned', 'train.lr', 'train.weightDecay',
-  'train.method', 'train.flowDepth', 'train.integrator', 'train.divergenceFactor', 'record.spectra', 'record.svd', 'record.layers',
-  'record.matrices', 'record.rankTolerance', 'loss.scale', 'sweep', 'train', 'record', 'network',
+  'name',
+  'seeds',
+  'task.kind',
+  'task.seed',
+  'task.observed',
+  'task.samples',
+  'task.measurements',
+  'task.noise',
+  'task.target',
+  'task.target.rows',
+  'task.target.cols',
+  'task.target.singularValues',
+  'task.target.aligned',
+  'network.depth',
+  'network.width',
+  'network.widths',
+  'init.kind',
+  'init.std',
+  'init.gain',
+  'init.scale',
+  'init.seed',
+  'init.aligned',
+  'train.lr',
+  'train.weightDecay',
+  'train.method',
+  'train.flowDepth',
+  'train.integrator',
+  'train.divergenceFactor',
+  'record.spectra',
+  'record.svd',
+  'record.layers',
+  'record.matrices',
+  'record.rankTolerance',
+  'loss.scale',
+  'sweep',
+  'train',
+  'record',
+  'network',
 ];
-const oddKey = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'ñétwork', '网络', '🚀', 'train.lr.x', ''));
+const oddKey = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('__proto__', 'constructor', 'ñétwork', '网络', '🚀', 'train.lr.x', ''),
+);
 
 /** The values that break parsers: wrong types, non-finite numbers as strings, huge and negative numbers, long strings. */
 const evil: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.integer({ min: -3, max: 40 }),
-    fc.constantFrom(0, -1, 1e9, 1e308, -1e308, 2 ** 53, 0.5, 1e-300, 'NaN', 'Infinity', '-Infinity', 'nan', '1e999', null, true, false, '', []),
+    fc.constantFrom(
+      0,
+      -1,
+      1e9,
+      1e308,
+      -1e308,
+      2 ** 53,
+      0.5,
+      1e-300,
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      'nan',
+      '1e999',
+      null,
+      true,
+      false,
+      '',
+      [],
+    ),
     fc.double(),
     fc.string({ maxLength: 20 }),
     fc.string({ minLength: 2000, maxLength: 5000 }).map((s) => s.padEnd(2000, 'x')),
@@ -70,16 +125,22 @@ const evil: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
 })).value;
 
 /** A sweep: paths to lists of mixed types. */
-const sweep = fc.dictionary(fc.oneof(fc.constantFrom(...PATHS), oddKey), fc.oneof(fc.array(evil, { maxLength: 4 }), evil), { maxKeys: 3 });
+const sweep = fc.dictionary(
+  fc.oneof(fc.constantFrom(...PATHS), oddKey),
+  fc.oneof(fc.array(evil, { maxLength: 4 }), evil),
+  { maxKeys: 3 },
+);
 
 /** A tree close enough to a valid config that many pass and the rest fail deep inside. */
 const configTree: fc.Arbitrary<unknown> = fc.oneof(
-  fc.tuple(fc.array(fc.tuple(fc.oneof(fc.constantFrom(...PATHS), oddKey), evil), { maxLength: 4 }), fc.option(sweep)).map(([edits, s]) => {
-    const tree = structuredClone(tiny) as unknown as Record<string, unknown>;
-    for (const [path, value] of edits) setPath(tree, path, value);
-    if (s) tree.sweep = s;
-    return tree;
-  }),
+  fc
+    .tuple(fc.array(fc.tuple(fc.oneof(fc.constantFrom(...PATHS), oddKey), evil), { maxLength: 4 }), fc.option(sweep))
+    .map(([edits, s]) => {
+      const tree = structuredClone(tiny) as unknown as Record<string, unknown>;
+      for (const [path, value] of edits) setPath(tree, path, value);
+      if (s) tree.sweep = s;
+      return tree;
+    }),
   evil,
   fc.constant(deep(200)),
 );
@@ -103,7 +164,8 @@ function deep(levels: number): unknown {
 
 /** The property of a refusal: a ConfigError naming a field, or a UsageError; anything else fails the test. */
 function refusedWell(error: unknown): boolean {
-  if (error instanceof ConfigError) return error.field.length > 0 && error.message.startsWith(`config field \`${error.field}\``);
+  if (error instanceof ConfigError)
+    return error.field.length > 0 && error.message.startsWith(`config field \`${error.field}\``);
   if (error instanceof UsageError) return error.message.length > 0;
   throw error;
 }
@@ -115,7 +177,10 @@ function tally(what: string) {
     counts,
     accept: () => (counts.tried++, counts.accepted++),
     refuse: () => (counts.tried++, counts.refused++),
-    print: () => console.log(`fuzz ${what}: ${counts.tried} inputs, ${counts.accepted} accepted, ${counts.refused} refused with a named field`),
+    print: () =>
+      console.log(
+        `fuzz ${what}: ${counts.tried} inputs, ${counts.accepted} accepted, ${counts.refused} refused with a named field`,
+      ),
   };
 }
 
@@ -153,15 +218,22 @@ describe('fuzzed inputs are run or refused with a named field', () => {
       fc.constantFrom(...PRESETS.map((p) => p.name)),
       fc.string({ maxLength: 30 }),
       evil.map((v) => JSON.stringify(v) ?? 'undefined'),
-      fc.array(fc.tuple(fc.constantFrom(...PATHS), evil), { maxLength: 3 }).map((edits) => edits.map(([p, v]) => `${p}=${JSON.stringify(v)}`).join('; ')),
+      fc
+        .array(fc.tuple(fc.constantFrom(...PATHS), evil), { maxLength: 3 })
+        .map((edits) => edits.map(([p, v]) => `${p}=${JSON.stringify(v)}`).join('; ')),
     );
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...CONFIG_ATTRIBUTES), attributeValue, { maxKeys: 4 }), (attributes) => {
-        const element = { getAttribute: (name: string) => (Object.hasOwn(attributes, name) ? attributes[name]! : null) } as Element;
-        judge(t, () => {
-          planBatches(expandRuns(configFromAttributes(element)), limits);
-        });
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom(...CONFIG_ATTRIBUTES), attributeValue, { maxKeys: 4 }),
+        (attributes) => {
+          const element = {
+            getAttribute: (name: string) => (Object.hasOwn(attributes, name) ? attributes[name]! : null),
+          } as Element;
+          judge(t, () => {
+            planBatches(expandRuns(configFromAttributes(element)), limits);
+          });
+        },
+      ),
       { numRuns: CHEAP_RUNS },
     );
     t.print();
@@ -177,14 +249,24 @@ describe('fuzzed inputs are run or refused with a named field', () => {
     };
     const param = fc.tuple(
       fc.oneof(fc.constantFrom(...PATHS, 'preset', 'config', 'autoplay', 'show-run', 'sweep-x'), oddKey),
-      fc.oneof(fc.string({ maxLength: 20 }), evil.map((v) => JSON.stringify(v) ?? ''), fc.constantFrom(...PRESETS.map((p) => p.name))),
+      fc.oneof(
+        fc.string({ maxLength: 20 }),
+        evil.map((v) => JSON.stringify(v) ?? ''),
+        fc.constantFrom(...PRESETS.map((p) => p.name)),
+      ),
     );
     fc.assert(
-      fc.property(fc.oneof(fc.array(param, { maxLength: 5 }).map((ps) => `?${new URLSearchParams(ps).toString()}`), fc.string({ maxLength: 60 })), (search) => {
-        judge(t, () => {
-          planBatches(expandRuns(resolveState(parseUrlState(search), presetConfig)), limits);
-        });
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(param, { maxLength: 5 }).map((ps) => `?${new URLSearchParams(ps).toString()}`),
+          fc.string({ maxLength: 60 }),
+        ),
+        (search) => {
+          judge(t, () => {
+            planBatches(expandRuns(resolveState(parseUrlState(search), presetConfig)), limits);
+          });
+        },
+      ),
       { numRuns: CHEAP_RUNS },
     );
     t.print();
@@ -198,9 +280,31 @@ describe('fuzzed inputs are run or refused with a named field', () => {
     const t = tally('CLI argv');
     let n = 0;
     const option = fc.oneof(
-      { arbitrary: fc.constantFrom(['--set', 'train.lr=0.1'], ['--set', 'seeds=2'], ['--set', 'network.width=6'], ['--set', 'init.std=0.3'], ['--set', 'sweep={"train.lr":[0.01,0.1]}']), weight: 4 },
-      fc.tuple(fc.constantFrom(...PATHS), evil).map(([p, v]) => ['--set', `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`]),
-      fc.constantFrom(['--quiet'], ['-q'], ['--shard', '1/2'], ['--shard', '3/2'], ['--shard'], ['--frob'], ['--set'], ['--set', 'novalue'], ['extra.json'], ['--out']),
+      {
+        arbitrary: fc.constantFrom(
+          ['--set', 'train.lr=0.1'],
+          ['--set', 'seeds=2'],
+          ['--set', 'network.width=6'],
+          ['--set', 'init.std=0.3'],
+          ['--set', 'sweep={"train.lr":[0.01,0.1]}'],
+        ),
+        weight: 4,
+      },
+      fc
+        .tuple(fc.constantFrom(...PATHS), evil)
+        .map(([p, v]) => ['--set', `${p}=${typeof v === 'string' ? v : JSON.stringify(v)}`]),
+      fc.constantFrom(
+        ['--quiet'],
+        ['-q'],
+        ['--shard', '1/2'],
+        ['--shard', '3/2'],
+        ['--shard'],
+        ['--frob'],
+        ['--set'],
+        ['--set', 'novalue'],
+        ['extra.json'],
+        ['--out'],
+      ),
       fc.string({ maxLength: 10 }).map((s) => [s]),
     );
     const argv = fc.tuple(
@@ -212,9 +316,18 @@ describe('fuzzed inputs are run or refused with a named field', () => {
       fc.asyncProperty(argv, async ([command, source, options]) => {
         const out = join(scratch, `out-${n++}`);
         // Bounded cost: the last word on steps and recording, and the output directory, is ours.
-        const args = [command, source, ...options.flat(), ...(command === 'run' ? ['--set', 'train.steps=20', '--set', 'record.every=5', '--out', out, '-q'] : [])];
+        const args = [
+          command,
+          source,
+          ...options.flat(),
+          ...(command === 'run' ? ['--set', 'train.steps=20', '--set', 'record.every=5', '--out', out, '-q'] : []),
+        ];
         let stderr = '';
-        const code = await runCli(args, { stdout: { write: () => true }, stderr: { write: (s: string) => (stderr += s) }, gpu });
+        const code = await runCli(args, {
+          stdout: { write: () => true },
+          stderr: { write: (s: string) => (stderr += s) },
+          gpu,
+        });
         expect([0, 2], `argv ${JSON.stringify(args)}: exit ${code}, stderr ${stderr}`).toContain(code);
         if (code === 2) {
           expect(stderr).toMatch(/^dlnsim: /);

@@ -19,7 +19,14 @@ const DEPTHS: FlowDepth[] = [2, 3, 5, 10, 20, 'infinity'];
 
 describe('infinite-depth-completion measure', () => {
   it('det of a 2×2 matrix', () => {
-    expect(det(fromRows([[1, 2], [3, 4]]))).toBe(-2);
+    expect(
+      det(
+        fromRows([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toBe(-2);
   });
 
   it('det0 is the det of the Gaussian W(0) of the run seed, the same at every flow depth', () => {
@@ -27,8 +34,19 @@ describe('infinite-depth-completion measure', () => {
     const signs = new Set<number>();
     for (const run of runs) {
       // SPEC §5 random balanced start: W(0) has i.i.d. N(0, scale²/n_0) entries from substream 0 of the init stream.
-      const [[a, b], [c, d]] = toRows(gaussianMatrix(new Rng(run.config.init.seed, STREAMS.init, 0), 2, 2, run.config.init.scale! / Math.sqrt(2)));
-      const metrics = preset.measure!(run, [fromRows([[1, 0.5], [2, 1]])], buildTask(run.config));
+      const [[a, b], [c, d]] = toRows(
+        gaussianMatrix(new Rng(run.config.init.seed, STREAMS.init, 0), 2, 2, run.config.init.scale! / Math.sqrt(2)),
+      );
+      const metrics = preset.measure!(
+        run,
+        [
+          fromRows([
+            [1, 0.5],
+            [2, 1],
+          ]),
+        ],
+        buildTask(run.config),
+      );
       expect(metrics.det0).toBeCloseTo(a! * d! - b! * c!, 15);
       expect(metrics.det).toBeCloseTo(0, 12);
       expect(metrics.w12).toBe(0.5);
@@ -46,17 +64,49 @@ const toRows = (m: { rows: number; cols: number; data: ArrayLike<number> }) =>
  * A result of 128 det W(0) < 0 (even seeds) and 128 det W(0) > 0 runs per depth, of which the first
  * rankOne(depth, sign) end rank 1 (|det W| = 0.001, else 0.5) and the first unconverged(depth, sign) have loss 0.5.
  */
-function handMade(rankOne: (depth: FlowDepth, sign: number) => number, unconverged: (depth: FlowDepth, sign: number) => number = () => 0, depths = DEPTHS): ExperimentResult {
+function handMade(
+  rankOne: (depth: FlowDepth, sign: number) => number,
+  unconverged: (depth: FlowDepth, sign: number) => number = () => 0,
+  depths = DEPTHS,
+): ExperimentResult {
   const runs = expandRuns({ ...preset.config, sweep: { 'train.flowDepth': depths } }).map((run): ExperimentRun => {
     const depth = run.config.train.flowDepth;
     const seed = run.config.init.seed;
     const sign = seed % 2 === 0 ? -1 : 1;
     const index = Math.floor(seed / 2);
-    const metrics = { w12: 1, w21: 1, det: index < rankOne(depth, sign) ? 0.001 : 0.5, det0: sign * 1e-4, effectiveRank: index < rankOne(depth, sign) ? 1.01 : 1.8 };
-    const trace = fullTrace({ steps: [0, 750], times: [0, 1500], losses: [1, 0], singularValues: [[0.02, 0.01], [2, 0.5]] });
-    return { id: run.id, overrides: run.overrides, config: run.config, finalLoss: index < unconverged(depth, sign) ? 0.5 : 0, metrics, trace } as unknown as ExperimentRun;
+    const metrics = {
+      w12: 1,
+      w21: 1,
+      det: index < rankOne(depth, sign) ? 0.001 : 0.5,
+      det0: sign * 1e-4,
+      effectiveRank: index < rankOne(depth, sign) ? 1.01 : 1.8,
+    };
+    const trace = fullTrace({
+      steps: [0, 750],
+      times: [0, 1500],
+      losses: [1, 0],
+      singularValues: [
+        [0.02, 0.01],
+        [2, 0.5],
+      ],
+    });
+    return {
+      id: run.id,
+      overrides: run.overrides,
+      config: run.config,
+      finalLoss: index < unconverged(depth, sign) ? 0.5 : 0,
+      metrics,
+      trace,
+    } as unknown as ExperimentRun;
   });
-  return { config: preset.config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] }, shard: null, aborted: false, runs };
+  return {
+    config: preset.config,
+    device: { adapter: 'test', fallback: true },
+    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
+    shard: null,
+    aborted: false,
+    runs,
+  };
 }
 
 /** det W(0) > 0 rank-1 counts of 128 per depth, as measured; det W(0) < 0 all rank 1. */
@@ -80,7 +130,9 @@ describe('infinite-depth-completion verdict', () => {
   });
 
   it('allows a few det W(0) < 0 misses within 3 SE (8 of 128)', () => {
-    expect(preset.verdict(handMade((depth, sign) => (sign < 0 && depth === 10 ? 120 : passing(depth, sign)))).pass).toBe(true);
+    expect(
+      preset.verdict(handMade((depth, sign) => (sign < 0 && depth === 10 ? 120 : passing(depth, sign)))).pass,
+    ).toBe(true);
   });
 
   it('fails when det W(0) > 0 drops by more than 3 SE from one depth to the next', () => {
@@ -108,15 +160,37 @@ describe('infinite-depth-completion verdict', () => {
   });
 
   it('fails without depth 2 or ∞', () => {
-    expect(preset.verdict(handMade(passing, undefined, [5, 10, 20, 'infinity'])).summary).toMatch(/^FAIL: nothing to compare/);
+    expect(preset.verdict(handMade(passing, undefined, [5, 10, 20, 'infinity'])).summary).toMatch(
+      /^FAIL: nothing to compare/,
+    );
   });
 });
 
 /** A converged run of the preset at this flow depth that ended at W = [[1, a], [b, 1]]. */
-function reachedRun(depth: FlowDepth, a: number, b: number, singularValues: number[][] = [[0.02, 0.01], [2, 0.5]]): ExperimentRun {
+function reachedRun(
+  depth: FlowDepth,
+  a: number,
+  b: number,
+  singularValues: number[][] = [
+    [0.02, 0.01],
+    [2, 0.5],
+  ],
+): ExperimentRun {
   const [run] = expandRuns({ ...preset.config, seeds: 1, sweep: { 'train.flowDepth': [depth] } });
-  const trace = fullTrace({ steps: singularValues.map((_, i) => 75 * i), times: singularValues.map((_, i) => 150 * i), losses: singularValues.map(() => 0), singularValues });
-  return { id: 0, overrides: {}, config: run!.config, finalLoss: 0, metrics: { w12: a, w21: b }, trace } as unknown as ExperimentRun;
+  const trace = fullTrace({
+    steps: singularValues.map((_, i) => 75 * i),
+    times: singularValues.map((_, i) => 150 * i),
+    losses: singularValues.map(() => 0),
+    singularValues,
+  });
+  return {
+    id: 0,
+    overrides: {},
+    config: run!.config,
+    finalLoss: 0,
+    metrics: { w12: a, w21: b },
+    trace,
+  } as unknown as ExperimentRun;
 }
 
 describe('infinite-depth-completion volume bias', () => {
@@ -168,6 +242,8 @@ describe('infinite-depth-completion volume bias', () => {
     const verdict = preset.verdict(handMade(passing));
     expect(verdict.pass).toBe(true);
     expect(verdict.measured.some((line) => line.startsWith('volume bias'))).toBe(true);
-    expect(verdict.summary).toMatch(/volume: reached minimisers have higher log-volume than [\d.]+ % of uniformly sampled ones at N = ∞/);
+    expect(verdict.summary).toMatch(
+      /volume: reached minimisers have higher log-volume than [\d.]+ % of uniformly sampled ones at N = ∞/,
+    );
   });
 });

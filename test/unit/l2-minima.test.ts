@@ -25,7 +25,13 @@ function handGlobalThreshold(depth: number, lambda: number): { sigma: number; s:
 }
 
 /** Local minimisers of f on a uniform grid of [0, hi] (interior points below both neighbours, and 0 if f rises from it). */
-function gridMinima(depth: number, lambda: number, s: number, hi: number, points: number): { locals: number[]; global: number; spacing: number } {
+function gridMinima(
+  depth: number,
+  lambda: number,
+  s: number,
+  hi: number,
+  points: number,
+): { locals: number[]; global: number; spacing: number } {
   const spacing = hi / points;
   const f = Array.from({ length: points + 1 }, (_, i) => l2ModeObjective(depth, lambda, s, i * spacing));
   const locals: number[] = [];
@@ -53,11 +59,22 @@ describe('closed forms of one regularised mode (SPEC §7)', () => {
 
   it.each(CASES)('N = %i, λ = %f: minimisers and the global one agree with a fine grid', (depth, lambda) => {
     const { sMin, sGlob } = l2Thresholds(depth, lambda);
-    for (const s of [0.5 * sMin, 0.99 * sMin, 1.02 * sMin, (sMin + sGlob) / 2, 0.98 * sGlob, 1.02 * sGlob, 2 * sGlob, 5 * sGlob]) {
+    for (const s of [
+      0.5 * sMin,
+      0.99 * sMin,
+      1.02 * sMin,
+      (sMin + sGlob) / 2,
+      0.98 * sGlob,
+      1.02 * sGlob,
+      2 * sGlob,
+      5 * sGlob,
+    ]) {
       const mode = l2Mode(depth, lambda, s);
       const grid = gridMinima(depth, lambda, s, 1.2 * s, 400_000);
       expect(grid.locals.length).toBe(mode.minimisers.length);
-      grid.locals.forEach((sigma, i) => expect(Math.abs(sigma - mode.minimisers[i]!)).toBeLessThanOrEqual(2 * grid.spacing));
+      grid.locals.forEach((sigma, i) =>
+        expect(Math.abs(sigma - mode.minimisers[i]!)).toBeLessThanOrEqual(2 * grid.spacing),
+      );
       expect(Math.abs(grid.global - mode.global)).toBeLessThanOrEqual(2 * grid.spacing);
       if (mode.lower !== null) {
         expect(mode.lower).toBeGreaterThan(0);
@@ -125,7 +142,9 @@ describe('run.minimum: the kind of minimum a final spectrum sits at', () => {
   });
 
   it('not-converged off the critical points, with unbalanced layers, or while J moves', () => {
-    expect(classifyMinimum(evidence([upper(strong), (upper(weak) + l2Mode(depth, lambda, weak).lower!) / 2, 0])).kind).toBe('not-converged');
+    expect(
+      classifyMinimum(evidence([upper(strong), (upper(weak) + l2Mode(depth, lambda, weak).lower!) / 2, 0])).kind,
+    ).toBe('not-converged');
     expect(classifyMinimum(evidence([upper(strong) * 0.9, 0, 0])).kind).toBe('not-converged');
     expect(classifyMinimum(evidence([upper(strong), 0, 0], 0.01)).reason).toMatch(/balanced/);
     expect(classifyMinimum(evidence([upper(strong), 0, 0], 0, 1e-3)).reason).toMatch(/J still moving/);

@@ -10,20 +10,47 @@ import { l2LocalMinima } from '../../src/presets/l2-local-minima.js';
 import { l2LocalMinimaCompletion } from '../../src/presets/l2-local-minima-completion.js';
 
 function result(config: ExperimentResult['config'], runs: ExperimentRun[]): ExperimentResult {
-  return { config, device: { adapter: 'test', fallback: true }, timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] }, shard: null, aborted: false, runs };
+  return {
+    config,
+    device: { adapter: 'test', fallback: true },
+    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
+    shard: null,
+    aborted: false,
+    runs,
+  };
 }
 
 /** Runs of the preset's sweep (4 seeds) with `label` deciding each run's minimum and testError. */
-function denoisingRuns(label: (depth: number, lambda: number, scale: number, seed: number) => [MinimumKind, number]): ExperimentRun[] {
+function denoisingRuns(
+  label: (depth: number, lambda: number, scale: number, seed: number) => [MinimumKind, number],
+): ExperimentRun[] {
   return expandRuns({ ...l2LocalMinima.config, seeds: 4 }).map((run) => {
-    const [minimum, testError] = label(run.config.widths.length - 1, run.config.train.weightDecay, run.config.init.scale!, run.config.init.seed);
-    return { id: run.id, overrides: run.overrides, config: run.config, minimum, testError, objective: 0.4, weightNormSq: 1, rank: 2, singularValues: [2, 0.3], diverged: false } as unknown as ExperimentRun;
+    const [minimum, testError] = label(
+      run.config.widths.length - 1,
+      run.config.train.weightDecay,
+      run.config.init.scale!,
+      run.config.init.seed,
+    );
+    return {
+      id: run.id,
+      overrides: run.overrides,
+      config: run.config,
+      minimum,
+      testError,
+      objective: 0.4,
+      weightNormSq: 1,
+      rank: 2,
+      singularValues: [2, 0.3],
+      diverged: false,
+    } as unknown as ExperimentRun;
   });
 }
 
 describe('l2-local-minima verdict', () => {
   it('passes when, in the judged windows, local runs have the lower test error by more than the seed spread', () => {
-    const runs = denoisingRuns((_d, _l, scale, seed) => (scale >= 0.2 ? ['local', 0.1 + 0.001 * seed] : ['global', 0.23 + 0.001 * seed]));
+    const runs = denoisingRuns((_d, _l, scale, seed) =>
+      scale >= 0.2 ? ['local', 0.1 + 0.001 * seed] : ['global', 0.23 + 0.001 * seed],
+    );
     const verdict = l2LocalMinima.verdict(result(l2LocalMinima.config, runs));
     expect(verdict.pass).toBe(true);
     expect(verdict.measured.join('\n')).toMatch(/s_glob/);
@@ -31,7 +58,9 @@ describe('l2-local-minima verdict', () => {
   });
 
   it('fails when the local runs are not better by more than the spread', () => {
-    const runs = denoisingRuns((_d, _l, scale, seed) => (scale >= 0.2 ? ['local', 0.2 + 0.02 * seed] : ['global', 0.23 + 0.02 * seed]));
+    const runs = denoisingRuns((_d, _l, scale, seed) =>
+      scale >= 0.2 ? ['local', 0.2 + 0.02 * seed] : ['global', 0.23 + 0.02 * seed],
+    );
     expect(l2LocalMinima.verdict(result(l2LocalMinima.config, runs)).pass).toBe(false);
   });
 

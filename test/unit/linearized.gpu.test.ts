@@ -35,13 +35,31 @@ function referenceTrace(config: Config, initial: Matrix[][], steps: number[]) {
     const linear = new LinearizedReference(task, initial[b]!, lr);
     const a0 = endToEnd(initial[b]!);
     const start = frobenius(combine(1, a0, -1, task.target));
-    const complement = task.mask ? fromArray(task.mask.rows, task.mask.cols, task.mask.data.map((m) => 1 - m)) : undefined;
-    const masked = (m: Matrix) => (complement ? frobenius(fromArray(m.rows, m.cols, m.data.map((v, i) => v * complement.data[i]!))) : NaN);
+    const complement = task.mask
+      ? fromArray(
+          task.mask.rows,
+          task.mask.cols,
+          task.mask.data.map((m) => 1 - m),
+        )
+      : undefined;
+    const masked = (m: Matrix) =>
+      complement
+        ? frobenius(
+            fromArray(
+              m.rows,
+              m.cols,
+              m.data.map((v, i) => v * complement.data[i]!),
+            ),
+          )
+        : NaN;
     const out: { lazy: number; unobserved: number }[] = [];
     for (let t = 0; t <= steps[steps.length - 1]!; t++) {
       if (steps.includes(t)) {
         const a = network.endToEnd();
-        out.push({ lazy: frobenius(combine(1, a, -1, linear.a)) / start, unobserved: masked(combine(1, a, -1, a0)) / masked(combine(1, task.target, -1, a0)) });
+        out.push({
+          lazy: frobenius(combine(1, a, -1, linear.a)) / start,
+          unobserved: masked(combine(1, a, -1, a0)) / masked(combine(1, task.target, -1, a0)),
+        });
       }
       network.step();
       linear.step();
@@ -63,7 +81,8 @@ async function compare(config: Config) {
     expected.forEach((byRecord, b) => {
       worstLazy = Math.max(worstLazy, Math.abs(record.lazyDeviation![b]! - byRecord[r]!.lazy));
       largest = Math.max(largest, byRecord[r]!.lazy);
-      if (record.unobservedChange) worstUnobserved = Math.max(worstUnobserved, Math.abs(record.unobservedChange[b]! - byRecord[r]!.unobserved));
+      if (record.unobservedChange)
+        worstUnobserved = Math.max(worstUnobserved, Math.abs(record.unobservedChange[b]! - byRecord[r]!.unobserved));
     });
   });
   sim.destroy();
@@ -126,7 +145,11 @@ describe('Θ₀ closed form', () => {
       const task = buildTask(config);
       const linear = new LinearizedReference(task, initialLayers(config, task), 0.1);
       const c = s ** depth;
-      const z = fromArray(4, 4, Array.from({ length: 16 }, (_, i) => Math.sin(i + 1)));
+      const z = fromArray(
+        4,
+        4,
+        Array.from({ length: 16 }, (_, i) => Math.sin(i + 1)),
+      );
       const expected = combine(depth * c ** (2 - 2 / depth), z, 0, identity(4));
       expect(maxAbsDiff(linear.tangent(z), expected)).toBeLessThan(1e-12);
     }

@@ -85,7 +85,10 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
 
   it('broadcasts a shared right factor with stride 0 and applies the subtract epilogue', async () => {
     const device = gpu!.device;
-    const batch = 3, m = 5, n = 4, k = 6;
+    const batch = 3,
+      m = 5,
+      n = 4,
+      k = 6;
     const aData = randomFloats(batch * m * k, 3);
     const bData = randomFloats(k * n, 4);
     const dData = randomFloats(m * n, 5);
@@ -93,7 +96,17 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
     const b = storageBuffer(device, 'b', bData.length, bData);
     const d = storageBuffer(device, 'd', dData.length, dData);
     const out = storageBuffer(device, 'c', batch * m * n);
-    const kernel = new BatchedMatmul(device, { batch, m, n, k, a, b, c: out, bStride: 0, epilogue: { kind: 'subtract', d, dStride: 0, alpha: 0.5 } });
+    const kernel = new BatchedMatmul(device, {
+      batch,
+      m,
+      n,
+      k,
+      a,
+      b,
+      c: out,
+      bStride: 0,
+      epilogue: { kind: 'subtract', d, dStride: 0, alpha: 0.5 },
+    });
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     kernel.encode(pass);
@@ -111,10 +124,16 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
 
   // Every wide block stores through the same offsets as the other entry points; check them with
   // an offset C, a per-network D and the fused layer update on the shapes that take them.
-  for (const [m, n] of [[16, 32], [32, 16], [16, 8]] as const) {
+  for (const [m, n] of [
+    [16, 32],
+    [32, 16],
+    [16, 8],
+  ] as const) {
     it(`epilogues at an offset on ${m}×${n} blocks: subtract, then the layer update with one network frozen`, async () => {
       const device = gpu!.device;
-      const batch = 3, k = 8, offset = 12;
+      const batch = 3,
+        k = 8,
+        offset = 12;
       const aData = randomFloats(batch * m * k, 6);
       const bData = randomFloats(batch * k * n, 7);
       const dData = randomFloats(batch * m * n, 8);
@@ -122,12 +141,36 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
       const b = storageBuffer(device, 'b', bData.length, bData);
       const d = storageBuffer(device, 'd', dData.length, dData);
       const out = storageBuffer(device, 'c', offset + batch * m * n);
-      const hyper = [{ lr: 0.5, weightDecay: 0.2 }, { lr: 0.25, weightDecay: 0 }, { lr: 1, weightDecay: 0 }];
+      const hyper = [
+        { lr: 0.5, weightDecay: 0.2 },
+        { lr: 0.25, weightDecay: 0 },
+        { lr: 1, weightDecay: 0 },
+      ];
       const netWords = netsData(hyper);
       new Uint32Array(netWords.buffer)[2 * 4 + 2] = 1; // network 2 frozen
       const nets = storageBuffer(device, 'nets', netWords.length, netWords);
-      const subtract = new BatchedMatmul(device, { batch, m, n, k, a, b, c: out, cOffset: offset, epilogue: { kind: 'subtract', d, dStride: m * n, alpha: 2 } });
-      const update = new BatchedMatmul(device, { batch, m, n, k, a, b, c: out, cOffset: offset, epilogue: { kind: 'layer-update', nets } });
+      const subtract = new BatchedMatmul(device, {
+        batch,
+        m,
+        n,
+        k,
+        a,
+        b,
+        c: out,
+        cOffset: offset,
+        epilogue: { kind: 'subtract', d, dStride: m * n, alpha: 2 },
+      });
+      const update = new BatchedMatmul(device, {
+        batch,
+        m,
+        n,
+        k,
+        a,
+        b,
+        c: out,
+        cOffset: offset,
+        epilogue: { kind: 'layer-update', nets },
+      });
       expect(update.entryPoint).toBe(subtract.entryPoint);
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();

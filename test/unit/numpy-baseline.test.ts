@@ -14,7 +14,11 @@ const missing = numpyUnavailable();
 if (missing) console.warn(`numpy baseline tests skipped: ${missing}`);
 
 const tiny: Workload = { name: 'tiny', batch: 3, depth: 3, width: 5, steps: 30, quickSteps: 30, every: 10 };
-const inputs = { ...workloadInputs(workloadConfig(tiny, tiny.steps, 'none')), lr: [0.01, 0.02, 0.015].map(Math.fround), weightDecay: [0, 0.01, 0.02].map(Math.fround) };
+const inputs = {
+  ...workloadInputs(workloadConfig(tiny, tiny.steps, 'none')),
+  lr: [0.01, 0.02, 0.015].map(Math.fround),
+  weightDecay: [0, 0.01, 0.02].map(Math.fround),
+};
 
 describe.skipIf(missing)('numpy baseline', () => {
   it('matches the Float64 reference after 30 steps, with the bench flop convention', async () => {
@@ -24,7 +28,10 @@ describe.skipIf(missing)('numpy baseline', () => {
     // 3(N − 1) products of 2n³ flops, as sim.program.flopsPerStep counts them.
     expect(result.flopsPerNetworkStep).toBe(3 * (tiny.depth - 1) * 2 * tiny.width ** 3);
     inputs.layers.forEach((layers, b) => {
-      const reference = new ReferenceTrainer(inputs.task, layers, { lr: inputs.lr[b]!, weightDecay: inputs.weightDecay[b]! });
+      const reference = new ReferenceTrainer(inputs.task, layers, {
+        lr: inputs.lr[b]!,
+        weightDecay: inputs.weightDecay[b]!,
+      });
       reference.steps(tiny.steps);
       const expected = reference.loss();
       expect(Math.abs(result.losses[b]! - expected) / expected, `network ${b}`).toBeLessThan(1e-4);

@@ -21,7 +21,11 @@ afterAll(() => gpu?.destroy());
 
 const TOLERANCE = 1e-4;
 const target = { rows: 6, cols: 5, singularValues: [3, 2, 1, 0.5], seed: 3 };
-const base = { network: { depth: 3, width: 6 }, init: { kind: 'gaussian', std: 0.3, seed: 2 }, record: { every: 50, spectra: 'none' } } as const;
+const base = {
+  network: { depth: 3, width: 6 },
+  init: { kind: 'gaussian', std: 0.3, seed: 2 },
+  record: { every: 50, spectra: 'none' },
+} as const;
 
 function f32HeldOut(heldOut: HeldOut | undefined): HeldOut | undefined {
   if (!heldOut) return undefined;
@@ -47,7 +51,10 @@ async function compare(config: Config) {
   let objective = 0;
   let testError = 0;
   runs.forEach((run, b) => {
-    const reference = new ReferenceTrainer(task, initial[b]!, { lr: Math.fround(run.config.train.lr), weightDecay: Math.fround(run.config.train.weightDecay) });
+    const reference = new ReferenceTrainer(task, initial[b]!, {
+      lr: Math.fround(run.config.train.lr),
+      weightDecay: Math.fround(run.config.train.weightDecay),
+    });
     const trace = results[b]!.trace;
     trace.steps.forEach((step, i) => {
       reference.steps(step - reference.stepCount);
@@ -81,24 +88,40 @@ describe('objective and held-out error vs Float64 reference', () => {
   });
 
   it('factorization without noise has no held-out error (null, never 0)', async () => {
-    const { results } = await compare({ ...base, task: { kind: 'factorization', target }, train: { lr: 0.05, steps: 50, weightDecay: 0.01 } });
+    const { results } = await compare({
+      ...base,
+      task: { kind: 'factorization', target },
+      train: { lr: 0.05, steps: 50, weightDecay: 0.01 },
+    });
     expect(results[0]!.testError).toBeNull();
   });
 
   it('completion: the unobserved entries', async () => {
-    const { objective, testError } = await compare({ ...base, task: { kind: 'completion', target, observed: 0.6 }, train: { lr: 0.2, steps: 200, weightDecay: 0.01 } });
+    const { objective, testError } = await compare({
+      ...base,
+      task: { kind: 'completion', target, observed: 0.6 },
+      train: { lr: 0.2, steps: 200, weightDecay: 0.01 },
+    });
     expect(objective).toBeLessThan(TOLERANCE);
     expect(testError).toBeLessThan(TOLERANCE);
   });
 
   it('regression: fresh samples from their own stream', async () => {
-    const { objective, testError } = await compare({ ...base, task: { kind: 'regression', target, samples: 12, noise: 0.1, testSamples: 20 }, train: { lr: 0.02, steps: 200, weightDecay: 0.01 } });
+    const { objective, testError } = await compare({
+      ...base,
+      task: { kind: 'regression', target, samples: 12, noise: 0.1, testSamples: 20 },
+      train: { lr: 0.02, steps: 200, weightDecay: 0.01 },
+    });
     expect(objective).toBeLessThan(TOLERANCE);
     expect(testError).toBeLessThan(TOLERANCE);
   });
 
   it('sensing: fresh measurements', async () => {
-    const { objective, testError } = await compare({ ...base, task: { kind: 'sensing', target, measurements: 40 }, train: { lr: 0.02, steps: 200, weightDecay: 0.01 } });
+    const { objective, testError } = await compare({
+      ...base,
+      task: { kind: 'sensing', target, measurements: 40 },
+      train: { lr: 0.02, steps: 200, weightDecay: 0.01 },
+    });
     expect(objective).toBeLessThan(TOLERANCE);
     expect(testError).toBeLessThan(TOLERANCE);
   });

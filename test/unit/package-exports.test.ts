@@ -20,7 +20,9 @@ function documentedNames(): string[] {
   const code = block.slice(block.indexOf('```ts') + 5, block.indexOf('```', block.indexOf('```ts') + 5));
   const names = new Set<string>();
   for (const line of code.split('\n')) {
-    const match = /^(?:class\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[(=<{]/.exec(line.trim()) ?? /^class\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(line.trim());
+    const match =
+      /^(?:class\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[(=<{]/.exec(line.trim()) ??
+      /^class\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(line.trim());
     if (match && !line.trim().startsWith('//')) names.add(match[1]!);
     // "eulerStep(f, w, h), rk4Step(f, w, h)": several on one line.
     for (const more of line.matchAll(/,\s*([a-z][A-Za-z0-9]*)\(/g)) names.add(more[1]!);
@@ -36,12 +38,28 @@ describe('the documented flow API is exported by the built package', () => {
   // Built into a temporary folder: other tests run the CLI from dist/node meanwhile.
   const out = mkdtempSync(join(tmpdir(), 'dlnsim-package-'));
   beforeAll(() => {
-    for (const build of ['node', 'lib']) execFileSync(vite, ['build', '--mode', build, '--outDir', join(out, build), '--emptyOutDir', '--logLevel', 'error'], { cwd: root, stdio: 'pipe' });
+    for (const build of ['node', 'lib'])
+      execFileSync(
+        vite,
+        ['build', '--mode', build, '--outDir', join(out, build), '--emptyOutDir', '--logLevel', 'error'],
+        { cwd: root, stdio: 'pipe' },
+      );
   }, 180_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('reads the names from docs/flow.md', () => {
-    for (const name of ['kDepth', 'kInfinity', 'logVolumeDensity', 'ReferenceFlow', 'endToEndOperator', 'flowLogVolume', 'DEFAULT_FLOW_TOLERANCE', 'eulerStep', 'rk4Step']) expect(names).toContain(name);
+    for (const name of [
+      'kDepth',
+      'kInfinity',
+      'logVolumeDensity',
+      'ReferenceFlow',
+      'endToEndOperator',
+      'flowLogVolume',
+      'DEFAULT_FLOW_TOLERANCE',
+      'eulerStep',
+      'rk4Step',
+    ])
+      expect(names).toContain(name);
   });
 
   for (const build of ['node', 'lib']) {

@@ -47,7 +47,12 @@ function result(): ExperimentResult {
         losses: steps.map((_, i) => Math.fround(1 / (1 + i + run.id))),
         singularValues: steps.map(() => (run.id === 0 ? [] : [2, 1, 0.5].map((v) => Math.fround(v / (1 + run.id))))),
       });
-      return experimentRun(run, trace, run.id === 5 ? { step: 20, reason: 'loss became NaN' } : false, run.id === 1 ? { ratio: 1.5, missing: NaN } : {});
+      return experimentRun(
+        run,
+        trace,
+        run.id === 5 ? { step: 20, reason: 'loss became NaN' } : false,
+        run.id === 1 ? { ratio: 1.5, missing: NaN } : {},
+      );
     }),
   };
 }
@@ -55,7 +60,12 @@ function result(): ExperimentResult {
 /** The file's columns as plain arrays, by the independent reader. */
 async function independentRead(path: string): Promise<{ rows: number; columns: Record<string, unknown[]> }> {
   const table = tableFromIPC(readParquet(new Uint8Array(await readFile(path))).intoIPCStream());
-  const columns = Object.fromEntries(table.schema.fields.map((field) => [field.name, [...table.getChild(field.name)!].map((v) => (typeof v === 'bigint' ? Number(v) : v))]));
+  const columns = Object.fromEntries(
+    table.schema.fields.map((field) => [
+      field.name,
+      [...table.getChild(field.name)!].map((v) => (typeof v === 'bigint' ? Number(v) : v)),
+    ]),
+  );
   return { rows: table.numRows, columns };
 }
 
@@ -99,8 +109,33 @@ describe('Parquet results', () => {
     const runs = await independentRead(join(dir, 'runs.parquet'));
     expect(runs.rows).toBe(12);
     expect(Object.keys(runs.columns)).toEqual([
-      'run', 'finalStep', 'finalLoss', 'divergedStep', 'divergedReason', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'lazyDeviation', 'unobservedChange', 'escapeAlignment', 'minimum',
-      'train.lr', 'task.target.singularValues', 'init.seed', 'sv1', 'sv2', 'sv3', 'metric.ratio', 'metric.missing',
+      'run',
+      'finalStep',
+      'finalLoss',
+      'divergedStep',
+      'divergedReason',
+      'rank',
+      'effectiveRank',
+      'plateaus',
+      'unresolvedSaddles',
+      'halfTimes',
+      'flowThreshold',
+      'logVolume',
+      'objective',
+      'weightNormSq',
+      'testError',
+      'lazyDeviation',
+      'unobservedChange',
+      'escapeAlignment',
+      'minimum',
+      'train.lr',
+      'task.target.singularValues',
+      'init.seed',
+      'sv1',
+      'sv2',
+      'sv3',
+      'metric.ratio',
+      'metric.missing',
     ]);
     expect(runs.columns.run).toEqual(original.runs.map((r) => r.id));
     expect(runs.columns.finalLoss).toEqual(original.runs.map((r) => r.finalLoss));
@@ -114,7 +149,21 @@ describe('Parquet results', () => {
 
     const trace = await independentRead(join(dir, 'trace.parquet'));
     expect(trace.rows).toBe(12 * 4);
-    expect(Object.keys(trace.columns)).toEqual(['run', 'step', 'time', 'loss', 'objective', 'testError', 'lazyDeviation', 'unobservedChange', 'logVolume', 'entropy', 'sv1', 'sv2', 'sv3']);
+    expect(Object.keys(trace.columns)).toEqual([
+      'run',
+      'step',
+      'time',
+      'loss',
+      'objective',
+      'testError',
+      'lazyDeviation',
+      'unobservedChange',
+      'logVolume',
+      'entropy',
+      'sv1',
+      'sv2',
+      'sv3',
+    ]);
     const at = (run: number, record: number) => run * 4 + record;
     expect(trace.columns.step![at(7, 2)]).toBe(20);
     expect(trace.columns.time![at(7, 2)]).toBe(original.runs[7]!.trace.times[2]);
@@ -125,7 +174,18 @@ describe('Parquet results', () => {
   it('writes row groups of whole runs at scale and reads them back', async () => {
     // 40 000 runs of 2 records: beyond the automatic threshold, two row groups of the trace.
     const big: ExperimentResult = { ...original, config: { ...config, sweep: undefined, seeds: 40_000 } };
-    big.runs = expandRuns(big.config).map((run) => experimentRun(run, fullTrace({ steps: [0, 30], times: [0, 3], losses: [1, Math.fround(1 / (1 + run.id))], singularValues: [[1], [0.5]] }), false));
+    big.runs = expandRuns(big.config).map((run) =>
+      experimentRun(
+        run,
+        fullTrace({
+          steps: [0, 30],
+          times: [0, 3],
+          losses: [1, Math.fround(1 / (1 + run.id))],
+          singularValues: [[1], [0.5]],
+        }),
+        false,
+      ),
+    );
     const bigDir = join(scratch, 'big');
     const paths = await writeResults(bigDir, big, {});
     expect(paths.format).toBe('parquet');

@@ -10,7 +10,12 @@ import { endToEnd, taskGradient, taskLoss } from '../../src/reference/loss.js';
 import { type ConfigParts, testConfig } from '../helpers/configs.js';
 
 const randomTarget = (rows: number, cols: number, singularValues: number[]) => ({ rows, cols, singularValues });
-const alignedTarget = (rows: number, cols: number, singularValues: number[]) => ({ rows, cols, singularValues, aligned: true as const });
+const alignedTarget = (rows: number, cols: number, singularValues: number[]) => ({
+  rows,
+  cols,
+  singularValues,
+  aligned: true as const,
+});
 
 function relativeDifference(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
@@ -25,7 +30,8 @@ function layersFor(parts: ConfigParts): { layers: Matrix[]; target: Matrix } {
 /** uᵀ W v for column i of U and column j of V. */
 function bilinear(u: Matrix, i: number, w: Matrix, v: Matrix, j: number): number {
   let sum = 0;
-  for (let a = 0; a < w.rows; a++) for (let b = 0; b < w.cols; b++) sum += u.data[a * u.cols + i]! * w.data[a * w.cols + b]! * v.data[b * v.cols + j]!;
+  for (let a = 0; a < w.rows; a++)
+    for (let b = 0; b < w.cols; b++) sum += u.data[a * u.cols + i]! * w.data[a * w.cols + b]! * v.data[b * v.cols + j]!;
   return sum;
 }
 
@@ -40,7 +46,8 @@ describe('targets (SPEC §2)', () => {
   });
 
   it('keeps the leading singular vectors when a singular value is appended', () => {
-    const target = (s: number[]) => buildTarget(testConfig({ task: { target: randomTarget(5, 4, s) }, widths: [4, 5] }));
+    const target = (s: number[]) =>
+      buildTarget(testConfig({ task: { target: randomTarget(5, 4, s) }, widths: [4, 5] }));
     const added = svd(sub(target([3, 2, 1]), target([3, 2]))).s;
     expect(added[0]).toBeCloseTo(1, 12);
     expect(added[1]).toBeLessThan(1e-12);
@@ -48,18 +55,32 @@ describe('targets (SPEC §2)', () => {
 
   it('depends on target.seed, falling back to task.seed', () => {
     const target = (seed?: number, taskSeed = 7) =>
-      buildTarget(testConfig({ task: { seed: taskSeed, target: { ...randomTarget(3, 4, [1]), ...(seed === undefined ? {} : { seed }) } } }));
+      buildTarget(
+        testConfig({
+          task: { seed: taskSeed, target: { ...randomTarget(3, 4, [1]), ...(seed === undefined ? {} : { seed }) } },
+        }),
+      );
     expect(target(7)).toEqual(target(undefined, 7));
     expect(maxAbsDiff(target(8), target(7))).toBeGreaterThan(0.01);
   });
 
   it('puts an aligned target on the diagonal', () => {
     const y = buildTarget(testConfig({ task: { target: alignedTarget(3, 4, [3, 2]) } }));
-    expect(y).toEqual(fromRows([[3, 0, 0, 0], [0, 2, 0, 0], [0, 0, 0, 0]]));
+    expect(y).toEqual(
+      fromRows([
+        [3, 0, 0, 0],
+        [0, 2, 0, 0],
+        [0, 0, 0, 0],
+      ]),
+    );
   });
 
   it('takes an explicit matrix as is', () => {
-    const matrix = [[1, 2], [3, 4], [5, 6]];
+    const matrix = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ];
     expect(buildTarget(testConfig({ task: { target: { matrix } }, widths: [2, 3] }))).toEqual(fromRows(matrix));
   });
 
@@ -89,15 +110,34 @@ describe('completion masks', () => {
   });
 
   it('uses an explicit mask and counts |Ω|', () => {
-    const mask = [[1, 0, 1], [0, 0, 1]];
-    const task = buildTask(testConfig({ task: { kind: 'completion', target: { matrix: [[1, 2, 3], [4, 5, 6]] }, mask }, widths: [3, 2] }));
+    const mask = [
+      [1, 0, 1],
+      [0, 0, 1],
+    ];
+    const task = buildTask(
+      testConfig({
+        task: {
+          kind: 'completion',
+          target: {
+            matrix: [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+          },
+          mask,
+        },
+        widths: [3, 2],
+      }),
+    );
     expect(task.mask).toEqual(fromRows(mask));
     expect(task.observedCount).toBe(3);
   });
 });
 
 describe('regression and sensing data', () => {
-  const regression = testConfig({ task: { kind: 'regression', target: randomTarget(3, 4, [2, 1]), samples: 50, noise: 0.1 } });
+  const regression = testConfig({
+    task: { kind: 'regression', target: randomTarget(3, 4, [2, 1]), samples: 50, noise: 0.1 },
+  });
   const w = gaussianMatrix(new Rng(99, 0), 3, 4);
 
   it('computes (1/2m)‖WX − Y_data‖² and its gradient from Σxx, Σyx, c to 1e-10 relative', () => {
@@ -117,7 +157,9 @@ describe('regression and sensing data', () => {
   });
 
   it('measures y_i = ⟨A_i, Y⟩ and the sensing loss vanishes at Y', () => {
-    const task = buildTask(testConfig({ task: { kind: 'sensing', target: randomTarget(3, 4, [2, 1]), measurements: 20 } }));
+    const task = buildTask(
+      testConfig({ task: { kind: 'sensing', target: randomTarget(3, 4, [2, 1]), measurements: 20 } }),
+    );
     const { a, y } = task.sensing!;
     expect([a.rows, a.cols, y.length]).toEqual([20, 12, 20]);
     for (let i = 0; i < 20; i++) {
@@ -174,7 +216,8 @@ describe('balanced initialisation (SPEC §5, §7)', () => {
   const initScale = 0.5;
 
   function expectBalancedFactorisation(layers: Matrix[], w0: Matrix, rank: number): void {
-    for (const d of balancednessDefects(layers)) expect(Math.max(...d.data.map(Math.abs))).toBeLessThan(1e-10 * initScale ** 2);
+    for (const d of balancednessDefects(layers))
+      expect(Math.max(...d.data.map(Math.abs))).toBeLessThan(1e-10 * initScale ** 2);
     expect(maxAbsDiff(endToEnd(layers), w0)).toBeLessThan(1e-12);
     // SPEC §7: Σ_k ‖W_k‖² = N Σ_i σ_i^{2/N} for the balanced factorisation.
     const depth = layers.length;
@@ -188,30 +231,52 @@ describe('balanced initialisation (SPEC §5, §7)', () => {
     return gaussianMatrix(new Rng(11, STREAMS.init, 0), rows, cols, initScale / Math.sqrt(cols));
   }
 
-  it.each([[[4, 3]], [[4, 6, 3]], [[4, 6, 5, 3]], [[4, 3, 7, 4, 3]]])('random W(0), widths %j: D_k = 0, W = W(0)', (widths) => {
-    const { layers } = layersFor({ widths, init: { kind: 'balanced', scale: initScale } });
-    expectBalancedFactorisation(layers, randomW0(3, 4), 3);
-  });
+  it.each([[[4, 3]], [[4, 6, 3]], [[4, 6, 5, 3]], [[4, 3, 7, 4, 3]]])(
+    'random W(0), widths %j: D_k = 0, W = W(0)',
+    (widths) => {
+      const { layers } = layersFor({ widths, init: { kind: 'balanced', scale: initScale } });
+      expectBalancedFactorisation(layers, randomW0(3, 4), 3);
+    },
+  );
 
   it('refuses a hidden layer narrower than min(n_0, n_N) instead of factorising another W(0)', () => {
     // Config validation rejects these widths (network.width / network.widths[i]); a hand-built
     // ResolvedConfig that skipped it gets an error naming the layer, not a truncated W(0).
-    expect(() => layersFor({ widths: [4, 5, 2, 3], init: { kind: 'balanced', scale: initScale } })).toThrow(/hidden width n_2 = 2 < min\(n_0, n_N\) = 3/);
-    expect(() => layersFor({ widths: [4, 5, 2, 3], init: { kind: 'balanced', scale: initScale } })).toThrow(DlnsimError);
+    expect(() => layersFor({ widths: [4, 5, 2, 3], init: { kind: 'balanced', scale: initScale } })).toThrow(
+      /hidden width n_2 = 2 < min\(n_0, n_N\) = 3/,
+    );
+    expect(() => layersFor({ widths: [4, 5, 2, 3], init: { kind: 'balanced', scale: initScale } })).toThrow(
+      DlnsimError,
+    );
   });
 
   it('aligned start has σ_i(0) = scale in a rank-deficient target frame', () => {
-    const { layers, target } = layersFor({ task: { target: randomTarget(3, 4, [3, 1]) }, widths: [4, 5, 5, 3], init: { kind: 'balanced', scale: initScale, aligned: true } });
+    const { layers, target } = layersFor({
+      task: { target: randomTarget(3, 4, [3, 1]) },
+      widths: [4, 5, 5, 3],
+      init: { kind: 'balanced', scale: initScale, aligned: true },
+    });
     const w = endToEnd(layers);
     const frame = svd(target);
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expect(bilinear(frame.u, i, w, frame.v, j)).toBeCloseTo(i === j ? initScale : 0, 12);
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++) expect(bilinear(frame.u, i, w, frame.v, j)).toBeCloseTo(i === j ? initScale : 0, 12);
     svd(w).s.forEach((sigma) => expect(sigma).toBeCloseTo(initScale, 12));
     expectBalancedFactorisation(layers, w, 3);
   });
 
   it('aligned start for an aligned target is scale times the identity', () => {
-    const { layers } = layersFor({ task: { target: alignedTarget(3, 4, [1, 3]) }, widths: [4, 4, 3], init: { kind: 'balanced', scale: initScale, aligned: true } });
-    const expected = fromRows([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]].map((row) => row.map((v) => v * initScale)));
+    const { layers } = layersFor({
+      task: { target: alignedTarget(3, 4, [1, 3]) },
+      widths: [4, 4, 3],
+      init: { kind: 'balanced', scale: initScale, aligned: true },
+    });
+    const expected = fromRows(
+      [
+        [1, 0, 0, 0],
+        [0, 1, 0, 0],
+        [0, 0, 1, 0],
+      ].map((row) => row.map((v) => v * initScale)),
+    );
     expect(maxAbsDiff(endToEnd(layers), expected)).toBeLessThan(1e-12);
   });
 });

@@ -23,7 +23,13 @@ it.skipIf(!gpu)('times every phase of the step as often as it runs', async () =>
   const profile = await profileWorkload(gpu!, SMOKE_WORKLOAD);
   const steps = 10 * SMOKE_WORKLOAD.every;
   expect(profile.steps).toBe(steps);
-  expect(profile.phases.map((p) => p.name)).toEqual(['forward products', 'task residual', 'record', 'backward products', 'updates']);
+  expect(profile.phases.map((p) => p.name)).toEqual([
+    'forward products',
+    'task residual',
+    'record',
+    'backward products',
+    'updates',
+  ]);
   for (const phase of profile.phases) {
     expect(phase.calls).toBe(phase.name === 'record' ? 10 : steps);
     expect(phase.msPerCall).toBeGreaterThan(0);

@@ -48,7 +48,9 @@ describe('Rng', () => {
     const uniforms = new Rng(42, STREAMS.init);
     expect([uniforms.uniform(), uniforms.uniform()]).toEqual([0.4824730635363734, 0.48098997676731114]);
     const normals = new Rng(42, STREAMS.init);
-    expect([normals.normal(), normals.normal(), normals.normal()]).toEqual([-1.1987339185872097, 0.1438657905366673, -0.5713490445743606]);
+    expect([normals.normal(), normals.normal(), normals.normal()]).toEqual([
+      -1.1987339185872097, 0.1438657905366673, -0.5713490445743606,
+    ]);
   });
 
   it('is deterministic: the same (seed, stream, substream) gives the same sequence', () => {

@@ -16,7 +16,12 @@ const taskParts: Record<TaskKind, ConfigParts['task']> = {
   sensing: { kind: 'sensing', target, measurements: 15 },
 };
 /** Rectangular widths n_0 … n_N for depths 1–4, with a bottleneck at depth 3. */
-const widthsByDepth = [[4, 3], [4, 5, 3], [4, 2, 6, 3], [4, 5, 3, 6, 3]];
+const widthsByDepth = [
+  [4, 3],
+  [4, 5, 3],
+  [4, 2, 6, 3],
+  [4, 5, 3, 6, 3],
+];
 
 function setup(kind: TaskKind, widths: number[]): { task: TaskData; layers: Matrix[] } {
   const config = testConfig({ task: taskParts[kind], widths });
@@ -47,15 +52,20 @@ function finiteDifferenceGradients(task: TaskData, layers: Matrix[], weightDecay
 
 describe('layer gradients (SPEC §3)', () => {
   const kinds = Object.keys(taskParts) as TaskKind[];
-  const cases = kinds.flatMap((kind) => widthsByDepth.flatMap((widths) => [0, 0.1].map((weightDecay) => ({ kind, widths, weightDecay }))));
+  const cases = kinds.flatMap((kind) =>
+    widthsByDepth.flatMap((widths) => [0, 0.1].map((weightDecay) => ({ kind, widths, weightDecay }))),
+  );
 
   // h = 1e-5: truncation ~h² and round-off ~ε/h both stay near 1e-10, far below the 1e-6 tolerance.
-  it.each(cases)('$kind, widths $widths, λ = $weightDecay: match central differences to 1e-6 relative', ({ kind, widths, weightDecay }) => {
-    const { task, layers } = setup(kind, widths);
-    const analytic = layerGradients(task, layers, weightDecay);
-    const numeric = finiteDifferenceGradients(task, layers, weightDecay, 1e-5);
-    analytic.forEach((g, k) => expect(maxAbsDiff(g, numeric[k]!) / maxAbs(g)).toBeLessThan(1e-6));
-  });
+  it.each(cases)(
+    '$kind, widths $widths, λ = $weightDecay: match central differences to 1e-6 relative',
+    ({ kind, widths, weightDecay }) => {
+      const { task, layers } = setup(kind, widths);
+      const analytic = layerGradients(task, layers, weightDecay);
+      const numeric = finiteDifferenceGradients(task, layers, weightDecay, 1e-5);
+      analytic.forEach((g, k) => expect(maxAbsDiff(g, numeric[k]!) / maxAbs(g)).toBeLessThan(1e-6));
+    },
+  );
 });
 
 describe('ReferenceTrainer', () => {

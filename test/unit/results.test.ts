@@ -69,7 +69,12 @@ function handMade(shard: Shard | null = null, overrides: Partial<ExperimentResul
         objectives: steps.map((_, i) => Math.fround(2 / (1 + i + run.id))),
         testErrors: steps.map((_, i) => (run.id === 2 ? NaN : Math.fround(0.5 / (1 + i)))),
       });
-      return experimentRun(run, trace, run.id === 3 ? { step: 20, reason: 'loss became NaN' } : false, run.id === 1 ? { ratio: 1.5, missing: NaN } : {});
+      return experimentRun(
+        run,
+        trace,
+        run.id === 3 ? { step: 20, reason: 'loss became NaN' } : false,
+        run.id === 1 ? { ratio: 1.5, missing: NaN } : {},
+      );
     }),
     ...overrides,
   };
@@ -114,7 +119,9 @@ describe('trace.csv', () => {
   it('has the header run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1..svR and one row per run per record', () => {
     const text = traceCsv(handMade());
     const lines = text.trimEnd().split('\n');
-    expect(lines[0]).toBe('run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3');
+    expect(lines[0]).toBe(
+      'run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy,sv1,sv2,sv3',
+    );
     expect(lines).toHaveLength(1 + 4 * 4);
     // time = lr·step without binary noise; f32 values as their shortest round-trip decimal; the
     // volume and entropy of the square W in full (their values: the next test).
@@ -125,8 +132,17 @@ describe('trace.csv', () => {
     expect(cells(lines[1]!)).toBe('0,0,0,1,2,0.5,2,1,0.5');
     expect(cells(lines[2]!)).toBe('0,10,1,0.5,1,0.25,2,1,0.5');
     // No held-out error: an empty cell, never 0.
-    expect(cells(lines.find((l) => l.startsWith('2,30,'))!)).toBe('2,30,6,0.16666667,0.33333334,,0.6666667,0.33333334,0.16666667');
-    expect(lines.slice(1).every((line) => line.split(',').slice(8, 10).every((cell) => Number.isFinite(Number(cell)) && cell !== ''))).toBe(true);
+    expect(cells(lines.find((l) => l.startsWith('2,30,'))!)).toBe(
+      '2,30,6,0.16666667,0.33333334,,0.6666667,0.33333334,0.16666667',
+    );
+    expect(
+      lines.slice(1).every((line) =>
+        line
+          .split(',')
+          .slice(8, 10)
+          .every((cell) => Number.isFinite(Number(cell)) && cell !== ''),
+      ),
+    ).toBe(true);
     // A rectangular W has no volume form: empty cells.
     const result = handMade();
     const rectangular = { ...result.runs[0]!, config: { ...result.runs[0]!.config, widths: [4, 5, 3] } };
@@ -137,15 +153,27 @@ describe('trace.csv', () => {
     const result = handMade();
     const run = result.runs[0]!;
     const square = { ...run, config: { ...run.config, widths: [3, 5, 3] } };
-    const lines = traceCsv({ ...result, runs: [square] }).trimEnd().split('\n');
+    const lines = traceCsv({ ...result, runs: [square] })
+      .trimEnd()
+      .split('\n');
     const [, , , , , , , , logVolume, entropy] = lines[1]!.split(',').map(Number);
     // σ = (2, 1, 0.5) at depth 2: ln|σ_i − σ_j| over pairs + 3 ln 2 − ¼ Σ ln σ_i², and ½ Σ ln((σ_i² − σ_j²)/(σ_i − σ_j)) = ½ Σ ln(σ_i + σ_j).
-    expect(logVolume).toBeCloseTo(Math.log(1 * 1.5 * 0.5) + 3 * Math.log(2) - 0.25 * (Math.log(4) + Math.log(1) + Math.log(0.25)), 12);
+    expect(logVolume).toBeCloseTo(
+      Math.log(1 * 1.5 * 0.5) + 3 * Math.log(2) - 0.25 * (Math.log(4) + Math.log(1) + Math.log(0.25)),
+      12,
+    );
     expect(entropy).toBeCloseTo(0.5 * Math.log(3 * 2.5 * 1.5), 12);
     // Read back, the derived columns are recomputed, not stored: the trace is unchanged.
     expect(parseTraceCsv(lines.join('\n')).get(square.id)!.losses.map(Math.fround)).toEqual(square.trace.losses);
     // An older file without them (and without objective, testError and the linearised columns) still parses; what it lacks is NaN.
-    const older = lines.map((line) => line.split(',').filter((_, c) => c < 4 || c > 9).join(',')).join('\n');
+    const older = lines
+      .map((line) =>
+        line
+          .split(',')
+          .filter((_, c) => c < 4 || c > 9)
+          .join(','),
+      )
+      .join('\n');
     const restored = parseTraceCsv(older).get(square.id)!;
     expect(restored.singularValues.map((v) => v.map(Math.fround))).toEqual(square.trace.singularValues);
     expect(restored.objectives.every(Number.isNaN)).toBe(true);
@@ -178,7 +206,8 @@ describe('trace.csv', () => {
   });
 
   it('prints f32 values exactly and doubles in full', () => {
-    for (const value of [0.1, 1 / 3, 1e-30, 12345.678, 3e38]) expect(Math.fround(Number(formatExact(Math.fround(value))))).toBe(Math.fround(value));
+    for (const value of [0.1, 1 / 3, 1e-30, 12345.678, 3e38])
+      expect(Math.fround(Number(formatExact(Math.fround(value))))).toBe(Math.fround(value));
     expect(formatExact(Math.fround(0.1))).toBe('0.1');
     expect(formatExact(1 / 3)).toBe(String(1 / 3));
     expect(formatExact(NaN)).toBe('NaN');
@@ -187,15 +216,61 @@ describe('trace.csv', () => {
 
 describe('summary.json', () => {
   it('has every documented field', () => {
-    const summary = JSON.parse(summaryJson(handMade(), { preset: 'p', verdict: { claim: 'c', measured: ['m'], pass: true, summary: 'PASS' } }));
-    expect(Object.keys(summary)).toEqual(['version', 'preset', 'config', 'device', 'timing', 'shard', 'aborted', 'format', 'tables', 'sweepPoints', 'runs', 'verdict']);
+    const summary = JSON.parse(
+      summaryJson(handMade(), { preset: 'p', verdict: { claim: 'c', measured: ['m'], pass: true, summary: 'PASS' } }),
+    );
+    expect(Object.keys(summary)).toEqual([
+      'version',
+      'preset',
+      'config',
+      'device',
+      'timing',
+      'shard',
+      'aborted',
+      'format',
+      'tables',
+      'sweepPoints',
+      'runs',
+      'verdict',
+    ]);
     expect(summary.tables).toEqual({ runs: 'summary.json', trace: 'trace.csv' });
     expect(summary.device).toEqual({ adapter: 'test adapter', fallback: true });
-    expect(Object.keys(summary.timing)).toEqual(['seconds', 'steps', 'networkSteps', 'networkStepsPerSecond', 'kernels']);
-    expect(Object.keys(summary.runs![0])).toEqual(['id', 'overrides', 'finalStep', 'finalLoss', 'diverged', 'singularValues', 'rank', 'effectiveRank', 'plateaus', 'unresolvedSaddles', 'halfTimes', 'metrics', 'flowThreshold', 'logVolume', 'objective', 'weightNormSq', 'testError', 'minimum', 'lazyDeviation', 'unobservedChange', 'escapeAlignment']);
+    expect(Object.keys(summary.timing)).toEqual([
+      'seconds',
+      'steps',
+      'networkSteps',
+      'networkStepsPerSecond',
+      'kernels',
+    ]);
+    expect(Object.keys(summary.runs![0])).toEqual([
+      'id',
+      'overrides',
+      'finalStep',
+      'finalLoss',
+      'diverged',
+      'singularValues',
+      'rank',
+      'effectiveRank',
+      'plateaus',
+      'unresolvedSaddles',
+      'halfTimes',
+      'metrics',
+      'flowThreshold',
+      'logVolume',
+      'objective',
+      'weightNormSq',
+      'testError',
+      'minimum',
+      'lazyDeviation',
+      'unobservedChange',
+      'escapeAlignment',
+    ]);
     // A layer run has no flow threshold; its square W has a log-volume at its own depth (SPEC §8).
     expect(summary.runs![0]).toMatchObject({ flowThreshold: null });
-    expect(summary.runs![0]!.logVolume).toBeCloseTo(logVolumeDensity(summary.runs![0]!.singularValues as number[], 2), 12);
+    expect(summary.runs![0]!.logVolume).toBeCloseTo(
+      logVolumeDensity(summary.runs![0]!.singularValues as number[], 2),
+      12,
+    );
     expect(summary.runs![2].overrides).toEqual({ 'train.lr': 0.2, 'init.seed': 0 });
     expect(summary.runs![0]).toMatchObject({ id: 0, finalStep: 30, finalLoss: 0.25, rank: 3, diverged: false });
     expect(summary.runs![3].diverged).toEqual({ step: 20, reason: 'loss became NaN' });
@@ -218,12 +293,21 @@ describe('summary.json', () => {
   });
 
   it('reports the flow threshold in force and the final log-volume of flow runs', () => {
-    const flowConfig: Config = { ...config, train: { ...config.train, method: 'flow', flowDepth: 'infinity' }, sweep: { 'train.flowThreshold': [1e-3] }, seeds: 1 };
+    const flowConfig: Config = {
+      ...config,
+      train: { ...config.train, method: 'flow', flowDepth: 'infinity' },
+      sweep: { 'train.flowThreshold': [1e-3] },
+      seeds: 1,
+    };
     const [explicit] = expandRuns(flowConfig);
     const [byDefault] = expandRuns({ ...flowConfig, sweep: undefined });
     const values = [2, 1, 0.5];
     const trace = fullTrace({ steps: [0], times: [0], losses: [1], singularValues: [values] });
-    const runs = [experimentRun(byDefault!, trace, false), experimentRun(explicit!, trace, false), experimentRun(byDefault!, { ...trace, singularValues: [[2, 1, 1]] }, false)];
+    const runs = [
+      experimentRun(byDefault!, trace, false),
+      experimentRun(explicit!, trace, false),
+      experimentRun(byDefault!, { ...trace, singularValues: [[2, 1, 1]] }, false),
+    ];
     const summary = toSummary({ ...handMade(), config: flowConfig, runs });
     expect(summary.runs!.map((r) => r.flowThreshold)).toEqual([1e-4, 1e-3, 1e-4]);
     expect(summary.runs![0]!.logVolume).toBe(logVolumeDensity(values, 'infinity'));
@@ -283,7 +367,11 @@ describe('summary.json', () => {
 });
 
 describe('mergeShards', () => {
-  const part = (index: number, count: number, result = handMade({ index, count })) => ({ source: `shard-${index}`, preset: null, result });
+  const part = (index: number, count: number, result = handMade({ index, count })) => ({
+    source: `shard-${index}`,
+    preset: null,
+    result,
+  });
 
   it('joins shards into the unsharded result, runs sorted by id', () => {
     const { result } = mergeShards([part(2, 3), part(1, 3), part(3, 3)]);
@@ -307,7 +395,10 @@ describe('mergeShards', () => {
 });
 
 describe('report.html', () => {
-  const html = reportHtml(handMade(), { preset: 'demo <preset>', verdict: { claim: 'a claim', measured: ['x = 1'], pass: false, summary: 'FAIL: because' } });
+  const html = reportHtml(handMade(), {
+    preset: 'demo <preset>',
+    verdict: { claim: 'a claim', measured: ['x = 1'], pass: false, summary: 'FAIL: because' },
+  });
 
   it('is one self-contained page: no scripts, no external resources', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
@@ -315,7 +406,13 @@ describe('report.html', () => {
   });
 
   it('has the loss, spectra, rank and sweep plots, the verdict and the runs', () => {
-    for (const heading of ['Loss over time', 'Singular values of the end-to-end matrix', 'Numerical rank over time', 'Final numerical rank vs train.lr', 'Final loss vs train.lr']) {
+    for (const heading of [
+      'Loss over time',
+      'Singular values of the end-to-end matrix',
+      'Numerical rank over time',
+      'Final numerical rank vs train.lr',
+      'Final loss vs train.lr',
+    ]) {
       expect(html).toContain(heading);
     }
     expect(html.match(/<svg /g)!.length).toBeGreaterThanOrEqual(5);
@@ -325,15 +422,55 @@ describe('report.html', () => {
   });
 
   it('draws log axes on powers of ten and says when there is nothing to plot', () => {
-    const svg = plotFigure({ title: 't', xLabel: 'x', yLabel: 'y', x: 'log', y: 'log', series: [{ label: 'a', colour: '#fff', points: [[0.01, 1e-5], [100, 10]] }] });
+    const svg = plotFigure({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      x: 'log',
+      y: 'log',
+      series: [
+        {
+          label: 'a',
+          colour: '#fff',
+          points: [
+            [0.01, 1e-5],
+            [100, 10],
+          ],
+        },
+      ],
+    });
     for (const tick of ['0.01', '0.1', '10', '100', '10⁻⁵', '10⁻³']) expect(svg).toContain(`>${tick}</text>`);
-    const empty = plotFigure({ title: 't', xLabel: 'x', yLabel: 'y', x: 'log', y: 'log', series: [{ label: 'a', colour: '#fff', points: [[0, -1]] }] });
+    const empty = plotFigure({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      x: 'log',
+      y: 'log',
+      series: [{ label: 'a', colour: '#fff', points: [[0, -1]] }],
+    });
     expect(empty).toContain('no data to plot');
   });
 
   it('labels a narrow linear range far from 0 with ticks that differ', () => {
     // J values 0.011264…0.011332: at 3 significant digits every tick read "0.0113".
-    const svg = plotFigure({ title: 't', xLabel: 'x', yLabel: 'y', x: 'linear', y: 'linear', series: [{ label: 'a', colour: '#fff', style: 'points', points: [[0.011264, 0.5], [0.011332, 0.55]] }] });
+    const svg = plotFigure({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      x: 'linear',
+      y: 'linear',
+      series: [
+        {
+          label: 'a',
+          colour: '#fff',
+          style: 'points',
+          points: [
+            [0.011264, 0.5],
+            [0.011332, 0.55],
+          ],
+        },
+      ],
+    });
     const labels = [...svg.matchAll(/>(0\.0113\d*)<\/text>/g)].map((m) => m[1]);
     expect(labels.length).toBeGreaterThan(2);
     expect(new Set(labels).size).toBe(labels.length);
@@ -346,7 +483,11 @@ describe('batch splitting and sharding', () => {
   it('budgets every record slot the Simulator may allocate', () => {
     // 3 × 3 layers: the records buffer (MAX_RECORD_SLOTS slots), not the matrices, is the largest.
     const c = runs[0]!.config;
-    const slotFloats = recordLayout(1, c.widths, c.record.spectra, c.record.matrices, c.record.layers, { weightNorms: true, heldOut: true, linearMatrices: 0 }).slotFloats;
+    const slotFloats = recordLayout(1, c.widths, c.record.spectra, c.record.matrices, c.record.layers, {
+      weightNorms: true,
+      heldOut: true,
+      linearMatrices: 0,
+    }).slotFloats;
     expect(bytesPerNetwork(c)).toBe(4 * MAX_RECORD_SLOTS * slotFloats);
   });
 
@@ -364,7 +505,12 @@ describe('batch splitting and sharding', () => {
   it('shards round-robin by run id, disjoint and complete', () => {
     const shards = [1, 2, 3].map((index) => shardRuns(runs, { index, count: 3 }));
     expect(shards[0]!.map((r) => r.id)).toEqual([0, 3, 6, 9]);
-    expect(shards.flat().map((r) => r.id).sort((a, b) => a - b)).toEqual(runs.map((r) => r.id));
+    expect(
+      shards
+        .flat()
+        .map((r) => r.id)
+        .sort((a, b) => a - b),
+    ).toEqual(runs.map((r) => r.id));
   });
 
   it('parses i/n and rejects anything else with a ConfigError', () => {
@@ -405,7 +551,11 @@ describe('report.html singular values', () => {
     const result = handMade();
     const run = result.runs[0]!;
     // σ₂ at 1e-9·σ₁ at every record: once dropped by a 1e-6 floor, now a line.
-    run.trace.singularValues = run.trace.singularValues.map((values) => [values[0] ?? 1, 1e-9 * (values[0] ?? 1), ...values.slice(2)]);
+    run.trace.singularValues = run.trace.singularValues.map((values) => [
+      values[0] ?? 1,
+      1e-9 * (values[0] ?? 1),
+      ...values.slice(2),
+    ]);
     const html = reportHtml({ ...result, runs: [run] });
     const spectrum = html.slice(html.indexOf('id="clip-spectrum-0"'));
     expect(spectrum.slice(0, spectrum.indexOf('</figure>'))).toContain('<title>σ2</title>');
@@ -418,7 +568,12 @@ describe('record.matrices as .npy', () => {
     result.runs = result.runs.map((run) => ({
       ...run,
       config: { ...run.config, record: { ...run.config.record, matrices: true } },
-      trace: { ...run.trace, matrices: run.trace.steps.map((_, i) => Float32Array.from({ length: 9 }, (_, k) => run.id * 100 + i * 10 + k + 0.5)) },
+      trace: {
+        ...run.trace,
+        matrices: run.trace.steps.map((_, i) =>
+          Float32Array.from({ length: 9 }, (_, k) => run.id * 100 + i * 10 + k + 0.5),
+        ),
+      },
     }));
     const dir = join(scratch, 'npy');
     await writeResults(dir, result);
@@ -427,10 +582,19 @@ describe('record.matrices as .npy', () => {
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]));
     const headerLength = bytes.readUInt16LE(8);
     expect((10 + headerLength) % 64).toBe(0);
-    expect(bytes.subarray(10, 10 + headerLength).toString('latin1')).toMatch(/^\{'descr': '<f4', 'fortran_order': False, 'shape': \(4, 3, 3\), \} *\n$/);
+    expect(bytes.subarray(10, 10 + headerLength).toString('latin1')).toMatch(
+      /^\{'descr': '<f4', 'fortran_order': False, 'shape': \(4, 3, 3\), \} *\n$/,
+    );
     expect(bytes.readFloatLE(10 + headerLength + 4 * (9 * 3 + 4))).toBe(234.5);
     // numpy itself, when it is installed (the docs' loading lines).
-    const numpy = spawnSync('python3', ['-c', `import numpy as np; w = np.load(${JSON.stringify(join(dir, 'matrices', 'run-2.npy'))}); print(w.shape, w.dtype, w[3, 1, 1])`], { encoding: 'utf8' });
+    const numpy = spawnSync(
+      'python3',
+      [
+        '-c',
+        `import numpy as np; w = np.load(${JSON.stringify(join(dir, 'matrices', 'run-2.npy'))}); print(w.shape, w.dtype, w[3, 1, 1])`,
+      ],
+      { encoding: 'utf8' },
+    );
     if (numpy.status === 0) expect(numpy.stdout.trim()).toBe('(4, 3, 3) float32 234.5');
   });
 
@@ -441,6 +605,8 @@ describe('record.matrices as .npy', () => {
     expect(matrixExportBytes(expandRuns(config))).toBe(0);
     const big = expandRuns({ ...config, train: { lr: 0.1, steps: 2_000_000 }, record: { every: 1, matrices: true } });
     expect(() => checkMatrixExport(big)).toThrow(ConfigError);
-    expect(() => checkMatrixExport(big)).toThrow(/record\.matrices.*over the limit of 256\.0 MiB.*record\.every.*train\.steps/);
+    expect(() => checkMatrixExport(big)).toThrow(
+      /record\.matrices.*over the limit of 256\.0 MiB.*record\.every.*train\.steps/,
+    );
   });
 });

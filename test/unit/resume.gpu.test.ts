@@ -35,7 +35,11 @@ async function resumeAgainstContinuous(config: Config, first: number, then: numb
 }
 
 const plain = (records: { step: number; losses: Float32Array; singularValues?: Float32Array | Float64Array }[]) =>
-  records.map((r) => ({ step: r.step, losses: Array.from(r.losses), sv: r.singularValues ? Array.from(r.singularValues) : [] }));
+  records.map((r) => ({
+    step: r.step,
+    losses: Array.from(r.losses),
+    sv: r.singularValues ? Array.from(r.singularValues) : [],
+  }));
 
 describe.skipIf(!gpu)('snapshot and resume', () => {
   it('layers: the resumed batch matches the uninterrupted one bit for bit, divergence included', async () => {
@@ -55,7 +59,9 @@ describe.skipIf(!gpu)('snapshot and resume', () => {
     expect(resumed.diverged).toEqual(original.diverged);
     expect(plain(resumed.trace)).toEqual(plain(original.trace));
     expect(resumed.trace.map((r) => r.step)).toEqual(Array.from({ length: 26 }, (_, i) => 2 * i));
-    resumed.layers.forEach((layers, b) => layers.forEach((w, k) => expect(Array.from(w.data)).toEqual(Array.from(original.layers[b]![k]!.data))));
+    resumed.layers.forEach((layers, b) =>
+      layers.forEach((w, k) => expect(Array.from(w.data)).toEqual(Array.from(original.layers[b]![k]!.data))),
+    );
   });
 
   it('flow (RK4, depth 3): the stage point restarts equal to W', async () => {

@@ -10,7 +10,15 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSaddles } from '../../src/analysis/index.js';
 import { saddleContext } from '../../src/experiment/saddle-context.js';
-import { LABEL_SPAN, LABEL_TOLERANCE, type LabelledRun, labelledRun, saddleCases, scoreRun, totalScore } from '../helpers/saddle-runs.js';
+import {
+  LABEL_SPAN,
+  LABEL_TOLERANCE,
+  type LabelledRun,
+  labelledRun,
+  saddleCases,
+  scoreRun,
+  totalScore,
+} from '../helpers/saddle-runs.js';
 
 const GOAL = 0.99;
 
@@ -58,7 +66,9 @@ describe('saddle detection on a labelled set of runs', () => {
 
   it('says unresolved, rather than nothing, when records are too sparse to see a saddle', () => {
     // The densest factorization run with two intermediate saddles, recorded every step, thinned to 1 record in 400.
-    const dense = runs.find((r) => r.case.cadence === 1 && !r.case.completion && r.labels.filter((l) => l.k > 0).length === 2)!;
+    const dense = runs.find(
+      (r) => r.case.cadence === 1 && !r.case.completion && r.labels.filter((l) => l.k > 0).length === 2,
+    )!;
     expect(dense).toBeDefined();
     const context = saddleContext(dense.config);
     const full = analyzeSaddles(dense.trace, context);

@@ -16,8 +16,20 @@ interface Options extends BatchLayout, Pick<SingularValuesSpec, 'memory' | 'work
 /** One dispatch over `matrices` (decompositionBuffers); returns the whole values buffer. */
 async function singularValuesOnGpu(matrices: Matrix[], options: Options = {}): Promise<Float32Array> {
   const device = gpu!.device;
-  const { batch, rows, cols, inputOffset, inputStride, valuesOffset, input, values, valueFloats } = decompositionBuffers(device, matrices, options);
-  const kernel = new BatchedSingularValues(device, { batch, rows, cols, input, inputOffset, inputStride, values, valuesOffset, memory: options.memory, workgroupSize: options.workgroupSize });
+  const { batch, rows, cols, inputOffset, inputStride, valuesOffset, input, values, valueFloats } =
+    decompositionBuffers(device, matrices, options);
+  const kernel = new BatchedSingularValues(device, {
+    batch,
+    rows,
+    cols,
+    input,
+    inputOffset,
+    inputStride,
+    values,
+    valuesOffset,
+    memory: options.memory,
+    workgroupSize: options.workgroupSize,
+  });
   dispatchOnce(device, kernel);
   const result = await readFloats(device, values, valueFloats);
   gpu!.throwIfFailed();
@@ -55,7 +67,15 @@ describe.skipIf(!gpu)('batched singular values (bidiagonalisation + bisection) v
     });
   }
 
-  for (const [rows, cols] of [[12, 5], [5, 12], [30, 17], [17, 30], [9, 1], [1, 9], [40, 2]] as const) {
+  for (const [rows, cols] of [
+    [12, 5],
+    [5, 12],
+    [30, 17],
+    [17, 30],
+    [9, 1],
+    [1, 9],
+    [40, 2],
+  ] as const) {
     it(`rectangular ${rows}×${cols}`, async () => {
       const matrices = [0, 1].map((seed) => gaussian(rows, cols, 20 * rows + cols + seed));
       const values = await singularValuesOnGpu(matrices);
@@ -64,7 +84,10 @@ describe.skipIf(!gpu)('batched singular values (bidiagonalisation + bisection) v
   }
 
   it('a deep product (graded spectrum over five decades, as training makes): as accurate as, and agreeing with, Jacobi', async () => {
-    const product = [1, 2, 3].reduce((p, seed) => toF32(matmul(gaussian(48, 48, 300 + seed), p)), gaussian(48, 48, 300));
+    const product = [1, 2, 3].reduce(
+      (p, seed) => toF32(matmul(gaussian(48, 48, 300 + seed), p)),
+      gaussian(48, 48, 300),
+    );
     const reference = svd(product).s;
     const values = await singularValuesOnGpu([product]);
     expect(valueError(values, 0, reference)).toBeLessThan(VALUE_TOL);
@@ -105,7 +128,8 @@ describe.skipIf(!gpu)('batched singular values (bidiagonalisation + bisection) v
     const reference = svd(base).s;
     for (const scale of [1e-30, 1e30]) {
       const values = await singularValuesOnGpu([toF32({ rows: 10, cols: 10, data: base.data.map((x) => x * scale) })]);
-      for (let i = 0; i < 10; i++) expect(Math.abs(values[i]! / scale - reference[i]!) / reference[0]!).toBeLessThan(VALUE_TOL);
+      for (let i = 0; i < 10; i++)
+        expect(Math.abs(values[i]! / scale - reference[i]!) / reference[0]!).toBeLessThan(VALUE_TOL);
     }
   });
 
@@ -148,8 +172,12 @@ describe.skipIf(!gpu)('batched singular values (bidiagonalisation + bisection) v
     const input = storageBuffer(device, 'large', n * n);
     const values = storageBuffer(device, 'large values', n);
     expect(new BatchedSingularValues(device, { batch: 1, rows: n, cols: n, input, values }).memory).toBe('storage');
-    expect(() => new BatchedSingularValues(device, { batch: 1, rows: n, cols: n, input, values, memory: 'workgroup' })).toThrow(DeviceLimitError);
-    expect(() => new BatchedSingularValues(device, { batch: 1, rows: n, cols: n, input, values, memory: 'workgroup' })).toThrow(/memory: 'storage' or 'auto'/);
+    expect(
+      () => new BatchedSingularValues(device, { batch: 1, rows: n, cols: n, input, values, memory: 'workgroup' }),
+    ).toThrow(DeviceLimitError);
+    expect(
+      () => new BatchedSingularValues(device, { batch: 1, rows: n, cols: n, input, values, memory: 'workgroup' }),
+    ).toThrow(/memory: 'storage' or 'auto'/);
     input.destroy();
     values.destroy();
   });

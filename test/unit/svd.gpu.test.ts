@@ -18,17 +18,33 @@ interface Result {
   sweeps: Uint32Array;
 }
 
-
 /** One dispatch over `matrices` (decompositionBuffers), with sweeps and, on request, vectors. */
-async function runSvd(matrices: Matrix[], options: BatchLayout & Pick<SvdSpec, 'memory' | 'pairThreads' | 'absTolerance'> & { vectors?: boolean } = {}): Promise<Result> {
+async function runSvd(
+  matrices: Matrix[],
+  options: BatchLayout & Pick<SvdSpec, 'memory' | 'pairThreads' | 'absTolerance'> & { vectors?: boolean } = {},
+): Promise<Result> {
   const device = gpu!.device;
-  const { batch, rows, cols, inputOffset, inputStride, valuesOffset, input, values, valueFloats } = decompositionBuffers(device, matrices, options);
+  const { batch, rows, cols, inputOffset, inputStride, valuesOffset, input, values, valueFloats } =
+    decompositionBuffers(device, matrices, options);
   const floats = svdOutputFloats(batch, rows, cols);
   const sweeps = storageBuffer(device, 'svd sweeps', batch);
-  const vectors = options.vectors ? { u: storageBuffer(device, 'svd u', floats.u), v: storageBuffer(device, 'svd v', floats.v) } : undefined;
+  const vectors = options.vectors
+    ? { u: storageBuffer(device, 'svd u', floats.u), v: storageBuffer(device, 'svd v', floats.v) }
+    : undefined;
   const kernel = new BatchedSvd(device, {
-    batch, rows, cols, input, inputOffset, inputStride, values, valuesOffset, sweeps, vectors,
-    memory: options.memory, pairThreads: options.pairThreads, absTolerance: options.absTolerance,
+    batch,
+    rows,
+    cols,
+    input,
+    inputOffset,
+    inputStride,
+    values,
+    valuesOffset,
+    sweeps,
+    vectors,
+    memory: options.memory,
+    pairThreads: options.pairThreads,
+    absTolerance: options.absTolerance,
   });
   dispatchOnce(device, kernel);
   const result: Result = {
@@ -46,7 +62,8 @@ async function runSvd(matrices: Matrix[], options: BatchLayout & Pick<SvdSpec, '
 function valueError(result: Result, b: number, reference: Float64Array, valuesOffset = 0): number {
   const r = reference.length;
   let worst = 0;
-  for (let i = 0; i < r; i++) worst = Math.max(worst, Math.abs(result.values[valuesOffset + b * r + i]! - reference[i]!));
+  for (let i = 0; i < r; i++)
+    worst = Math.max(worst, Math.abs(result.values[valuesOffset + b * r + i]! - reference[i]!));
   return worst / reference[0]!;
 }
 
@@ -73,7 +90,8 @@ function reconstructionError(u: Matrix, s: ArrayLike<number>, v: Matrix, a: Matr
 function orthogonalityError(x: Matrix, count = x.cols): number {
   const gram = matmul(x, x, true, false);
   let worst = 0;
-  for (let i = 0; i < count; i++) for (let j = 0; j < count; j++) worst = Math.max(worst, Math.abs(gram.data[i * x.cols + j]! - (i === j ? 1 : 0)));
+  for (let i = 0; i < count; i++)
+    for (let j = 0; j < count; j++) worst = Math.max(worst, Math.abs(gram.data[i * x.cols + j]! - (i === j ? 1 : 0)));
   return worst;
 }
 
@@ -101,7 +119,12 @@ describe.skipIf(!gpu)('batched Jacobi SVD kernel vs Float64 svd', () => {
     });
   }
 
-  for (const [rows, cols] of [[12, 5], [5, 12], [30, 17], [17, 30]] as const) {
+  for (const [rows, cols] of [
+    [12, 5],
+    [5, 12],
+    [30, 17],
+    [17, 30],
+  ] as const) {
     it(`rectangular ${rows}×${cols} with vectors: values, U diag(s) Vᵀ = A, orthonormal U and V`, async () => {
       const matrices = [0, 1].map((seed) => gaussian(rows, cols, 10 * rows + cols + seed));
       const result = await runSvd(matrices, { vectors: true });
@@ -147,7 +170,7 @@ describe.skipIf(!gpu)('batched Jacobi SVD kernel vs Float64 svd', () => {
   });
 
   it('ill-conditioned 16×16 (σ from 1 to 1e-4): large values relative, small ones absolute', async () => {
-    const spectrum = Array.from({ length: 16 }, (_, i) => 10 ** (-4 * i / 15));
+    const spectrum = Array.from({ length: 16 }, (_, i) => 10 ** ((-4 * i) / 15));
     const a = withSpectrum(16, 16, spectrum, 22);
     const result = await runSvd([a]);
     const reference = svd(a).s;
@@ -180,7 +203,8 @@ describe.skipIf(!gpu)('batched Jacobi SVD kernel vs Float64 svd', () => {
     const result = await runSvd(matrices, layout);
     matrices.forEach((a, b) => {
       const reference = svd(a).s;
-      if (reference[0] === 0) expect(Array.from(result.values.subarray(5 + 7 * b, 5 + 7 * b + 7))).toEqual(new Array(7).fill(0));
+      if (reference[0] === 0)
+        expect(Array.from(result.values.subarray(5 + 7 * b, 5 + 7 * b + 7))).toEqual(new Array(7).fill(0));
       else expect(valueError(result, b, reference, layout.valuesOffset)).toBeLessThan(VALUE_TOL);
     });
     // Nothing written outside the batch's slots.
@@ -244,7 +268,9 @@ describe.skipIf(!gpu)('batched Jacobi SVD kernel vs Float64 svd', () => {
     const side = Math.ceil(Math.sqrt(device.limits.maxComputeWorkgroupStorageSize / 4)) + 1;
     const input = storageBuffer(device, 'big', side * side);
     const values = storageBuffer(device, 'big values', side);
-    expect(() => new BatchedSvd(device, { batch: 1, rows: side, cols: side, input, values, memory: 'workgroup' })).toThrow(DeviceLimitError);
+    expect(
+      () => new BatchedSvd(device, { batch: 1, rows: side, cols: side, input, values, memory: 'workgroup' }),
+    ).toThrow(DeviceLimitError);
     expect(() => new BatchedSvd(device, { batch: 2, rows: side, cols: side, input, values })).toThrow(/holds/);
     input.destroy();
     values.destroy();

@@ -48,23 +48,38 @@ describe('init.gamma', () => {
   });
 
   it('is rejected with std or gain, with a non-Gaussian init, at depth 1 and with unequal hidden widths', () => {
-    expect(fieldOf(() => resolveConfig(base((c) => (c.init = { kind: 'gaussian', gamma: 1, std: 0.1 }))))).toBe('init.gamma');
-    expect(fieldOf(() => resolveConfig(base((c) => (c.init = { kind: 'gaussian', gamma: 1, gain: 1 }))))).toBe('init.gamma');
+    expect(fieldOf(() => resolveConfig(base((c) => (c.init = { kind: 'gaussian', gamma: 1, std: 0.1 }))))).toBe(
+      'init.gamma',
+    );
+    expect(fieldOf(() => resolveConfig(base((c) => (c.init = { kind: 'gaussian', gamma: 1, gain: 1 }))))).toBe(
+      'init.gamma',
+    );
     expect(fieldOf(() => resolveConfig(base((c) => (c.init = { kind: 'orthogonal', gamma: 1 }))))).toBe('init.gamma');
     expect(fieldOf(() => resolveConfig(base((c) => (c.network = { depth: 1, width: 4 }))))).toBe('init.gamma');
-    expect(fieldOf(() => resolveConfig(base((c) => (c.network = { widths: [4, 8, 16, 4] }))))).toBe('network.widths[2]');
+    expect(fieldOf(() => resolveConfig(base((c) => (c.network = { widths: [4, 8, 16, 4] }))))).toBe(
+      'network.widths[2]',
+    );
     expect(fieldOf(() => resolveConfig(base((c) => (c.init = { kind: 'gaussian', gamma: -1 }))))).toBe('init.gamma');
   });
 });
 
 describe('record.linearized', () => {
   it('is rejected on a flow run and with weight decay', () => {
-    expect(fieldOf(() => resolveConfig(base((c) => ((c.init = { kind: 'balanced', scale: 0.1 }), (c.train.method = 'flow')))))).toBe('record.linearized');
+    expect(
+      fieldOf(() =>
+        resolveConfig(base((c) => ((c.init = { kind: 'balanced', scale: 0.1 }), (c.train.method = 'flow')))),
+      ),
+    ).toBe('record.linearized');
     expect(fieldOf(() => resolveConfig(base((c) => (c.train.weightDecay = 0.01))))).toBe('train.weightDecay');
   });
 
   it('run.lazyDeviation is the maximum before divergence, run.unobservedChange the last value; both survive trace.csv and summary.json', () => {
-    const config = base((c) => ((c.task = { kind: 'completion', target: { rows: 4, cols: 4, singularValues: [2, 1], seed: 1 }, observed: 0.5 }), (c.seeds = 2)));
+    const config = base(
+      (c) => (
+        (c.task = { kind: 'completion', target: { rows: 4, cols: 4, singularValues: [2, 1], seed: 1 }, observed: 0.5 }),
+        (c.seeds = 2)
+      ),
+    );
     const runs = expandRuns(config);
     const steps = [0, 5, 10];
     const result: ExperimentResult = {
@@ -76,7 +91,14 @@ describe('record.linearized', () => {
       runs: runs.map((run) =>
         experimentRun(
           run,
-          fullTrace({ steps, times: steps.map((s) => s * 0.01), losses: [1, 0.5, run.id === 1 ? NaN : 0.25], singularValues: steps.map(() => []), lazyDeviations: [0, 0.3, 0.2], unobservedChanges: [0, 0.1, 0.4] }),
+          fullTrace({
+            steps,
+            times: steps.map((s) => s * 0.01),
+            losses: [1, 0.5, run.id === 1 ? NaN : 0.25],
+            singularValues: steps.map(() => []),
+            lazyDeviations: [0, 0.3, 0.2],
+            unobservedChanges: [0, 0.1, 0.4],
+          }),
           run.id === 1 ? { step: 10, reason: 'loss became NaN' } : false,
         ),
       ),
@@ -86,8 +108,12 @@ describe('record.linearized', () => {
       [0.3, 0.1],
     ]);
     const text = traceCsv(result);
-    expect(text.split('\n')[0]).toBe('run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy');
+    expect(text.split('\n')[0]).toBe(
+      'run,step,time,loss,objective,testError,lazyDeviation,unobservedChange,logVolume,entropy',
+    );
     const restored = restoreResult(toSummary(result), parseTraceCsv(text));
-    expect(restored.runs.map((r) => [r.lazyDeviation, r.unobservedChange, r.trace.lazyDeviations])).toEqual(result.runs.map((r) => [r.lazyDeviation, r.unobservedChange, r.trace.lazyDeviations]));
+    expect(restored.runs.map((r) => [r.lazyDeviation, r.unobservedChange, r.trace.lazyDeviations])).toEqual(
+      result.runs.map((r) => [r.lazyDeviation, r.unobservedChange, r.trace.lazyDeviations]),
+    );
   });
 });

@@ -18,13 +18,16 @@ describe('ensureXdgRuntimeDir', () => {
     ['unset', {}],
     ['empty', { XDG_RUNTIME_DIR: '' }],
     ['relative', { XDG_RUNTIME_DIR: 'run/user' }],
-  ])('points a variable that is %s at a private directory (mode 0700), reused by the next run', (_, env: NodeJS.ProcessEnv) => {
-    expect(ensureXdgRuntimeDir(env, base)).toBe(expected);
-    expect(env.XDG_RUNTIME_DIR).toBe(expected);
-    expect(statSync(expected).mode & 0o777).toBe(0o700);
-    const next: NodeJS.ProcessEnv = {};
-    expect(ensureXdgRuntimeDir(next, base)).toBe(expected);
-  });
+  ])(
+    'points a variable that is %s at a private directory (mode 0700), reused by the next run',
+    (_, env: NodeJS.ProcessEnv) => {
+      expect(ensureXdgRuntimeDir(env, base)).toBe(expected);
+      expect(env.XDG_RUNTIME_DIR).toBe(expected);
+      expect(statSync(expected).mode & 0o777).toBe(0o700);
+      const next: NodeJS.ProcessEnv = {};
+      expect(ensureXdgRuntimeDir(next, base)).toBe(expected);
+    },
+  );
 
   it('leaves an absolute path alone', () => {
     const env = { XDG_RUNTIME_DIR: '/run/user/1000' };

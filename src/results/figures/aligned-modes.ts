@@ -8,14 +8,22 @@ import type { PlotSpec } from '../svg-plot.js';
 import { depthOf, groupBy } from './groups.js';
 
 export function alignedModesFigures(result: ExperimentResult): PlotSpec[] {
-  const runs = result.runs.filter((run) => !run.diverged && run.config.init.scale !== undefined && 'singularValues' in run.config.task.target && run.halfTimes.length > 0);
+  const runs = result.runs.filter(
+    (run) =>
+      !run.diverged &&
+      run.config.init.scale !== undefined &&
+      'singularValues' in run.config.task.target &&
+      run.halfTimes.length > 0,
+  );
   if (runs.length === 0) return [];
   const groups = groupBy(runs, depthOf, (depth) => `depth ${depth}`);
   const pairs = (group: (typeof groups)[number]) =>
     group.runs.flatMap((run) => {
       const s = [...(run.config.task.target as { singularValues: number[] }).singularValues].sort((a, b) => b - a);
       const sigma0 = run.config.init.scale!;
-      return run.halfTimes.flatMap((t, i) => (t !== null && s[i]! > sigma0 ? [[alignedModeTimeTo(group.key, s[i]!, sigma0, s[i]! / 2), t] as const] : []));
+      return run.halfTimes.flatMap((t, i) =>
+        t !== null && s[i]! > sigma0 ? [[alignedModeTimeTo(group.key, s[i]!, sigma0, s[i]! / 2), t] as const] : [],
+      );
     });
   const all = groups.flatMap(pairs).flat();
   const range = [Math.min(...all), Math.max(...all)];

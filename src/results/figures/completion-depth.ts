@@ -18,8 +18,18 @@ export function completionDepthFigures(result: ExperimentResult): PlotSpec[] {
       x: 'linear',
       y: 'log',
       series: [
-        { label: 'every run', colour: runColour(1), style: 'points', points: runs.map((run) => [depthOf(run), run.metrics.unobservedError!] as const) },
-        { label: 'median per depth', colour: runColour(0), style: 'line+points', points: groups.map((g) => [g.key, median(g.runs.map((run) => run.metrics.unobservedError!))] as const) },
+        {
+          label: 'every run',
+          colour: runColour(1),
+          style: 'points',
+          points: runs.map((run) => [depthOf(run), run.metrics.unobservedError!] as const),
+        },
+        {
+          label: 'median per depth',
+          colour: runColour(0),
+          style: 'line+points',
+          points: groups.map((g) => [g.key, median(g.runs.map((run) => run.metrics.unobservedError!))] as const),
+        },
       ],
       legend: [
         { label: 'median per depth', colour: runColour(0) },

@@ -12,11 +12,14 @@ import { runColour } from '../../display/palette.js';
 
 export function completionVsObservationsFigures(result: ExperimentResult): PlotSpec[] {
   const groups = groupByObserved(result);
-  const depths = [...new Set(groups.flatMap((g) => g.masks.flatMap((mask) => [...mask.byDepth.keys()])))].sort((a, b) => a - b);
+  const depths = [...new Set(groups.flatMap((g) => g.masks.flatMap((mask) => [...mask.byDepth.keys()])))].sort(
+    (a, b) => a - b,
+  );
   if (depths.length === 0) return [];
   const nuclear = { label: 'minimum nuclear norm', colour: runColour(depths.length) };
   const glrl = { label: 'greedy low-rank (GLRL)', colour: runColour(depths.length + 1) };
-  const baseline = (of: (mask: (typeof groups)[number]['masks'][number]) => number) => groups.map((g) => [g.count, median(g.masks.map(of))] as const);
+  const baseline = (of: (mask: (typeof groups)[number]['masks'][number]) => number) =>
+    groups.map((g) => [g.count, median(g.masks.map(of))] as const);
   return [
     {
       id: 'figure-completion-vs-observations',
@@ -27,7 +30,9 @@ export function completionVsObservationsFigures(result: ExperimentResult): PlotS
       y: 'log',
       series: [
         ...depths.map((depth, i) => {
-          const trained = groups.filter((g) => errorsAt(g, depth).length > 0).map((g) => ({ count: g.count, q: quartiles(errorsAt(g, depth)) }));
+          const trained = groups
+            .filter((g) => errorsAt(g, depth).length > 0)
+            .map((g) => ({ count: g.count, q: quartiles(errorsAt(g, depth)) }));
           return {
             label: `depth ${depth}`,
             colour: runColour(i),
@@ -39,7 +44,11 @@ export function completionVsObservationsFigures(result: ExperimentResult): PlotS
         { ...nuclear, style: 'line+points' as const, points: baseline((mask) => mask.nuclear) },
         { ...glrl, style: 'line+points' as const, points: baseline((mask) => mask.glrl) },
       ],
-      legend: [...depths.map((depth, i) => ({ label: `depth ${depth} (median, bars Q1–Q3)`, colour: runColour(i) })), nuclear, glrl],
+      legend: [
+        ...depths.map((depth, i) => ({ label: `depth ${depth} (median, bars Q1–Q3)`, colour: runColour(i) })),
+        nuclear,
+        glrl,
+      ],
       note: 'median over masks × init seeds per point, bars from the first to the third quartile; the baseline lines are medians over the masks',
       width: 560,
       height: 360,

@@ -9,13 +9,20 @@ import type { PlotSeries, PlotSpec } from '../svg-plot.js';
 import { depthOf, groupBy } from './groups.js';
 
 export function depthL2Figures(result: ExperimentResult): PlotSpec[] {
-  const runs = result.runs.filter((run) => !run.diverged && 'singularValues' in run.config.task.target && run.singularValues.length > 0);
+  const runs = result.runs.filter(
+    (run) => !run.diverged && 'singularValues' in run.config.task.target && run.singularValues.length > 0,
+  );
   if (runs.length === 0) return [];
-  const groups = groupBy(runs, (run) => `${depthOf(run)}|${run.config.train.weightDecay}`, (key) => {
-    const [depth, lambda] = key.split('|');
-    return `N = ${depth}, λ = ${lambda}`;
-  });
-  const values = (run: (typeof runs)[number]) => [...(run.config.task.target as { singularValues: number[] }).singularValues].sort((a, b) => b - a);
+  const groups = groupBy(
+    runs,
+    (run) => `${depthOf(run)}|${run.config.train.weightDecay}`,
+    (key) => {
+      const [depth, lambda] = key.split('|');
+      return `N = ${depth}, λ = ${lambda}`;
+    },
+  );
+  const values = (run: (typeof runs)[number]) =>
+    [...(run.config.task.target as { singularValues: number[] }).singularValues].sort((a, b) => b - a);
   const top = Math.max(...runs.flatMap(values));
   const curve = (depth: number, lambda: number, colour: string, label: string): PlotSeries => ({
     label: `σ₊(s), ${label}`,
@@ -37,7 +44,12 @@ export function depthL2Figures(result: ExperimentResult): PlotSpec[] {
         const run = g.runs[0]!;
         return [
           curve(depthOf(run), run.config.train.weightDecay, g.colour, g.label),
-          { label: g.label, colour: g.colour, style: 'points' as const, points: g.runs.flatMap((r) => values(r).map((s, i) => [s, r.singularValues[i] ?? 0] as const)) },
+          {
+            label: g.label,
+            colour: g.colour,
+            style: 'points' as const,
+            points: g.runs.flatMap((r) => values(r).map((s, i) => [s, r.singularValues[i] ?? 0] as const)),
+          },
         ];
       }),
       legend: groups.map((g) => ({ label: g.label, colour: g.colour })),

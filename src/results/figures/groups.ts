@@ -9,7 +9,11 @@ export interface RunGroup<K> {
   runs: ExperimentRun[];
 }
 
-export function groupBy<K extends number | string>(runs: readonly ExperimentRun[], key: (run: ExperimentRun) => K, label: (key: K) => string): RunGroup<K>[] {
+export function groupBy<K extends number | string>(
+  runs: readonly ExperimentRun[],
+  key: (run: ExperimentRun) => K,
+  label: (key: K) => string,
+): RunGroup<K>[] {
   const groups = new Map<K, ExperimentRun[]>();
   for (const run of runs) {
     const k = key(run);

@@ -24,7 +24,11 @@ const signOf = (run: ExperimentRun) => (run.metrics.det0 === undefined ? NaN : r
 /** Runs by flow depth, ∞ last, labelled "N = …". */
 export function byFlowDepth(runs: readonly ExperimentRun[]): RunGroup<number>[] {
   const depthKey = (depth: FlowDepth) => (depth === 'infinity' ? Number.POSITIVE_INFINITY : depth);
-  return groupBy(runs, (run) => depthKey(run.config.train.flowDepth), (k) => `N = ${k === Number.POSITIVE_INFINITY ? '∞' : k}`);
+  return groupBy(
+    runs,
+    (run) => depthKey(run.config.train.flowDepth),
+    (k) => `N = ${k === Number.POSITIVE_INFINITY ? '∞' : k}`,
+  );
 }
 
 /** The final effective ranks per group, BINS bins per unit from 1 (rank one) to `size` (all σ equal). */
@@ -43,7 +47,12 @@ export function effectiveRankHistogram(groups: RunGroup<number>[], size: number)
         const r = run.metrics.effectiveRank ?? run.effectiveRank ?? NaN;
         if (Number.isFinite(r)) counts[Math.min(bins - 1, Math.max(0, Math.floor((r - 1) * BINS)))]!++;
       }
-      return { label: g.label, colour: g.colour, style: 'line+points' as const, points: counts.map((c, i) => [1 + (i + 0.5) / BINS, c / g.runs.length] as const) };
+      return {
+        label: g.label,
+        colour: g.colour,
+        style: 'line+points' as const,
+        points: counts.map((c, i) => [1 + (i + 0.5) / BINS, c / g.runs.length] as const),
+      };
     }),
     legend: groups.map((g) => ({ label: g.label, colour: g.colour })),
     note: `${bins} bins from 1 (rank one) to ${size} (${size} equal singular values)`,
@@ -53,10 +62,14 @@ export function effectiveRankHistogram(groups: RunGroup<number>[], size: number)
 }
 
 export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
-  const runs = result.runs.filter((run) => !run.diverged && 'w12' in run.metrics && Number.isFinite(run.metrics.w12) && Number.isFinite(run.metrics.w21));
+  const runs = result.runs.filter(
+    (run) =>
+      !run.diverged && 'w12' in run.metrics && Number.isFinite(run.metrics.w12) && Number.isFinite(run.metrics.w21),
+  );
   if (runs.length === 0) return [];
   const groups = byFlowDepth(runs);
-  const extent = Math.max(1.5, ...runs.flatMap((run) => [Math.abs(run.metrics.w12!), Math.abs(run.metrics.w21!)])) * 1.05;
+  const extent =
+    Math.max(1.5, ...runs.flatMap((run) => [Math.abs(run.metrics.w12!), Math.abs(run.metrics.w21!)])) * 1.05;
   const branch = (sign: number): PlotSeries => {
     const points: [number, number][] = [];
     for (let i = 0; i <= 200; i++) {
@@ -64,11 +77,17 @@ export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
       const a = sign * Math.exp(Math.log(1 / extent) + (2 * Math.log(extent) * i) / 200);
       points.push([a, 1 / a]);
     }
-    return { label: `w₁₂·w₂₁ = 1 (${sign > 0 ? 'positive' : 'negative'} branch)`, colour: sign > 0 ? '#c8d0dc' : '#8b95a7', points };
+    return {
+      label: `w₁₂·w₂₁ = 1 (${sign > 0 ? 'positive' : 'negative'} branch)`,
+      colour: sign > 0 ? '#c8d0dc' : '#8b95a7',
+      points,
+    };
   };
   const scatters = PANELS.flatMap(({ sign, id, title }): PlotSpec[] => {
     // Object.is matches NaN with NaN.
-    const panel = groups.map((g) => ({ ...g, runs: g.runs.filter((run) => Object.is(signOf(run), sign)) })).filter((g) => g.runs.length > 0);
+    const panel = groups
+      .map((g) => ({ ...g, runs: g.runs.filter((run) => Object.is(signOf(run), sign)) }))
+      .filter((g) => g.runs.length > 0);
     if (panel.length === 0) return [];
     return [
       {
@@ -78,7 +97,16 @@ export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
         yLabel: 'w₂₁',
         x: 'linear',
         y: 'linear',
-        series: [branch(1), branch(-1), ...panel.map((g) => ({ label: g.label, colour: g.colour, style: 'points' as const, points: g.runs.map((run) => [run.metrics.w12!, run.metrics.w21!] as const) }))],
+        series: [
+          branch(1),
+          branch(-1),
+          ...panel.map((g) => ({
+            label: g.label,
+            colour: g.colour,
+            style: 'points' as const,
+            points: g.runs.map((run) => [run.metrics.w12!, run.metrics.w21!] as const),
+          })),
+        ],
         legend: panel.map((g) => ({ label: `${g.label} (${g.runs.length} runs)`, colour: g.colour })),
         note: 'lines: the two branches of the hyperbola (rank-one completions); one colour per flow depth, the same in both panels',
         width: 520,
@@ -94,7 +122,12 @@ export function hyperbolaFigures(result: ExperimentResult): PlotSpec[] {
     yLabel: 'median log-volume density',
     x: 'linear',
     y: 'linear',
-    series: groups.map((g) => ({ label: g.label, colour: g.colour, style: 'line+points' as const, points: medianLogVolume(g.runs) })),
+    series: groups.map((g) => ({
+      label: g.label,
+      colour: g.colour,
+      style: 'line+points' as const,
+      points: medianLogVolume(g.runs),
+    })),
     legend: groups.map((g) => ({ label: g.label, colour: g.colour })),
     note: "SPEC §8 at each run's flow depth, from the recorded singular values; records where it is undefined (coinciding or zero σ) left out of the median",
     width: 520,

@@ -24,7 +24,12 @@ export function l2LocalMinimaFigures(result: ExperimentResult): PlotSpec[] {
       yLabel: 'testError ‖W − Y_clean‖/‖Y_clean‖',
       x: 'log',
       y: 'log',
-      series: groups.map((g) => ({ label: g.label, colour: g.colour, style: 'points' as const, points: g.runs.map((run) => [scaleOf(run), run.testError!] as const) })),
+      series: groups.map((g) => ({
+        label: g.label,
+        colour: g.colour,
+        style: 'points' as const,
+        points: g.runs.map((run) => [scaleOf(run), run.testError!] as const),
+      })),
       legend: groups.map((g) => ({ label: `${g.label} (${g.runs.length} runs)`, colour: g.colour })),
       note: 'every run of every (depth, λ, noise draw); the kind of minimum is run.minimum, decided from the closed form',
       width: 560,
@@ -36,7 +41,11 @@ export function l2LocalMinimaFigures(result: ExperimentResult): PlotSpec[] {
 export function l2LocalMinimaCompletionFigures(result: ExperimentResult): PlotSpec[] {
   const runs = result.runs.filter((run) => scored(run) && run.rank !== null && Number.isFinite(run.objective));
   if (runs.length === 0) return [];
-  const groups = groupBy(runs, (run) => run.rank!, (rank) => `rank ${rank}`);
+  const groups = groupBy(
+    runs,
+    (run) => run.rank!,
+    (rank) => `rank ${rank}`,
+  );
   return [
     {
       id: 'figure-l2-local-minima-completion',
@@ -46,7 +55,12 @@ export function l2LocalMinimaCompletionFigures(result: ExperimentResult): PlotSp
       // Linear: the minima found differ by a few percent in J, far less than a decade.
       x: 'linear',
       y: 'linear',
-      series: groups.map((g) => ({ label: g.label, colour: g.colour, style: 'points' as const, points: g.runs.map((run) => [run.objective, run.testError!] as const) })),
+      series: groups.map((g) => ({
+        label: g.label,
+        colour: g.colour,
+        style: 'points' as const,
+        points: g.runs.map((run) => [run.objective, run.testError!] as const),
+      })),
       legend: groups.map((g) => ({ label: `${g.label} (${g.runs.length} runs)`, colour: g.colour })),
       note: 'one point per run, coloured by its final numerical rank: clusters are distinct minima',
       width: 560,

@@ -26,8 +26,18 @@ export function lazyVsRichFigures(result: ExperimentResult): PlotSpec[] {
       x: 'log',
       y: 'linear',
       series: [
-        { label: 'every run', colour: runColour(1), style: 'points', points: runs.map((run) => [scaleOf(run), saddlesOf(run)] as const) },
-        { label: 'median per scale', colour: runColour(0), style: 'line+points', points: groups.map((g) => [g.key, median(g.runs.map(saddlesOf))] as const) },
+        {
+          label: 'every run',
+          colour: runColour(1),
+          style: 'points',
+          points: runs.map((run) => [scaleOf(run), saddlesOf(run)] as const),
+        },
+        {
+          label: 'median per scale',
+          colour: runColour(0),
+          style: 'line+points',
+          points: groups.map((g) => [g.key, median(g.runs.map(saddlesOf))] as const),
+        },
       ],
       legend: [
         { label: 'median per scale', colour: runColour(0) },
@@ -42,7 +52,9 @@ export function lazyVsRichFigures(result: ExperimentResult): PlotSpec[] {
 }
 
 function lazyDeviationFigure(groups: RunGroup<number>[]): PlotSpec[] {
-  const points = groups.map((g) => [g.key, median(g.runs.map((run) => run.lazyDeviation ?? NaN))] as const).filter(([, deviation]) => deviation > 0);
+  const points = groups
+    .map((g) => [g.key, median(g.runs.map((run) => run.lazyDeviation ?? NaN))] as const)
+    .filter(([, deviation]) => deviation > 0);
   if (points.length === 0) return [];
   return [
     {

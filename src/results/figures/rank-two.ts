@@ -9,7 +9,9 @@ import type { PlotSpec } from '../svg-plot.js';
 import { byFlowDepth, effectiveRankHistogram } from './hyperbola.js';
 
 export function rankTwoFigures(result: ExperimentResult): PlotSpec[] {
-  const runs = result.runs.filter((run) => !run.diverged && ['w12', 'w21', 'w23', 'w32', 'det0'].every((key) => Number.isFinite(run.metrics[key])));
+  const runs = result.runs.filter(
+    (run) => !run.diverged && ['w12', 'w21', 'w23', 'w32', 'det0'].every((key) => Number.isFinite(run.metrics[key])),
+  );
   if (runs.length === 0) return [];
   const point = (m: Record<string, number>) => [m.w12! * m.w21!, m.w23! * m.w32!] as const;
   const extent = Math.max(1.2, ...runs.flatMap((run) => point(run.metrics).map(Math.abs))) * 1.05;
@@ -28,8 +30,20 @@ export function rankTwoFigures(result: ExperimentResult): PlotSpec[] {
         x: 'linear',
         y: 'linear',
         series: [
-          { label: 'rank 2: w₁₂w₂₁ + w₂₃w₃₂ = 1', colour: '#c8d0dc', points: [[1 - extent, extent], [extent, 1 - extent]] },
-          ...groups.map((g) => ({ label: g.label, colour: g.colour, style: 'points' as const, points: g.runs.map((run) => point(run.metrics)) })),
+          {
+            label: 'rank 2: w₁₂w₂₁ + w₂₃w₃₂ = 1',
+            colour: '#c8d0dc',
+            points: [
+              [1 - extent, extent],
+              [extent, 1 - extent],
+            ],
+          },
+          ...groups.map((g) => ({
+            label: g.label,
+            colour: g.colour,
+            style: 'points' as const,
+            points: g.runs.map((run) => point(run.metrics)),
+          })),
         ],
         legend: groups.map((g) => ({ label: `${g.label} (${g.runs.length} runs)`, colour: g.colour })),
         note: 'the line: the rank-2 completions (det W = 1 − x − y = 0); det W > 0 below it',

@@ -11,9 +11,16 @@ import { groupBy } from './groups.js';
 const widthOf = (run: ExperimentRun) => run.config.widths[1]!;
 
 export function widthScalingFigures(result: ExperimentResult): PlotSpec[] {
-  const runs = result.runs.filter((run) => !run.diverged && run.lazyDeviation !== null && run.lazyDeviation > 0 && run.config.init.gamma !== undefined);
+  const runs = result.runs.filter(
+    (run) =>
+      !run.diverged && run.lazyDeviation !== null && run.lazyDeviation > 0 && run.config.init.gamma !== undefined,
+  );
   if (runs.length === 0) return [];
-  const gammas = groupBy(runs, (run) => run.config.init.gamma!, (gamma) => `γ = ${gamma}`);
+  const gammas = groupBy(
+    runs,
+    (run) => run.config.init.gamma!,
+    (gamma) => `γ = ${gamma}`,
+  );
   return [
     {
       id: 'figure-width-scaling',
@@ -26,7 +33,9 @@ export function widthScalingFigures(result: ExperimentResult): PlotSpec[] {
         label: g.label,
         colour: g.colour,
         style: 'line+points' as const,
-        points: groupBy(g.runs, widthOf, String).map((w) => [w.key, median(w.runs.map((run) => run.lazyDeviation!))] as const),
+        points: groupBy(g.runs, widthOf, String).map(
+          (w) => [w.key, median(w.runs.map((run) => run.lazyDeviation!))] as const,
+        ),
       })),
       legend: gammas.map((g) => ({ label: g.label, colour: g.colour })),
       note: 'lazyDeviation = max_t ‖A − A_lin‖_F/‖A(0) − Y‖_F; γ < 1 falls with w (lazy), γ > 1 does not (saddle-to-saddle)',
