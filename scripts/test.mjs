@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every test suite (vitest in Node, Playwright in headless Chromium) and ends with one line
-// `N passed, N failed` counting all runners together. Exit code 1 if anything failed or a runner
-// crashed without reporting.
+// Runs every test suite (the lint step, vitest in Node, Playwright in headless Chromium) and ends
+// with one line `N passed, N failed` counting all runners together; the lint step counts as two
+// tests (ESLint, Prettier's format check). Exit code 1 if anything failed or a runner crashed
+// without reporting.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,8 +32,21 @@ function readJson(path) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let crashed = false;
 
+// Style first: it takes seconds, and a failure names the file and line to fix.
+const lint = [
+  runner('lint (eslint)', bin('eslint'), ['.']),
+  runner('format (prettier --check; fix with npm run format)', bin('prettier'), ['--check', '**/*.{ts,mjs,js,css}']),
+];
+for (const code of lint) totals[code === 0 ? 'passed' : 'failed'] += 1;
+
 const vitestJson = join(out, 'vitest.json');
-const vitestCode = runner('vitest (Node, Dawn)', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...extra]);
+const vitestCode = runner('vitest (Node, Dawn)', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+  ...extra,
+]);
 const vitest = readJson(vitestJson);
 if (vitest) {
   totals.passed += vitest.numPassedTests;
@@ -42,7 +56,9 @@ if (vitest) {
 } else crashed = true;
 
 const playwrightJson = join(out, 'playwright.json');
-const playwrightCode = runner('playwright (headless Chromium)', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson });
+const playwrightCode = runner('playwright (headless Chromium)', bin('playwright'), ['test', '--reporter=list,json'], {
+  PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+});
 const playwright = readJson(playwrightJson);
 if (playwright?.stats) {
   totals.passed += playwright.stats.expected + (playwright.stats.flaky ?? 0);
@@ -53,7 +69,9 @@ if (playwright?.stats) {
 
 if (crashed) {
   totals.failed += 1;
-  process.stderr.write('a test runner exited with an error and no failing test to show for it (counted as one failure)\n');
+  process.stderr.write(
+    'a test runner exited with an error and no failing test to show for it (counted as one failure)\n',
+  );
 }
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(totals.failed > 0 ? 1 : 0);

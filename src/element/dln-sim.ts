@@ -32,6 +32,9 @@ const TEMPLATE = `
 <div class="figures" part="figures" hidden></div>
 <footer><span>step <b class="step">0</b> / <span class="total">0</span></span><span>loss <b class="loss">—</b></span><span class="rate"></span><span class="adapter"></span></footer>`;
 
+// The interface of the same name below only adds typed addEventListener overloads (the DOM's own
+// pattern for HTMLElement subclasses); it declares no members the class would have to initialise.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class DlnSimElement extends HTMLElement {
   static readonly observedAttributes = [...CONFIG_ATTRIBUTES, 'autoplay'];
 
@@ -74,7 +77,9 @@ export class DlnSimElement extends HTMLElement {
   }
 
   connectedCallback(): void {
-    this.observer = new IntersectionObserver((entries) => this.visibilityChanged(entries[entries.length - 1]!.isIntersecting));
+    this.observer = new IntersectionObserver((entries) =>
+      this.visibilityChanged(entries[entries.length - 1]!.isIntersecting),
+    );
     this.observer.observe(this);
     this.reload();
   }
@@ -111,7 +116,12 @@ export class DlnSimElement extends HTMLElement {
 
   /** The CLI's summary.json and trace.csv for what has been trained so far, and a preset's verdict and figures. */
   exportResults(): Promise<ExportedFiles> {
-    if (!this.client) return Promise.reject(new DlnsimError('<dln-sim> is not connected: add it to the document (and wait for its ready event) before calling exportResults()'));
+    if (!this.client)
+      return Promise.reject(
+        new DlnsimError(
+          '<dln-sim> is not connected: add it to the document (and wait for its ready event) before calling exportResults()',
+        ),
+      );
     return this.client.exportResults(this.uneditedPreset());
   }
 
@@ -279,7 +289,8 @@ export class DlnSimElement extends HTMLElement {
     label.textContent = state === 'paused' && this.resumeWhenVisible ? 'paused (off screen)' : state;
     label.dataset.state = state;
     const play = this.find<HTMLButtonElement>('.play');
-    play.textContent = state === 'training' ? 'Pause' : state === 'paused' ? 'Resume' : state === 'done' ? 'Continue' : 'Start';
+    play.textContent =
+      state === 'training' ? 'Pause' : state === 'paused' ? 'Resume' : state === 'done' ? 'Continue' : 'Start';
     play.disabled = !['ready', 'training', 'paused', 'done'].includes(state);
     this.find<HTMLButtonElement>('.reset').disabled = state === 'loading' || state === 'idle';
   }
@@ -300,11 +311,36 @@ export class DlnSimElement extends HTMLElement {
 }
 
 /** Typed listeners for the element's own events, ahead of HTMLElement's (which also names `error` and `progress`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface DlnSimElement {
-  addEventListener<K extends keyof DlnSimEventMap>(type: K, listener: (this: DlnSimElement, event: DlnSimEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
-  addEventListener<K extends keyof HTMLElementEventMap>(type: K, listener: (this: HTMLElement, event: HTMLElementEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
-  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof DlnSimEventMap>(type: K, listener: (this: DlnSimElement, event: DlnSimEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
-  removeEventListener<K extends keyof HTMLElementEventMap>(type: K, listener: (this: HTMLElement, event: HTMLElementEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
-  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+  addEventListener<K extends keyof DlnSimEventMap>(
+    type: K,
+    listener: (this: DlnSimElement, event: DlnSimEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener<K extends keyof HTMLElementEventMap>(
+    type: K,
+    listener: (this: HTMLElement, event: HTMLElementEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof DlnSimEventMap>(
+    type: K,
+    listener: (this: DlnSimElement, event: DlnSimEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof HTMLElementEventMap>(
+    type: K,
+    listener: (this: HTMLElement, event: HTMLElementEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions,
+  ): void;
 }

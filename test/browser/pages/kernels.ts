@@ -6,7 +6,7 @@ import { acquireDevice } from '../../../src/gpu/device.js';
 import { readFloats, storageBuffer } from '../../../src/gpu/buffers.js';
 import { BatchedMatmul } from '../../../src/kernels/matmul.js';
 
-async function matmul(spec: { batch: number; m: number; n: number; k: number; a: number[]; b: number[] }) {
+export async function matmul(spec: { batch: number; m: number; n: number; k: number; a: number[]; b: number[] }) {
   const gpu = await acquireDevice();
   try {
     const { device } = gpu;
@@ -27,5 +27,10 @@ async function matmul(spec: { batch: number; m: number; n: number; k: number; a:
   }
 }
 
-Object.assign(window, { dlnsimChecks: { matmul } });
+/** What the page puts on `window` for the spec's page.evaluate. */
+export interface KernelChecks {
+  dlnsimChecks: { matmul: typeof matmul };
+}
+
+Object.assign(window, { dlnsimChecks: { matmul } } satisfies KernelChecks);
 document.body.dataset.ready = 'true';
