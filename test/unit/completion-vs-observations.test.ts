@@ -12,6 +12,7 @@ import { experimentRun, fullTrace } from '../../src/experiment/index.js';
 import type { ExperimentResult } from '../../src/experiment/types.js';
 import { completionVsObservations, groupByObserved } from '../../src/presets/completion-vs-observations.js';
 import { buildTask } from '../../src/problem/task.js';
+import { resultOf } from '../helpers/results.js';
 
 // Few observations (judged: the nuclear norm fails there) and many (everything exact).
 const config = {
@@ -47,14 +48,7 @@ function result(testError: (depth: number, nuclear: number, seed: number) => num
       false,
     );
   });
-  return {
-    config,
-    device: { adapter: 'test', fallback: true },
-    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
-    shard: null,
-    aborted: false,
-    runs: experimentRuns,
-  };
+  return resultOf(config, experimentRuns);
 }
 
 /** Where the nuclear norm fails (its error > 0.05): depth 2 at `shallow`, deeper at `deep`; elsewhere every depth exact (1e-3). */

@@ -16,6 +16,7 @@ import { initialLayers } from '../../src/problem/init.js';
 import { buildTask } from '../../src/problem/task.js';
 import { ReferenceTrainer } from '../../src/reference/layers.js';
 import { testConfig } from '../helpers/configs.js';
+import { resultOf } from '../helpers/results.js';
 
 /** W = c·u vᵀ + e·(a second direction) as row-major data, 3×2. */
 function rankTwo(c: number, e: number, u: number[], u2: number[], v: number[], v2: number[]): Float64Array {
@@ -104,14 +105,12 @@ describe('saddle-to-saddle verdict: the escape alignment joins the criterion whe
     return experimentRun(run, fullTrace({ steps, times, losses, singularValues }), false);
   });
   const verdictWith = (alignment: (i: number) => number | null) =>
-    preset.verdict!({
-      config: preset.config,
-      device: { adapter: 'test', fallback: true },
-      timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
-      shard: null,
-      aborted: false,
-      runs: runs.map((run, i) => ({ ...run, escapeAlignment: alignment(i) })),
-    });
+    preset.verdict!(
+      resultOf(
+        preset.config,
+        runs.map((run, i) => ({ ...run, escapeAlignment: alignment(i) })),
+      ),
+    );
 
   it('passes with the median alignment at or above 0.99, and fails below it', () => {
     const aligned = verdictWith((i) => (i % 2 === 0 ? 0.999 : 0.995));

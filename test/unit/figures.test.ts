@@ -8,6 +8,7 @@ import { experimentRun, fullTrace } from '../../src/experiment/index.js';
 import type { ExperimentResult } from '../../src/experiment/types.js';
 import { PRESETS } from '../../src/presets/index.js';
 import { hasFigures, presetFigures } from '../../src/results/figures/index.js';
+import { resultOf } from '../helpers/results.js';
 
 /** A run of the preset that learned its target: σ from 1e-3 to s, loss from ½Σs² to ~0, with plausible held-out errors, lazy deviations and metrics. */
 function syntheticResult(name: string): ExperimentResult {
@@ -38,14 +39,7 @@ function syntheticResult(name: string): ExperimentResult {
       unobservedError: 0.1 / (1 + (i % 4)),
     });
   });
-  return {
-    config: preset.config,
-    device: { adapter: 'test', fallback: true },
-    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
-    shard: null,
-    aborted: false,
-    runs,
-  };
+  return resultOf(preset.config, runs);
 }
 
 describe('preset figures', () => {

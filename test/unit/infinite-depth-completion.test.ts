@@ -14,6 +14,7 @@ import { det, infiniteDepthCompletion as preset } from '../../src/presets/infini
 import { buildTask } from '../../src/problem/task.js';
 import { Rng, STREAMS, gaussianMatrix } from '../../src/random.js';
 import { medianLogVolume, reachedBox, uniformMinimisers, volumeBias } from '../../src/presets/volume-bias.js';
+import { resultOf } from '../helpers/results.js';
 
 const DEPTHS: FlowDepth[] = [2, 3, 5, 10, 20, 'infinity'];
 
@@ -99,14 +100,7 @@ function handMade(
       trace,
     } as unknown as ExperimentRun;
   });
-  return {
-    config: preset.config,
-    device: { adapter: 'test', fallback: true },
-    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
-    shard: null,
-    aborted: false,
-    runs,
-  };
+  return resultOf(preset.config, runs);
 }
 
 /** det W(0) > 0 rank-1 counts of 128 per depth, as measured; det W(0) < 0 all rank 1. */

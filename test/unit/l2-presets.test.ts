@@ -8,16 +8,10 @@ import type { ExperimentResult, ExperimentRun } from '../../src/experiment/types
 import type { MinimumKind } from '../../src/analysis/index.js';
 import { l2LocalMinima } from '../../src/presets/l2-local-minima.js';
 import { l2LocalMinimaCompletion } from '../../src/presets/l2-local-minima-completion.js';
+import { resultOf } from '../helpers/results.js';
 
 function result(config: ExperimentResult['config'], runs: ExperimentRun[]): ExperimentResult {
-  return {
-    config,
-    device: { adapter: 'test', fallback: true },
-    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
-    shard: null,
-    aborted: false,
-    runs,
-  };
+  return resultOf(config, runs);
 }
 
 /** Runs of the preset's sweep (4 seeds) with `label` deciding each run's minimum and testError. */

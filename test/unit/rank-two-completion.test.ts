@@ -14,6 +14,7 @@ import { initialLayers } from '../../src/problem/init.js';
 import { buildTask } from '../../src/problem/task.js';
 import { endToEnd } from '../../src/reference/loss.js';
 import { CLUSTER_RADIUS, outcome, rankTwoCompletion as preset, spread } from '../../src/presets/rank-two-completion.js';
+import { resultOf } from '../helpers/results.js';
 
 const DEPTHS: FlowDepth[] = [2, 3, 5, 'infinity'];
 
@@ -121,14 +122,7 @@ function handMade(lowRank: (depth: FlowDepth, sign: number) => number): Experime
       ),
     ),
   );
-  return {
-    config: preset.config,
-    device: { adapter: 'test', fallback: true },
-    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
-    shard: null,
-    aborted: false,
-    runs,
-  };
+  return resultOf(preset.config, runs);
 }
 
 /** det W(0) > 0 rank-2 counts of 32, as measured (0.19, 0.66, 0.91, 0.95); det W(0) < 0 all rank 2. */

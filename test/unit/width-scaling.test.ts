@@ -9,6 +9,7 @@ import { experimentRun, fullTrace } from '../../src/experiment/experiment-run.js
 import type { ExperimentResult, ExperimentRun } from '../../src/experiment/types.js';
 import { widthScaling } from '../../src/presets/width-scaling.js';
 import type { Plateau } from '../../src/analysis/index.js';
+import { resultOf } from '../helpers/results.js';
 
 const config = { ...widthScaling.config, sweep: { 'network.width': [16, 64], 'init.gamma': [0.5, 2] }, seeds: 1 };
 
@@ -32,14 +33,7 @@ function result(
       ],
     };
   });
-  return {
-    config,
-    device: { adapter: 'test', fallback: true },
-    timing: { seconds: 1, steps: 1, networkSteps: 1, networkStepsPerSecond: 1, kernels: [] },
-    shard: null,
-    aborted: false,
-    runs,
-  };
+  return resultOf(config, runs);
 }
 
 describe('width-scaling verdict', () => {
