@@ -72,6 +72,12 @@ export function verdictText(preset: string, verdict: Verdict): string[] {
 
 /** Where the files went, the run table first when it is a file of its own. */
 export function resultPathsText(paths: ResultPaths): string[] {
-  const files = [paths.summary, ...(paths.format === 'parquet' ? [paths.runs] : []), paths.trace, paths.report];
+  const files = [
+    paths.summary,
+    ...(paths.format === 'parquet' ? [paths.runs] : []),
+    paths.trace,
+    paths.report,
+    ...(paths.matrices ? [`${paths.matrices}/ (run-<id>.npy per run)`] : []),
+  ];
   return files.map((file, i) => `${i === 0 ? 'results: ' : '         '}${file}`);
 }

@@ -44,6 +44,8 @@ export interface ResultPaths {
   runs: string;
   trace: string;
   format: ResultsFormat;
+  /** The matrices/ folder (record.matrices: one .npy per run), or null when nothing was recorded. */
+  matrices: string | null;
 }
 
 /** Creates `dir` if needed and writes the files; returns their paths. */
@@ -62,6 +64,7 @@ export async function writeResults(
     runs: join(dir, tables.runs),
     trace: join(dir, tables.trace),
     format,
+    matrices: null,
   };
   const sweepPoints = sweepPointAggregates(result.runs);
   if (format === 'parquet') {
@@ -72,8 +75,9 @@ export async function writeResults(
   }
   await writeFileAtomic(paths.report, reportHtml(result, { ...extras, sweepPoints }));
   for (const { name, bytes } of matrixFiles(result)) {
-    await mkdir(join(dir, MATRICES_DIR), { recursive: true });
-    await writeFileAtomic(join(dir, MATRICES_DIR, name), bytes);
+    paths.matrices = join(dir, MATRICES_DIR);
+    await mkdir(paths.matrices, { recursive: true });
+    await writeFileAtomic(join(paths.matrices, name), bytes);
   }
   // Last, so a directory with a summary.json has its other files too.
   await writeFileAtomic(paths.summary, summaryJson(result, { ...extras, format, sweepPoints }));

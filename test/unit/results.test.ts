@@ -32,6 +32,7 @@ import {
   writeResults,
 } from '../../src/results/index.js';
 import { checkMatrixExport, matrixExportBytes } from '../../src/results/matrices-npy.js';
+import { resultPathsText } from '../../src/cli/result-text.js';
 import { formatExact } from '../../src/results/numbers.js';
 import { plotFigure } from '../../src/results/svg-plot.js';
 
@@ -576,7 +577,11 @@ describe('record.matrices as .npy', () => {
       },
     }));
     const dir = join(scratch, 'npy');
-    await writeResults(dir, result);
+    const paths = await writeResults(dir, result);
+    // The CLI lists the folder with the other result files.
+    expect(paths.matrices).toBe(join(dir, 'matrices'));
+    expect(resultPathsText(paths).at(-1)).toBe(`         ${join(dir, 'matrices')}/ (run-<id>.npy per run)`);
+    expect((await writeResults(join(scratch, 'no-npy'), handMade())).matrices).toBeNull();
     expect((await readdir(join(dir, 'matrices'))).sort()).toEqual(['run-0.npy', 'run-1.npy', 'run-2.npy', 'run-3.npy']);
     const bytes = await readFile(join(dir, 'matrices', 'run-2.npy'));
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]));
