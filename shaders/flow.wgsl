@@ -21,13 +21,6 @@
 // stage point E_s (E₁ = W, E₂ = W + ½η k₁, E₃ = W + ½η k₂, E₄ = W + η k₃), per-network η and λ,
 // nothing done for networks frozen after divergence.
 
-struct Net {
-  lr: f32,
-  weight_decay: f32,
-  frozen: u32,
-  initial_loss: f32,
-}
-
 override ROWS: u32;
 override COLS: u32;
 override R: u32;
@@ -136,6 +129,7 @@ fn assemble(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
 @group(0) @binding(1) var<storage, read_write> stage_point: array<f32>;
 @group(0) @binding(2) var<storage, read> drift: array<f32>;
 @group(0) @binding(3) var<storage, read_write> slope: array<f32>;
+// `struct Net` is net.wgsl's, which the wrapper puts in front of this file.
 @group(0) @binding(4) var<storage, read> nets: array<Net>;
 
 // The velocity evaluations read their input from `stage_point`, so the last stage copies the new

@@ -8,13 +8,6 @@
 // Workgroup memory `mem` holds, at offsets the host computes (engine/fused-layout.ts) and passes
 // in `layout`: W_1..W_N, P_{<3}..P_{<N+1} (= E), G = Q_N, Q_{N−1}..Q_1, and r (sensing).
 
-struct Net {
-  lr: f32,
-  weight_decay: f32,
-  frozen: u32,
-  initial_loss: f32,
-}
-
 override BATCH: u32;
 override DEPTH: u32;
 override STEPS: u32;
@@ -37,6 +30,7 @@ const WG: u32 = 64u;
 //   48 + k        Q_k         (k = 1..DEPTH, Q_DEPTH = G)
 //   63            r (sensing)
 @group(0) @binding(0) var<uniform> layout_words: array<vec4<u32>, 16>;
+// `struct Net` is net.wgsl's, which the wrapper puts in front of this file.
 @group(0) @binding(1) var<storage, read_write> nets: array<Net>;
 // factorization: Y; completion: Y then the 0/1 mask; regression: Σxx then d = s·Σyx;
 // sensing: A (m × n_N·n_0) then y.

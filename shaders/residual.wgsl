@@ -2,13 +2,6 @@
 // every network's loss with the divergence check. (Regression and sensing residuals are products
 // and run on the matmul kernel; their loss is computed here.)
 
-struct Net {
-  lr: f32,
-  weight_decay: f32,
-  frozen: u32,
-  initial_loss: f32,
-}
-
 // ---- residual: G = SCALE · M ∘ (E − Y), one invocation per entry ----
 override ROWS: u32;
 override COLS: u32;
@@ -50,6 +43,7 @@ override OUT_OFFSET: u32 = 0u;
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> ee: array<f32>;
 @group(0) @binding(2) var<storage, read> d: array<f32>;
+// `struct Net` is net.wgsl's, which the wrapper puts in front of this file.
 @group(0) @binding(3) var<storage, read_write> nets: array<Net>;
 @group(0) @binding(4) var<storage, read_write> records: array<f32>;
 

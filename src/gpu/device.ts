@@ -5,7 +5,7 @@
  * Device loss and uncaptured errors become typed errors (DeviceLostError, GpuError) that the
  * engine checks after each submit, so a broken device fails a run instead of hanging it.
  */
-import { DeviceLostError, GpuError, NoAdapterError } from '../errors.js';
+import { DeviceLostError, DlnsimError, GpuError, NoAdapterError } from '../errors.js';
 
 export interface AdapterReport {
   /** Human-readable adapter name: vendor, architecture, device, description, whatever is known. */
@@ -98,11 +98,37 @@ function describeAdapter(adapter: GPUAdapter, host: AdapterReport['host']): Adap
   };
 }
 
+/** What kernels choose their shapes by: a GPU, or a CPU implementation of WebGPU. */
+export type AdapterClass = 'hardware' | 'software';
+
 /**
- * Whether the device runs on the CPU (SwiftShader, llvmpipe, …): kernels choose their shapes by
- * it, since a few CPU cores want few, fat invocations and no barriers, and a GPU the opposite.
+ * Node only: makes every kernel choice behave as on that adapter class, so the kernels chosen only
+ * on hardware GPUs run (and are tested) on SwiftShader, and the software ones on a GPU. It changes
+ * no report: AdapterReport.isFallbackAdapter stays what the adapter is.
+ */
+export const FORCE_ADAPTER_CLASS_VARIABLE = 'DLNSIM_FORCE_ADAPTER_CLASS';
+const ADAPTER_CLASSES: readonly AdapterClass[] = ['hardware', 'software'];
+
+/** The class DLNSIM_FORCE_ADAPTER_CLASS forces, or null when it is unset (always in browsers). */
+export function forcedAdapterClass(): AdapterClass | null {
+  // Browsers have no process; read it on every call so that tests can set it before a kernel.
+  const value = typeof process === 'undefined' ? undefined : process.env?.[FORCE_ADAPTER_CLASS_VARIABLE];
+  if (value === undefined || value === '') return null;
+  if ((ADAPTER_CLASSES as readonly string[]).includes(value)) return value as AdapterClass;
+  throw new DlnsimError(
+    `environment variable ${FORCE_ADAPTER_CLASS_VARIABLE} = ${JSON.stringify(value)}: use "hardware" or "software", or leave it unset to take the adapter's own class`,
+  );
+}
+
+/**
+ * Whether kernels choose their shapes as for a device that runs on the CPU (SwiftShader,
+ * llvmpipe, …), since a few CPU cores want few, fat invocations and no barriers, and a GPU the
+ * opposite: the forced class when DLNSIM_FORCE_ADAPTER_CLASS is set, else the adapter's own. Every
+ * kernel choice goes through it (matmul, singular values, SVD, the fused step's "auto").
  */
 export function isSoftwareDevice(device: GPUDevice): boolean {
+  const forced = forcedAdapterClass();
+  if (forced) return forced === 'software';
   const info = device.adapterInfo;
   return (
     Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) ||

@@ -2,11 +2,14 @@
  * Kernel wrappers for shaders/flow.wgsl: the elementwise assembly of the depth-normalised
  * end-to-end operator (1/N) A_N(W)[G] (SPEC §6) between its products, and the stages of RK4.
  */
-import source from '../../shaders/flow.wgsl?raw';
+import kernelSource from '../../shaders/flow.wgsl?raw';
+import { composeWgsl, NET_WGSL } from './wgsl.js';
 import type { FlowDepth } from '../config/types.js';
 import { DlnsimError } from '../errors.js';
 import { assertFlowDepth } from '../flow/multipliers.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
+
+const source = composeWgsl(NET_WGSL, kernelSource);
 
 export interface FlowOperatorSpec {
   batch: number;
@@ -86,7 +89,7 @@ export interface Rk4StageSpec {
   drift: GPUBuffer;
   /** Running k₁ + 2k₂ + 2k₃. */
   slope: GPUBuffer;
-  /** Per-network η, λ and the frozen flag (the layout of matmul.wgsl's Net). */
+  /** Per-network η, λ and the frozen flag (the layout of net.wgsl's Net). */
   nets: GPUBuffer;
 }
 

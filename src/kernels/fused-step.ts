@@ -4,10 +4,13 @@
  * the step loop has a constant trip count); the engine uses few counts (K, and the gaps between
  * record steps), and pipelines are cached per device.
  */
-import source from '../../shaders/fused-step.wgsl?raw';
+import kernelSource from '../../shaders/fused-step.wgsl?raw';
+import { composeWgsl, NET_WGSL } from './wgsl.js';
 import { bindBuffers, type Constants, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import { FUSED_MAX_DEPTH, type FusedLayout } from './fused-layout.js';
 import { storageBuffer } from '../gpu/buffers.js';
+
+const source = composeWgsl(NET_WGSL, kernelSource);
 
 /** The task's part of the kernel: which residual, its constants, and its data (one buffer). */
 export interface FusedTask {

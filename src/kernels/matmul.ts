@@ -1,13 +1,23 @@
 /**
- * Kernel wrapper for shaders/matmul.wgsl: batched C_b = op(A_b)·op(B_b) with an optional fused
- * epilogue. A wrapper owns a pipeline specialised (override constants) to one shape and one bind
- * group, so encoding a product inside the step loop is two calls and no allocation.
+ * Kernel wrapper for the matmul family (shaders/matmul*.wgsl): batched C_b = op(A_b)·op(B_b) with
+ * an optional fused epilogue. A wrapper owns a pipeline specialised (override constants) to one
+ * shape and one bind group, so encoding a product inside the step loop is two calls and no
+ * allocation. The entry point is chosen by shape and adapter class (chooseEntryPoint,
+ * docs/engine.md "Products").
  */
-import source from '../../shaders/matmul.wgsl?raw';
+import shared from '../../shaders/matmul.wgsl?raw';
+import scalar from '../../shaders/matmul-scalar.wgsl?raw';
+import tiled from '../../shaders/matmul-tiled.wgsl?raw';
+import vec4 from '../../shaders/matmul-vec4.wgsl?raw';
+import wide from '../../shaders/matmul-wide.wgsl?raw';
 import { isSoftwareDevice } from '../gpu/device.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
 import { placeholder } from './workspace.js';
+import { composeWgsl, NET_WGSL } from './wgsl.js';
 import { invariant } from '../errors.js';
+
+/** One module holds every entry point; each pipeline compiles only its own. */
+const source = composeWgsl(NET_WGSL, shared, vec4, wide, scalar, tiled);
 
 /**
  * 8×8 blocks per invocation need this many invocations to be chosen on a hardware GPU, where
@@ -49,7 +59,7 @@ export interface MatmulSpec {
 
 export class BatchedMatmul {
   readonly flops: number;
-  /** The kernel chosen by shape and adapter: an entry point of matmul.wgsl. */
+  /** The kernel chosen by shape and adapter: an entry point of the matmul family. */
   readonly entryPoint: string;
   private readonly pipeline: GPUComputePipeline;
   private readonly bindGroup: GPUBindGroup;
@@ -74,16 +84,16 @@ export class BatchedMatmul {
       EPILOGUE: { store: 0, 'layer-update': 1, subtract: 2 }[epilogue.kind],
       ALPHA: epilogue.kind === 'layer-update' ? 1 : (epilogue.alpha ?? 1),
     };
-    const { entryPoint, rows, cols, workgroup } = chooseEntryPoint(device, spec, constants);
+    const { entryPoint, rows, cols, blocksPerWorkgroup, tile } = chooseEntryPoint(device, spec, constants);
     this.entryPoint = entryPoint;
-    this.pipeline = computePipeline(device, 'matmul', source, constants, entryPoint);
+    this.pipeline = computePipeline(device, 'matmul', source, { ...constants, ...tile }, entryPoint);
     const unused = spec.a;
     const nets = epilogue.kind === 'layer-update' ? epilogue.nets : placeholder(device, 'nets');
     const d = epilogue.kind === 'subtract' ? epilogue.d : unused;
     // Unused bindings still need a buffer; `a` is safe since every use of them is read-only.
     this.bindGroup = bindBuffers(device, this.pipeline, [spec.a, spec.b ?? unused, spec.c, nets, d], spec.label);
     const tiles = spec.batch * Math.ceil(spec.m / rows) * Math.ceil(spec.n / cols);
-    this.grid = workgroupGrid(device, Math.ceil(tiles / workgroup));
+    this.grid = workgroupGrid(device, Math.ceil(tiles / blocksPerWorkgroup));
     this.flops = spec.bIdentity ? 0 : 2 * spec.batch * spec.m * spec.n * spec.k;
   }
 
@@ -96,24 +106,40 @@ export class BatchedMatmul {
 
 interface EntryPoint {
   entryPoint: string;
-  /** Rows and columns of C one invocation computes. */
+  /** Rows and columns of the block of C that one invocation (main_tiled: one workgroup) computes. */
   rows: number;
   cols: number;
-  /** The entry point's @workgroup_size. */
-  workgroup: number;
+  /** Blocks per workgroup: the entry point's @workgroup_size, or 1 for main_tiled. */
+  blocksPerWorkgroup: number;
+  /** main_tiled's tile constants. */
+  tile?: Record<string, number>;
 }
 
-const SCALAR: EntryPoint = { entryPoint: 'main', rows: 4, cols: 4, workgroup: 64 };
-const VEC4: EntryPoint = { entryPoint: 'main_vec4', rows: 4, cols: 4, workgroup: 64 };
-const VEC4_8X8: EntryPoint = { entryPoint: 'main_vec4_8x8', rows: 8, cols: 8, workgroup: 64 };
-/** Widest first: on software adapters the widest block that tiles C is the fastest (matmul.wgsl). */
+const SCALAR: EntryPoint = { entryPoint: 'main', rows: 4, cols: 4, blocksPerWorkgroup: 64 };
+const VEC4: EntryPoint = { entryPoint: 'main_vec4', rows: 4, cols: 4, blocksPerWorkgroup: 64 };
+const VEC4_8X8: EntryPoint = { entryPoint: 'main_vec4_8x8', rows: 8, cols: 8, blocksPerWorkgroup: 64 };
+/** Widest first: on software adapters the widest block that tiles C is the fastest (matmul-wide.wgsl). */
 const SOFTWARE_WIDE: EntryPoint[] = [
-  { entryPoint: 'main_vec4_16x32', rows: 16, cols: 32, workgroup: 16 },
-  { entryPoint: 'main_vec4_16x16', rows: 16, cols: 16, workgroup: 16 },
+  { entryPoint: 'main_vec4_16x32', rows: 16, cols: 32, blocksPerWorkgroup: 16 },
+  { entryPoint: 'main_vec4_16x16', rows: 16, cols: 16, blocksPerWorkgroup: 16 },
   VEC4_8X8,
 ];
+/**
+ * Hardware adapters, m and n multiples of 64 and k of 16: a 64×64 tile of C per workgroup of
+ * 16×16 invocations (4×4 each), staged through workgroup memory 16 along k at a time
+ * (matmul-tiled.wgsl). Software adapters never take it: SwiftShader turns workgroup memory and
+ * barriers into memory traffic and thread synchronisation (as for the fused step).
+ */
+const TILE = { TILE_M: 64, TILE_N: 64, TILE_K: 16 };
+const TILED: EntryPoint = {
+  entryPoint: 'main_tiled',
+  rows: TILE.TILE_M,
+  cols: TILE.TILE_N,
+  blocksPerWorkgroup: 1,
+  tile: TILE,
+};
 
-/** The kernel by shape and adapter (matmul.wgsl's header). */
+/** The kernel by shape and adapter class (the headers of shaders/matmul*.wgsl). */
 function chooseEntryPoint(
   device: GPUDevice,
   spec: MatmulSpec,
@@ -127,6 +153,7 @@ function chooseEntryPoint(
   if (spec.bIdentity) return VEC4;
   const tiles = (e: EntryPoint) => spec.m % e.rows === 0 && spec.n % e.cols === 0;
   if (isSoftwareDevice(device)) return SOFTWARE_WIDE.find(tiles) ?? VEC4;
+  if (tiles(TILED) && spec.k % TILE.TILE_K === 0) return TILED;
   const invocations8 = spec.batch * (spec.m / 8) * (spec.n / 8);
   return tiles(VEC4_8X8) && invocations8 >= MIN_8X8_INVOCATIONS_ON_GPU ? VEC4_8X8 : VEC4;
 }

@@ -2,8 +2,11 @@
  * Kernel wrappers for shaders/residual.wgsl: the elementwise task residual G (factorization,
  * completion) and the per-network loss with its divergence check.
  */
-import source from '../../shaders/residual.wgsl?raw';
+import kernelSource from '../../shaders/residual.wgsl?raw';
+import { composeWgsl, NET_WGSL } from './wgsl.js';
 import { bindBuffers, computePipeline, workgroupGrid } from '../gpu/pipelines.js';
+
+const source = composeWgsl(NET_WGSL, kernelSource);
 
 export interface ResidualSpec {
   batch: number;

@@ -6,12 +6,13 @@
 import prelude from '../../shaders/work-matrix.wgsl?raw';
 import { DeviceLimitError, invariant } from '../errors.js';
 import { formatBytes, storageBuffer } from '../gpu/buffers.js';
+import { composeWgsl } from './wgsl.js';
 
 export type WorkMemory = 'workgroup' | 'storage';
 
 /** A decomposition kernel's WGSL with the shared working-matrix code (work-matrix.wgsl) in front. */
 export function withWorkMatrix(source: string): string {
-  return `${prelude}\n${source}`;
+  return composeWgsl(prelude, source);
 }
 
 /** What every decomposition kernel takes: a batch of matrices in, r = min(rows, cols) values out. */

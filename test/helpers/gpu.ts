@@ -2,7 +2,7 @@
  * The GPU every GPU test file shares. Without an adapter the tests fail (CI must never pass by
  * skipping), unless DLNSIM_ALLOW_NO_GPU=1 says this machine is known to have none.
  */
-import { acquireDevice, type GpuContext } from '../../src/gpu/device.js';
+import { acquireDevice, FORCE_ADAPTER_CLASS_VARIABLE, type GpuContext } from '../../src/gpu/device.js';
 import { storageBuffer } from '../../src/gpu/buffers.js';
 import type { Matrix } from '../../src/linalg/matrix.js';
 import { packBatch } from './matrices.js';
@@ -17,6 +17,21 @@ export function testGpu(): Promise<GpuContext | null> {
     throw error;
   });
   return shared;
+}
+
+/**
+ * Runs `body` with DLNSIM_FORCE_ADAPTER_CLASS set to `value`, as a user would set it, and restores
+ * the variable afterwards: kernels created inside choose as on that adapter class.
+ */
+export async function withAdapterClass<T>(value: string, body: () => T | Promise<T>): Promise<T> {
+  const saved = process.env[FORCE_ADAPTER_CLASS_VARIABLE];
+  process.env[FORCE_ADAPTER_CLASS_VARIABLE] = value;
+  try {
+    return await body();
+  } finally {
+    if (saved === undefined) delete process.env[FORCE_ADAPTER_CLASS_VARIABLE];
+    else process.env[FORCE_ADAPTER_CLASS_VARIABLE] = saved;
+  }
 }
 
 /** Encodes one kernel in its own pass and submits it. */

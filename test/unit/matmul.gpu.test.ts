@@ -1,33 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchedMatmul } from '../../src/kernels/matmul.js';
-import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
-import { fromArray, matmul, type Matrix } from '../../src/linalg/matrix.js';
-import { netsData } from '../../src/engine/nets.js';
+import { isSoftwareDevice } from '../../src/gpu/device.js';
 import { testGpu } from '../helpers/gpu.js';
+import { checkBroadcast, checkEpilogues, checkProduct } from '../helpers/matmul.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu?.destroy());
-
-function randomFloats(count: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  return Float32Array.from({ length: count }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 31 - 1;
-  });
-}
-
-/** Relative error ‖gpu − ref‖_max / ‖ref‖_max; f32 accumulation over k terms stays ≲ k·2⁻²⁴. */
-function relativeError(gpuValues: Float32Array, reference: Matrix[], size: number): number {
-  let diff = 0;
-  let scale = 0;
-  reference.forEach((ref, b) => {
-    for (let i = 0; i < size; i++) {
-      diff = Math.max(diff, Math.abs(gpuValues[b * size + i]! - ref.data[i]!));
-      scale = Math.max(scale, Math.abs(ref.data[i]!));
-    }
-  });
-  return diff / scale;
-}
 
 describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
   const cases = [
@@ -59,67 +36,15 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
   };
   for (const c of cases) {
     it(`${c.batch}× (${c.m}×${c.k})·(${c.k}×${c.n}) transA=${c.transA} transB=${c.transB}`, async () => {
-      const device = gpu!.device;
-      const aData = randomFloats(c.batch * c.m * c.k, 1);
-      const bData = randomFloats(c.batch * c.k * c.n, 2);
-      const a = storageBuffer(device, 'a', aData.length, aData);
-      const b = storageBuffer(device, 'b', bData.length, bData);
-      const out = storageBuffer(device, 'c', c.batch * c.m * c.n);
-      const kernel = new BatchedMatmul(device, { ...c, a, b, c: out });
-      if (gpu!.adapter.isFallbackAdapter) expect(kernel.entryPoint).toBe(softwareEntryPoint(c.m, c.n, c.k));
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      kernel.encode(pass);
-      pass.end();
-      device.queue.submit([encoder.finish()]);
-      const result = await readFloats(device, out, c.batch * c.m * c.n);
-      gpu!.throwIfFailed();
-      const reference = Array.from({ length: c.batch }, (_, i) => {
-        const am = c.transA ? fromArray(c.k, c.m, aData, i * c.m * c.k) : fromArray(c.m, c.k, aData, i * c.m * c.k);
-        const bm = c.transB ? fromArray(c.n, c.k, bData, i * c.k * c.n) : fromArray(c.k, c.n, bData, i * c.k * c.n);
-        return matmul(am, bm, c.transA, c.transB);
-      });
-      expect(relativeError(result, reference, c.m * c.n)).toBeLessThan(c.k * 2 ** -22);
+      const { entryPoint, error } = await checkProduct(gpu!, c);
+      if (isSoftwareDevice(gpu!.device)) expect(entryPoint).toBe(softwareEntryPoint(c.m, c.n, c.k));
+      expect(error).toBeLessThan(c.k * 2 ** -22);
     });
   }
 
   it('broadcasts a shared right factor with stride 0 and applies the subtract epilogue', async () => {
-    const device = gpu!.device;
-    const batch = 3,
-      m = 5,
-      n = 4,
-      k = 6;
-    const aData = randomFloats(batch * m * k, 3);
-    const bData = randomFloats(k * n, 4);
-    const dData = randomFloats(m * n, 5);
-    const a = storageBuffer(device, 'a', aData.length, aData);
-    const b = storageBuffer(device, 'b', bData.length, bData);
-    const d = storageBuffer(device, 'd', dData.length, dData);
-    const out = storageBuffer(device, 'c', batch * m * n);
-    const kernel = new BatchedMatmul(device, {
-      batch,
-      m,
-      n,
-      k,
-      a,
-      b,
-      c: out,
-      bStride: 0,
-      epilogue: { kind: 'subtract', d, dStride: 0, alpha: 0.5 },
-    });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    kernel.encode(pass);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-    const result = await readFloats(device, out, batch * m * n);
-    const bm = fromArray(k, n, bData);
-    const dm = fromArray(m, n, dData);
-    const reference = Array.from({ length: batch }, (_, i) => {
-      const p = matmul(fromArray(m, k, aData, i * m * k), bm);
-      return { rows: m, cols: n, data: p.data.map((v, j) => 0.5 * v - dm.data[j]!) };
-    });
-    expect(relativeError(result, reference, m * n)).toBeLessThan(k * 2 ** -22);
+    const k = 6;
+    expect((await checkBroadcast(gpu!, { batch: 3, m: 5, n: 4, k })).error).toBeLessThan(k * 2 ** -22);
   });
 
   // Every wide block stores through the same offsets as the other entry points; check them with
@@ -130,67 +55,9 @@ describe.skipIf(!gpu)('batched matmul kernel vs Float64', () => {
     [16, 8],
   ] as const) {
     it(`epilogues at an offset on ${m}×${n} blocks: subtract, then the layer update with one network frozen`, async () => {
-      const device = gpu!.device;
-      const batch = 3,
-        k = 8,
-        offset = 12;
-      const aData = randomFloats(batch * m * k, 6);
-      const bData = randomFloats(batch * k * n, 7);
-      const dData = randomFloats(batch * m * n, 8);
-      const a = storageBuffer(device, 'a', aData.length, aData);
-      const b = storageBuffer(device, 'b', bData.length, bData);
-      const d = storageBuffer(device, 'd', dData.length, dData);
-      const out = storageBuffer(device, 'c', offset + batch * m * n);
-      const hyper = [
-        { lr: 0.5, weightDecay: 0.2 },
-        { lr: 0.25, weightDecay: 0 },
-        { lr: 1, weightDecay: 0 },
-      ];
-      const netWords = netsData(hyper);
-      new Uint32Array(netWords.buffer)[2 * 4 + 2] = 1; // network 2 frozen
-      const nets = storageBuffer(device, 'nets', netWords.length, netWords);
-      const subtract = new BatchedMatmul(device, {
-        batch,
-        m,
-        n,
-        k,
-        a,
-        b,
-        c: out,
-        cOffset: offset,
-        epilogue: { kind: 'subtract', d, dStride: m * n, alpha: 2 },
-      });
-      const update = new BatchedMatmul(device, {
-        batch,
-        m,
-        n,
-        k,
-        a,
-        b,
-        c: out,
-        cOffset: offset,
-        epilogue: { kind: 'layer-update', nets },
-      });
-      expect(update.entryPoint).toBe(subtract.entryPoint);
-      const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      subtract.encode(pass);
-      update.encode(pass);
-      pass.end();
-      device.queue.submit([encoder.finish()]);
-      const result = await readFloats(device, out, offset + batch * m * n);
-      gpu!.throwIfFailed();
-      expect(Array.from(result.subarray(0, offset))).toEqual(new Array(offset).fill(0));
-      const reference = Array.from({ length: batch }, (_, i) => {
-        const p = matmul(fromArray(m, k, aData, i * m * k), fromArray(k, n, bData, i * k * n));
-        const { lr, weightDecay } = hyper[i]!;
-        const data = p.data.map((v, j) => {
-          const c = 2 * v - dData[i * m * n + j]!;
-          return i === 2 ? c : (1 - lr * weightDecay) * c - lr * v;
-        });
-        return { rows: m, cols: n, data };
-      });
-      expect(relativeError(result.subarray(offset), reference, m * n)).toBeLessThan(k * 2 ** -21);
+      const k = 8;
+      const { error } = await checkEpilogues(gpu!, { m, n, k, batch: 3, transA: false, transB: false });
+      expect(error).toBeLessThan(k * 2 ** -21);
     });
   }
 });

@@ -1,11 +1,22 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchedSingularValues, type SingularValuesSpec } from '../../src/kernels/singular-values.js';
+import {
+  BatchedSingularValues,
+  type SingularValuesSpec,
+  singularValuesWorkgroupSize,
+} from '../../src/kernels/singular-values.js';
 import { BatchedSvd } from '../../src/kernels/svd.js';
 import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { DeviceLimitError } from '../../src/errors.js';
 import { svd } from '../../src/linalg/decompositions.js';
 import { matmul, type Matrix } from '../../src/linalg/matrix.js';
-import { type BatchLayout, decompositionBuffers, dispatchOnce, SENTINEL, testGpu } from '../helpers/gpu.js';
+import {
+  type BatchLayout,
+  decompositionBuffers,
+  dispatchOnce,
+  SENTINEL,
+  testGpu,
+  withAdapterClass,
+} from '../helpers/gpu.js';
 import { gaussian, toF32, withSpectrum } from '../helpers/matrices.js';
 
 const gpu = await testGpu();
@@ -181,4 +192,27 @@ describe.skipIf(!gpu)('batched singular values (bidiagonalisation + bisection) v
     input.destroy();
     values.destroy();
   });
+});
+
+// Hardware adapters take one invocation per 4 columns up to r, rounded up to 32 (a warp); forced
+// here (DLNSIM_FORCE_ADAPTER_CLASS=hardware) so that SwiftShader runs the GPU's choice too.
+describe.skipIf(!gpu)('singular values with the hardware default workgroup, forced', () => {
+  const VALUE_TOL = 2e-6; // as above
+  for (const [rows, cols, workgroupSize] of [
+    [64, 64, 64],
+    [30, 17, 32],
+  ] as const) {
+    it(`${rows}×${cols}: ${workgroupSize} invocations, values to 2e-6·σ₁, sorted`, async () => {
+      const matrices = [0, 1].map((seed) => gaussian(rows, cols, 700 + rows + seed));
+      const values = await withAdapterClass('hardware', () => {
+        expect(singularValuesWorkgroupSize(gpu!.device, Math.min(rows, cols))).toBe(workgroupSize);
+        return singularValuesOnGpu(matrices);
+      });
+      const r = Math.min(rows, cols);
+      matrices.forEach((a, b) => {
+        expect(valueError(values, b, svd(a).s)).toBeLessThan(VALUE_TOL);
+        expect(isDescending(values, b * r, r)).toBe(true);
+      });
+    });
+  }
 });

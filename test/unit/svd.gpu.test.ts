@@ -1,10 +1,23 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchedSvd, SVD_DEFAULT_MAX_SWEEPS, svdOutputFloats, type SvdSpec } from '../../src/kernels/svd.js';
+import {
+  BatchedSvd,
+  SVD_DEFAULT_MAX_SWEEPS,
+  svdOutputFloats,
+  svdPairThreads,
+  type SvdSpec,
+} from '../../src/kernels/svd.js';
 import { readFloats, storageBuffer } from '../../src/gpu/buffers.js';
 import { DeviceLimitError } from '../../src/errors.js';
 import { svd } from '../../src/linalg/decompositions.js';
 import { fromArray, matmul, type Matrix } from '../../src/linalg/matrix.js';
-import { type BatchLayout, decompositionBuffers, dispatchOnce, SENTINEL, testGpu } from '../helpers/gpu.js';
+import {
+  type BatchLayout,
+  decompositionBuffers,
+  dispatchOnce,
+  SENTINEL,
+  testGpu,
+  withAdapterClass,
+} from '../helpers/gpu.js';
 import { gaussian, toF32, withSpectrum } from '../helpers/matrices.js';
 
 const gpu = await testGpu();
@@ -275,4 +288,31 @@ describe.skipIf(!gpu)('batched Jacobi SVD kernel vs Float64 svd', () => {
     input.destroy();
     values.destroy();
   });
+});
+
+// Hardware adapters split each column pair's dot products over T ≈ √(M/3) invocations; forced
+// here (DLNSIM_FORCE_ADAPTER_CLASS=hardware) so that SwiftShader runs the GPU's choice too.
+describe.skipIf(!gpu)('Jacobi SVD with the hardware default pair threads, forced', () => {
+  const VALUE_TOL = 1e-5; // as above
+  for (const [n, pairThreads] of [
+    [32, 2],
+    [64, 4],
+  ] as const) {
+    it(`${n}×${n} with vectors: ${pairThreads} invocations a pair, values, U diag(s) Vᵀ = A, orthonormal U and V`, async () => {
+      const matrices = [gaussian(n, n, 900 + n)];
+      const result = await withAdapterClass('hardware', () => {
+        expect(svdPairThreads(gpu!.device, n, n)).toBe(pairThreads);
+        return runSvd(matrices, { vectors: true });
+      });
+      const a = matrices[0]!;
+      expect(valueError(result, 0, svd(a).s)).toBeLessThan(VALUE_TOL);
+      expect(result.sweeps[0]!).toBeLessThanOrEqual(SVD_DEFAULT_MAX_SWEEPS);
+      const u = factor(result.u, 0, n, n);
+      const v = factor(result.v, 0, n, n);
+      // As for the rectangular cases above (measured ≤ 2e-6 there).
+      expect(reconstructionError(u, result.values, v, a)).toBeLessThan(1e-5);
+      expect(orthogonalityError(u)).toBeLessThan(1e-5);
+      expect(orthogonalityError(v)).toBeLessThan(1e-5);
+    });
+  }
 });
