@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the throughput benchmark in Node (Dawn; SwiftShader when there is no GPU).
- * Prints a Markdown table and writes bench/results.json; exits 1 if any baseline's losses
- * disagree with the engine's.
+ * Prints a Markdown table (with the fused-vs-layered comparison of each workload) and writes
+ * bench/results.json; exits 1 if any baseline's losses, or the two step kernels', disagree.
  *
  *   npm run bench -- [--quick] [--only ensemble,mid] [--baselines reference,float32,tfjs,numpy] [--budget 30] [--repeat 1] [--out bench/results.json]
  *   npm run bench -- --profile [--only ...] [--out bench/profile.json]   GPU time per phase of a step (bench/profile.ts)
@@ -15,6 +15,7 @@ import { requestNodeAdapter } from '../src/gpu/node-gpu.js';
 import { formatHostScaling, hostScaling } from './host-scaling.js';
 import { benchPlan, runBench } from './plan.js';
 import { formatProfile, profileWorkload } from './profile.js';
+import { compareKernels } from './measure.js';
 import { disagreements, formatTable } from './report.js';
 import { numpyUnavailable, runNumpy } from './numpy-runner.js';
 import { loadTfjs } from './tfjs-runner.js';
@@ -87,6 +88,10 @@ const report = await runBench(
   { ...(tf && { tf }), ...(numpy && { numpy }) },
   { log: (line) => console.error(line), loadAverage: loadavg, cpus: cpus().length },
 );
+// Both step kernels forced, as on the browser page: "auto" times only the one this adapter picks.
+for (const result of report.workloads) {
+  result.kernels = await compareKernels(gpu, result.workload, result.steps, plan.repeat, (line) => console.error(line));
+}
 gpu.destroy();
 
 const out = args.out ?? 'bench/results.json';

@@ -151,12 +151,17 @@ export function targetLines(report: BenchReport): string[] {
 
 /** Baselines whose losses did not agree with the engine's: the bench fails on any. */
 export function disagreements(report: BenchReport): string[] {
-  return report.workloads.flatMap((r) =>
-    r.baselines
+  return report.workloads.flatMap((r) => [
+    ...r.baselines
       .filter((b) => !b.agrees)
       .map(
         (b) =>
           `${r.workload.name}: ${BASELINE_LABELS[b.name]} mean loss ${b.meanLoss} vs dlnsim ${b.engineMeanLoss} at step ${b.steps} (relative ${b.relativeDifference.toExponential(2)} > ${LOSS_TOLERANCE})`,
       ),
-  );
+    ...(r.kernels && 'agrees' in r.kernels && !r.kernels.agrees
+      ? [
+          `${r.workload.name}: the fused and layered steps' losses differ by ${r.kernels.relativeDifference.toExponential(2)} relative (> ${LOSS_TOLERANCE})`,
+        ]
+      : []),
+  ]);
 }

@@ -184,7 +184,7 @@ export class DlnSimElement extends HTMLElement {
       new TimePlot(host('singular'), this.history, 'singular', singularValueGuides(spectrum)),
     ];
     this.find('.title').textContent = this.getAttribute('preset') ?? config.name ?? 'dlnsim';
-    this.find('.total').textContent = String(Math.max(...info.runs.map((r) => r.config.train.steps)));
+    this.find('.total').textContent = String(info.runs.reduce((most, r) => Math.max(most, r.config.train.steps), 0));
     this.find('.step').textContent = '0';
     this.find('.loss').textContent = '—';
     const adapter = this.find('.adapter');
@@ -266,7 +266,8 @@ export class DlnSimElement extends HTMLElement {
     const step = history.steps[history.steps.length - 1];
     this.find('.step').textContent = step === undefined ? '0' : String(step);
     const losses = history.runs.map((r) => r.losses[r.last]).filter((l): l is number => l !== undefined);
-    this.find('.loss').textContent = losses.length === 0 ? '—' : formatNumber(Math.min(...losses));
+    this.find('.loss').textContent =
+      losses.length === 0 ? '—' : formatNumber(losses.reduce((least, l) => Math.min(least, l)));
     this.find('.loss').title = history.runs.length > 1 ? 'lowest loss over the networks' : 'loss';
   }
 

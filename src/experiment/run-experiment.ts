@@ -90,7 +90,7 @@ export async function runExperiment(
       } catch (error) {
         if (!(error instanceof DeviceLostError || error instanceof GpuError)) throw error;
         // The device is gone: keep what this batch recorded before, train nothing more.
-        results.push(...batchExperimentRuns(batch, sim.trace, sim.diverged));
+        for (const run of batchExperimentRuns(batch, sim.trace, sim.diverged)) results.push(run);
         failure = error;
         aborted = true;
         break;
@@ -100,7 +100,8 @@ export async function runExperiment(
         const layers = await sim.readLayers();
         metrics = batch.map((run, b) => options.measure!(run, layers[b]!, sim.task));
       }
-      results.push(...batchExperimentRuns(batch, sim.trace, outcome.diverged, metrics));
+      // A loop, not push(...runs): a batch of 10⁶ runs would overflow the call stack as arguments.
+      for (const run of batchExperimentRuns(batch, sim.trace, outcome.diverged, metrics)) results.push(run);
       timing.seconds += outcome.seconds;
       timing.steps += outcome.step;
       timing.networkSteps += outcome.step * batch.length;

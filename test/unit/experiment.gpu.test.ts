@@ -232,3 +232,20 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
     expect(stdout).toMatch(/maxStorageBufferBindingSize\s+\d/);
   });
 });
+
+describe.skipIf(!gpu)('one batch of many networks', () => {
+  it('runExperiment gathers 2·10⁵ runs of one batch (a spread of them as arguments overflowed the stack at 10⁶)', async () => {
+    const config: Config = {
+      task: { kind: 'factorization', target: { rows: 2, cols: 2, singularValues: [1, 0.5] } },
+      network: { depth: 1, width: 2 },
+      init: { kind: 'gaussian', std: 0.1 },
+      train: { lr: 0.1, steps: 1 },
+      record: { every: 1, spectra: 'none' },
+      seeds: 200_000,
+    };
+    const result = await runExperiment(gpu!, config);
+    expect(result.runs).toHaveLength(200_000);
+    expect(result.runs[199_999]!.id).toBe(199_999);
+    expect(result.runs.every((run) => Number.isFinite(run.finalLoss))).toBe(true);
+  }, 120_000);
+});
