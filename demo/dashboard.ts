@@ -39,7 +39,7 @@ export class Dashboard {
   ) {
     this.history = new History(info);
     const first = info.runs[0]!.config;
-    const spectrum = targetSpectrum(info.batches[0]!.target);
+    const spectrum = targetSpectrum(info.batches[0]!.targets[0]!);
     const plot = (name: string) => {
       const element = document.querySelector<HTMLElement>(`[data-plot="${name}"]`)!;
       element.replaceChildren();

@@ -20,7 +20,8 @@ export class HeatmapPanel {
     const key = `${run.run.id}:${this.history.version}`;
     if (key === this.drawn) return;
     this.drawn = key;
-    const target = this.history.info.batches[run.batch]!.target;
+    const batch = this.history.info.batches[run.batch]!;
+    const target = batch.targets[batch.runIds.indexOf(run.run.id)]!;
     const range = maxAbs(target.data);
     for (const canvas of [this.targetCanvas, this.learnedCanvas])
       canvas.style.setProperty('--aspect', String(target.cols / target.rows));

@@ -15,12 +15,16 @@ override STEPS: u32;
 override MEM: u32;
 // 0 factorization, 1 completion, 2 regression, 3 sensing (task data in `data`, see below).
 override TASK: u32;
-// factorization: s; completion: s/|Ω|; regression: s; sensing: s/m.
+// factorization: s; regression: s; sensing: s/m (completion: its data's s/|Ω|).
 override SCALE: f32;
-// loss = LOSS_COEF · Σ x² (x = G, or r for sensing); regression: ½ Σ E∘(G − d) + LOSS_OFFSET.
+// loss = LOSS_COEF · Σ x² (x = G, or r for sensing; completion: its data's |Ω|/2s);
+// regression: ½ Σ E∘(G − d) + LOSS_OFFSET.
 override LOSS_COEF: f32;
 override LOSS_OFFSET: f32 = 0.0;
 override MEASUREMENTS: u32 = 0u;
+// Floats between networks' task data: 0 when the batch shares one task, else the size of one
+// network's data (a batch over task seeds, src/problem/batch-tasks.ts).
+override DATA_STRIDE: u32 = 0u;
 override DIVERGENCE_FACTOR: f32;
 const WG: u32 = 64u;
 
@@ -32,7 +36,7 @@ const WG: u32 = 64u;
 @group(0) @binding(0) var<uniform> layout_words: array<vec4<u32>, 16>;
 // `struct Net` is net.wgsl's, which the wrapper puts in front of this file.
 @group(0) @binding(1) var<storage, read_write> nets: array<Net>;
-// factorization: Y; completion: Y then the 0/1 mask; regression: Σxx then d = s·Σyx;
+// factorization: Y; completion: Y, the 0/1 mask, s/|Ω|, |Ω|/2s; regression: Σxx then d = s·Σyx;
 // sensing: A (m × n_N·n_0) then y.
 @group(0) @binding(2) var<storage, read> data: array<f32>;
 // W_1..W_6, batch-major, one buffer per layer as the layered path keeps them (unused ones bound to
@@ -113,8 +117,9 @@ fn reduce(value: f32, lid: u32) -> f32 {
   return total;
 }
 
-// G = ∇_E C(E) into Q_N, and the loss.
-fn residual(lid: u32) -> f32 {
+// G = ∇_E C(E) into Q_N, and the loss; network `net`'s task data starts at data[net · DATA_STRIDE].
+fn residual(lid: u32, net: u32) -> f32 {
+  let base = net * DATA_STRIDE;
   let rows = width(DEPTH);
   let cols = width(0u);
   let count = rows * cols;
@@ -127,8 +132,8 @@ fn residual(lid: u32) -> f32 {
       let i = id / cols;
       let j = id % cols;
       var sum = 0.0;
-      for (var p = 0u; p < cols; p++) { sum = fma(mem[e + i * cols + p], data[p * cols + j], sum); }
-      let d = data[cols * cols + id];
+      for (var p = 0u; p < cols; p++) { sum = fma(mem[e + i * cols + p], data[base + p * cols + j], sum); }
+      let d = data[base + cols * cols + id];
       let gv = SCALE * sum - d;
       mem[g + id] = gv;
       local += mem[e + id] * (gv - d);
@@ -141,29 +146,35 @@ fn residual(lid: u32) -> f32 {
     let r = word(63u);
     for (var i = lid; i < MEASUREMENTS; i += WG) {
       var sum = 0.0;
-      for (var p = 0u; p < count; p++) { sum = fma(mem[e + p], data[i * count + p], sum); }
-      let rv = sum - data[MEASUREMENTS * count + i];
+      for (var p = 0u; p < count; p++) { sum = fma(mem[e + p], data[base + i * count + p], sum); }
+      let rv = sum - data[base + MEASUREMENTS * count + i];
       mem[r + i] = rv;
       local += rv * rv;
     }
     workgroupBarrier();
     for (var id = lid; id < count; id += WG) {
       var sum = 0.0;
-      for (var i = 0u; i < MEASUREMENTS; i++) { sum = fma(mem[r + i], data[i * count + id], sum); }
+      for (var i = 0u; i < MEASUREMENTS; i++) { sum = fma(mem[r + i], data[base + i * count + id], sum); }
       mem[g + id] = SCALE * sum;
     }
     workgroupBarrier();
     return LOSS_COEF * reduce(local, lid);
   }
+  var scale = SCALE;
+  var coef = LOSS_COEF;
+  if (TASK == 1u) {
+    scale = data[base + 2u * count];
+    coef = data[base + 2u * count + 1u];
+  }
   for (var id = lid; id < count; id += WG) {
-    var rv = mem[e + id] - data[id];
-    if (TASK == 1u) { rv *= data[count + id]; }
-    let gv = SCALE * rv;
+    var rv = mem[e + id] - data[base + id];
+    if (TASK == 1u) { rv *= data[base + count + id]; }
+    let gv = scale * rv;
     mem[g + id] = gv;
     local += gv * gv;
   }
   workgroupBarrier();
-  return LOSS_COEF * reduce(local, lid);
+  return coef * reduce(local, lid);
 }
 
 @compute @workgroup_size(WG)
@@ -184,7 +195,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
     for (var k = 2u; k <= DEPTH; k++) {
       product(prefix_at(k + 1u), w_at(k), prefix_at(k), width(k), width(0u), width(k - 1u), false, false, lid);
     }
-    let loss = residual(lid);
+    let loss = residual(lid, net);
     if (lid == 0u) {
       var state = nets[net];
       if (state.initial_loss < 0.0 && is_finite(loss)) { state.initial_loss = loss; }

@@ -6,16 +6,21 @@
 override ROWS: u32;
 override COLS: u32;
 override BATCH: u32;
-// 0 when every network shares one target (the usual case).
+// 0 when every network shares one target and mask (the usual case); ROWS · COLS when each
+// network has its own (a batch over task seeds, src/problem/batch-tasks.ts).
 override TARGET_STRIDE: u32 = 0;
+override MASK_STRIDE: u32 = 0;
 override MASKED: bool = false;
-// loss.scale for factorization, loss.scale / |Ω| for completion.
+// loss.scale for factorization, loss.scale / |Ω| for completion; or, PER_NETWORK_SCALE, network
+// b's own in scales[b] (completion: each network its |Ω|).
 override SCALE: f32 = 1.0;
+override PER_NETWORK_SCALE: bool = false;
 
 @group(0) @binding(0) var<storage, read> e: array<f32>;
 @group(0) @binding(1) var<storage, read> target_y: array<f32>;
 @group(0) @binding(2) var<storage, read> mask: array<f32>;
 @group(0) @binding(3) var<storage, read_write> g: array<f32>;
+@group(0) @binding(4) var<storage, read> scales: array<f32>;
 
 @compute @workgroup_size(64)
 fn residual(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -23,14 +28,18 @@ fn residual(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
   let size = ROWS * COLS;
   if (id >= BATCH * size) { return; }
   let i = id % size;
-  var r = e[id] - target_y[(id / size) * TARGET_STRIDE + i];
-  if (MASKED) { r *= mask[i]; }
-  g[id] = SCALE * r;
+  let net = id / size;
+  var r = e[id] - target_y[net * TARGET_STRIDE + i];
+  if (MASKED) { r *= mask[net * MASK_STRIDE + i]; }
+  var scale = SCALE;
+  if (PER_NETWORK_SCALE) { scale = scales[net]; }
+  g[id] = scale * r;
 }
 
 // ---- loss: one workgroup per network, a fixed-order tree sum (reproducible, no atomics) ----
 // MODE 0: loss = COEF · Σ x² over COUNT entries (factorization, completion: x = G; sensing: x = r).
 // MODE 1: loss = ½ Σ e·(x − d) + OFFSET (regression: x = G, d = s·Σyx, OFFSET = s·‖Y_data‖²/2m).
+// MODE 2: loss = d[net] · Σ x², a coefficient per network (completion: |Ω_b|/2s).
 override MODE: u32 = 0u;
 override COUNT: u32;
 override COEF: f32 = 0.5;
@@ -85,6 +94,7 @@ fn loss(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
   if (lid != 0u || !in_batch) { return; }
   var value = COEF * total;
   if (MODE == 1u) { value = 0.5 * total + OFFSET; }
+  if (MODE == 2u) { value = d[net] * total; }
   var state = nets[net];
   if (state.frozen == 0u) {
     if (state.initial_loss < 0.0 && is_finite(value)) { state.initial_loss = value; }
@@ -98,7 +108,8 @@ fn loss(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) groups: 
 // ---- sum_squares: one workgroup per network, SQ_SCALE · Σ_i w_i (x_i − y_i)² over COUNT entries ----
 // Record-step sums that are not the loss: Σ_k ‖W_k‖² (one dispatch per layer, the later ones
 // ACCUMULATE), and the held-out error √(‖R‖²/‖·‖²) of SPEC §12 (SQ_ROOT). y and w are shared by
-// all networks.
+// all networks (SQ_STRIDE 0) or network-major, SQ_STRIDE = COUNT apart.
+override SQ_STRIDE: u32 = 0u;
 override SQ_SUBTRACT: bool = false;
 override SQ_WEIGHTED: bool = false;
 override SQ_ACCUMULATE: bool = false;
@@ -117,11 +128,12 @@ fn sum_squares(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) g
   var sum = 0.0;
   if (in_batch) {
     let base = net * COUNT;
+    let own = net * SQ_STRIDE;
     for (var i = lid; i < COUNT; i += 64u) {
       var v = sq_x[base + i];
-      if (SQ_SUBTRACT) { v -= sq_y[i]; }
+      if (SQ_SUBTRACT) { v -= sq_y[own + i]; }
       var term = v * v;
-      if (SQ_WEIGHTED) { term *= sq_w[i]; }
+      if (SQ_WEIGHTED) { term *= sq_w[own + i]; }
       sum += term;
     }
   }

@@ -114,11 +114,30 @@ export function batchKey(config: ResolvedConfig): string {
   return canonicalJson(batchShared(config));
 }
 
-/** What the networks of one batch share: everything but the per-network init, learning rate and weight decay. */
+/**
+ * What the networks of one batch share: everything but the per-network init, learning rate and
+ * weight decay, and, for the elementwise tasks, the fields that only change the task's data (task
+ * and target seeds, the observed fraction, the target noise: each network its own target and mask,
+ * src/problem/batch-tasks.ts).
+ */
 function batchShared(config: ResolvedConfig): object {
   const { init: _perNetworkInit, ...shared } = config;
   const { lr: _perNetworkLr, weightDecay: _perNetworkDecay, ...train } = config.train;
-  return { ...shared, train };
+  if (!taskSeedsPerNetwork(config)) return { ...shared, train };
+  const { seed: _perNetworkTask, observed: _perNetworkMask, noise: _perNetworkNoise, target, ...task } = config.task;
+  const { seed: _perNetworkTarget, ...targetShared } = target as { seed?: number };
+  return { ...shared, train, task: { ...task, target: targetShared } };
+}
+
+/**
+ * Whether networks of this config may share a batch with networks of other task seeds
+ * (task.seed, task.target.seed), observed fractions or noise levels: the elementwise tasks, whose data is a per-network target and
+ * mask (src/problem/batch-tasks.ts, engine/task-kernels.ts), and not record.linearized, whose host
+ * reference and linear model assume one task.
+ */
+export function taskSeedsPerNetwork(config: ResolvedConfig): boolean {
+  const kind = config.task.kind;
+  return (kind === 'factorization' || kind === 'completion') && !config.record.linearized;
 }
 
 /** Runs split into GPU batches, run order kept inside each; batches ordered by their first run. */

@@ -177,7 +177,7 @@ export class DlnSimElement extends HTMLElement {
     }
     if (generation !== this.generation) return;
     this.history = new History(info);
-    const spectrum = targetSpectrum(info.batches[0]!.target);
+    const spectrum = targetSpectrum(info.batches[0]!.targets[0]!);
     const host = (name: string) => this.shadowRoot!.querySelector<HTMLElement>(`[data-plot="${name}"]`)!;
     this.plots = [
       new TimePlot(host('loss'), this.history, 'loss', saddleGuides(info.runs[0]!.config, spectrum)),

@@ -48,7 +48,8 @@ import {
 export type FlowIntegrator = ResolvedConfig['train']['integrator'];
 
 export interface FlowBatchSpec {
-  task: TaskData;
+  /** Network b's task (the same instance when the batch shares one; problem/batch-tasks.ts). */
+  tasks: readonly TaskData[];
   /** W(0) of every network (n_N × n_0), the product of its initial layers. */
   initial: Matrix[];
   hyper: NetworkHyper[];
@@ -99,10 +100,10 @@ export class FlowProgram implements BatchProgram {
     private readonly device: GPUDevice,
     spec: FlowBatchSpec,
   ) {
-    const { task, depth, integrator } = spec;
+    const { tasks, depth, integrator } = spec;
     const batch = (this.batch = spec.initial.length);
-    const rows = task.target.rows;
-    const cols = task.target.cols;
+    const rows = tasks[0]!.target.rows;
+    const cols = tasks[0]!.target.cols;
     const buffer = (label: string, floats: number, data?: ArrayLike<number>) => {
       const b = storageBuffer(device, label, floats, data);
       this.owned.push(b);
@@ -120,7 +121,7 @@ export class FlowProgram implements BatchProgram {
     // RK4 evaluates at the stage point, which the last stage keeps equal to W between steps.
     const point = integrator === 'rk4' ? buffer('E (stage point)', batch * rows * cols, matrices(spec.initial)) : w;
     const g = buffer('G', batch * rows * cols);
-    const { residual, lossForm } = taskKernels(device, { batch, rows, cols, task, e: point, g, buffer });
+    const { residual, lossForm } = taskKernels(device, { batch, rows, cols, tasks, e: point, g, buffer });
     this.gradientAtW = residual;
 
     const operator =
@@ -165,7 +166,7 @@ export class FlowProgram implements BatchProgram {
     this.dispatchesPerStep = this.step.length;
 
     this.records = buffer('records', spec.slots * spec.layout.slotFloats);
-    const heldOut = heldOutRecorder(device, { batch, rows, cols, task, e: w, buffer });
+    const heldOut = heldOutRecorder(device, { batch, rows, cols, tasks, e: w, buffer });
     this.recorders = Array.from({ length: spec.slots }, (_, slot) =>
       this.slotRecorders(spec, slot, lossForm, nets, w, heldOut),
     );

@@ -10,6 +10,7 @@
  * dispatch comes near the 2 s watchdogs of Windows (TDR) and browsers; chunks (one command buffer)
  * hold as many steps as on the layered path, so progress and cancellation keep their cadence.
  */
+import { sharedTask } from '../problem/batch-tasks.js';
 import type { TaskData } from '../problem/types.js';
 import { FusedStepKernel, type FusedTask } from '../kernels/fused-step.js';
 import { fusedLayout } from '../kernels/fused-layout.js';
@@ -47,12 +48,12 @@ export class FusedProgram implements BatchProgram {
     this.flopsPerStep = layered.flopsPerStep;
     this.dispatchesPerStep = layered.dispatchesPerStep;
     this.stepsPerDispatch = stepsPerDispatch(layered.flopsPerStep);
-    const { task, data } = fusedTask(spec.task);
+    const { task, data } = fusedTask(spec.tasks);
     this.data = storageBuffer(device, 'fused task data', data.length, data);
     this.kernel = new FusedStepKernel(device, {
       batch: layered.batch,
       depth: layered.depth,
-      layout: fusedLayout(spec.widths, spec.task),
+      layout: fusedLayout(spec.widths, spec.tasks[0]!),
       task: { ...task, data: this.data },
       divergenceFactor: spec.divergenceFactor,
       weights: layered.weights,
@@ -91,8 +92,22 @@ export class FusedProgram implements BatchProgram {
   }
 }
 
-/** The kernel's task constants and its one data buffer (layout in shaders/fused-step.wgsl). */
-function fusedTask(task: TaskData): { task: Omit<FusedTask, 'data'>; data: Float32Array } {
+/**
+ * The kernel's task constants and its one data buffer (layout in shaders/fused-step.wgsl): one
+ * network's data when the batch shares its task, else every network's, network-major.
+ */
+function fusedTask(tasks: readonly TaskData[]): { task: Omit<FusedTask, 'data'>; data: Float32Array } {
+  const shared = sharedTask(tasks);
+  const { task, data } = networkData(tasks[0]!);
+  if (shared) return { task: { ...task, dataStride: 0 }, data };
+  const stride = data.length;
+  const all = new Float32Array(tasks.length * stride);
+  tasks.forEach((t, b) => all.set(b === 0 ? data : networkData(t).data, b * stride));
+  return { task: { ...task, dataStride: stride }, data: all };
+}
+
+/** One network's task constants and data. */
+function networkData(task: TaskData): { task: Omit<FusedTask, 'data' | 'dataStride'>; data: Float32Array } {
   const s = task.lossScale;
   const concat = (...parts: ArrayLike<number>[]) => {
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -110,10 +125,11 @@ function fusedTask(task: TaskData): { task: Omit<FusedTask, 'data'>; data: Float
         data: Float32Array.from(task.target.data),
       };
     case 'completion': {
+      // s/|Ω| and |Ω|/2s in the data, not constants: a batch may mix observed fractions.
       const omega = task.observedCount!;
       return {
-        task: { code: 1, scale: s / omega, lossCoef: omega / (2 * s), lossOffset: 0, measurements: 0 },
-        data: concat(task.target.data, task.mask!.data),
+        task: { code: 1, scale: 0, lossCoef: 0, lossOffset: 0, measurements: 0 },
+        data: concat(task.target.data, task.mask!.data, [s / omega, omega / (2 * s)]),
       };
     }
     case 'regression':

@@ -33,7 +33,8 @@ import { type LinearReference, LinearizedModel } from './linearized.js';
 
 export interface LayerBatchSpec {
   widths: number[];
-  task: TaskData;
+  /** Network b's task (the same instance when the batch shares one; problem/batch-tasks.ts). */
+  tasks: readonly TaskData[];
   /** Initial layers of every network: layers[b][k] is W_{k+1} of network b. */
   layers: Matrix[][];
   hyper: NetworkHyper[];
@@ -143,13 +144,13 @@ export class LayerProgram implements BatchProgram {
       batch,
       rows,
       cols,
-      task: spec.task,
+      tasks: spec.tasks,
       e: this.endToEnd,
       g: backward[depth]!,
       buffer,
     });
     this.residual = residual;
-    const heldOut = heldOutRecorder(device, { batch, rows, cols, task: spec.task, e: this.endToEnd, buffer });
+    const heldOut = heldOutRecorder(device, { batch, rows, cols, tasks: spec.tasks, e: this.endToEnd, buffer });
 
     // Descending k: W_2's update reads P_{<2}, which is W_1's own buffer, so W_1 must change last.
     this.update = [];
@@ -175,7 +176,7 @@ export class LayerProgram implements BatchProgram {
       this.linear = new LinearizedModel(device, {
         batch,
         widths,
-        task: spec.task,
+        tasks: spec.tasks,
         layers: spec.layers,
         endToEnd: this.endToEnd,
         nets,

@@ -14,6 +14,8 @@
  */
 import { type Matrix, sub } from '../linalg/matrix.js';
 import { BatchedMatmul } from '../kernels/matmul.js';
+import { invariant } from '../errors.js';
+import { sharedTask } from '../problem/batch-tasks.js';
 import type { TaskData } from '../problem/types.js';
 import { endToEnd } from '../reference/loss.js';
 import { ntkFactors } from '../reference/linearized.js';
@@ -40,7 +42,8 @@ export interface LinearReference {
 export interface LinearizedSpec {
   batch: number;
   widths: number[];
-  task: TaskData;
+  /** One task for every network: batchKey keeps task seeds apart under record.linearized (batch-tasks.ts). */
+  tasks: readonly TaskData[];
   /** Initial layers of every network: layers[b][k] is W_{k+1} of network b. */
   layers: Matrix[][];
   /** The network's end-to-end matrices E (read at records). */
@@ -61,7 +64,9 @@ export class LinearizedModel {
     private readonly device: GPUDevice,
     private readonly spec: LinearizedSpec,
   ) {
-    const { batch, widths, task, layers, nets, buffer } = spec;
+    const { batch, widths, tasks, layers, nets, buffer } = spec;
+    const task = sharedTask(tasks);
+    invariant(task !== null, () => 'record.linearized batches share one task');
     const depth = widths.length - 1;
     const rows = widths[depth]!;
     const cols = widths[0]!;
@@ -81,7 +86,7 @@ export class LinearizedModel {
       return buffer(label, data.length, data);
     };
 
-    const { residual } = taskKernels(device, { batch, rows, cols, task, e: this.aLin, g, buffer });
+    const { residual } = taskKernels(device, { batch, rows, cols, tasks, e: this.aLin, g, buffer });
     this.step = [...residual];
     const update = { kind: 'layer-update' as const, nets };
     for (let k = 1; k <= depth; k++) {

@@ -25,7 +25,8 @@ export interface ProgramStart {
 
 export interface ProgramSpec {
   runs: Run[];
-  task: TaskData;
+  /** Run b's task (problem/batch-tasks.ts). */
+  tasks: readonly TaskData[];
   layout: RecordLayout;
   slots: number;
   start?: ProgramStart;
@@ -56,7 +57,7 @@ const layers: ProgramFactory = {
     1 +
     (config.record.linearized ? linearDispatches(config.task.kind, config.widths.length - 1) : 0),
   stateShapes: ({ widths }) => widths.slice(1).map((rows, k) => [rows, widths[k]!]),
-  build(device, { runs, task, layout, slots, start }) {
+  build(device, { runs, tasks, layout, slots, start }) {
     const first = runs[0]!.config;
     const shapes = this.stateShapes(first);
     if (start && first.record.linearized) {
@@ -65,11 +66,13 @@ const layers: ProgramFactory = {
         'record.linearized runs cannot resume from a snapshot: the linearised model is not saved with it; rerun from the start',
       );
     }
-    const Program = kernelPath(device, first, task) === 'fused' ? FusedProgram : LayerProgram;
+    const Program = kernelPath(device, first, tasks[0]!) === 'fused' ? FusedProgram : LayerProgram;
     return new Program(device, {
       widths: first.widths,
-      task,
-      layers: runs.map((run, b) => (start ? networkMatrices(start.state, shapes, b) : initialLayers(run.config, task))),
+      tasks,
+      layers: runs.map((run, b) =>
+        start ? networkMatrices(start.state, shapes, b) : initialLayers(run.config, tasks[b]!),
+      ),
       hyper: hyper(runs),
       savedNets: start?.nets,
       divergenceFactor: first.train.divergenceFactor,
@@ -85,14 +88,14 @@ const flow: ProgramFactory = {
   dispatchesPerStep: (config) =>
     flowDispatchesPerStep(config.task.kind, config.train.flowDepth, config.train.integrator),
   stateShapes: ({ widths }) => [[widths[widths.length - 1]!, widths[0]!]],
-  build(device, { runs, task, layout, slots, start }) {
+  build(device, { runs, tasks, layout, slots, start }) {
     const first = runs[0]!.config;
     const shapes = this.stateShapes(first);
     return new FlowProgram(device, {
-      task,
+      tasks,
       // W(0) = W_N(0)⋯W_1(0) of the configured init (balanced for the flow to describe layer training).
       initial: runs.map((run, b) =>
-        start ? networkMatrices(start.state, shapes, b)[0]! : endToEnd(initialLayers(run.config, task)),
+        start ? networkMatrices(start.state, shapes, b)[0]! : endToEnd(initialLayers(run.config, tasks[b]!)),
       ),
       hyper: hyper(runs),
       savedNets: start?.nets,

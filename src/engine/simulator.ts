@@ -17,7 +17,7 @@ import type { GpuContext } from '../gpu/device.js';
 import { readFloats } from '../gpu/buffers.js';
 import { memoryLimits } from '../gpu/host-memory.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { buildTask } from '../problem/task.js';
+import { batchTasks } from '../problem/batch-tasks.js';
 import type { TaskData } from '../problem/types.js';
 import { checkNetworkFits, experimentRecordBytes } from './footprint.js';
 import { NET_FLOATS } from './nets.js';
@@ -94,7 +94,8 @@ export class Simulator {
   private constructor(
     private readonly gpu: GpuContext,
     readonly runs: Run[],
-    readonly task: TaskData,
+    /** Network b's task instance: one shared by all, or one per task seed (problem/batch-tasks.ts). */
+    readonly tasks: readonly TaskData[],
     readonly program: BatchProgram,
     readonly layout: RecordLayout,
     private readonly slots: number,
@@ -123,7 +124,7 @@ export class Simulator {
     // Before the task, the layers or any buffer is made: a network too large for the device or
     // the host is a ConfigError, not a RangeError or a WebGPU error deep inside.
     checkNetworkFits(runs[0]!, memoryLimits(gpu.device), experimentRecordBytes(runs));
-    const task = buildTask(first);
+    const tasks = batchTasks(runs.map((run) => run.config));
     const layout = recordLayout(
       runs.length,
       first.widths,
@@ -133,7 +134,7 @@ export class Simulator {
       {
         // Σ‖W_k‖² for the objective J = C + (λ/2)Σ‖W_k‖² (SPEC §7): only layer batches with weight decay pay for it.
         weightNorms: first.train.method === 'layers' && runs.some((run) => run.config.train.weightDecay > 0),
-        heldOut: task.heldOut !== undefined,
+        heldOut: tasks[0]!.heldOut !== undefined,
         linearMatrices: first.record.linearized ? linearRecordMatrices(first.task.kind) : 0,
       },
     );
@@ -145,10 +146,10 @@ export class Simulator {
     const slots = Math.min(MAX_RECORD_SLOTS, Math.ceil(stepsPerChunk / first.record.every) + 1);
     const { resume } = options;
     if (resume) checkSnapshot(resume, runs.length, factory.stateShapes(first));
-    const program = factory.build(gpu.device, { runs, task, layout, slots, start: resume });
+    const program = factory.build(gpu.device, { runs, tasks, layout, slots, start: resume });
     await gpu.device.queue.onSubmittedWorkDone();
     gpu.throwIfFailed();
-    const sim = new Simulator(gpu, runs, task, program, layout, slots, stepsPerChunk);
+    const sim = new Simulator(gpu, runs, tasks, program, layout, slots, stepsPerChunk);
     if (resume) sim.restoreHistory(resume);
     return sim;
   }

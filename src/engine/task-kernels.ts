@@ -2,9 +2,14 @@
  * The task part of a step (SPEC §2), shared by every program: the kernels that turn the
  * end-to-end matrices E into the gradient G = ∇_W C(E), and the LossForm the loss kernel reads at
  * record steps. Elementwise tasks use residual.wgsl; regression and sensing are products.
+ * A batch's networks share one task instance, or (elementwise tasks, problem/batch-tasks.ts) hold
+ * one each: then target, mask and held-out weights are stacked network-major with a stride.
  */
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { type LossForm, ResidualKernel, SumSquaresKernel } from '../kernels/residual.js';
+import { invariant } from '../errors.js';
+import { sharedTask } from '../problem/batch-tasks.js';
+import type { Matrix } from '../linalg/matrix.js';
 import type { TaskData } from '../problem/types.js';
 import type { Encodable } from './program.js';
 
@@ -16,10 +21,26 @@ export interface TaskKernelSpec {
   /** n_N and n_0: E and G are batch × rows × cols. */
   rows: number;
   cols: number;
-  task: TaskData;
+  /** Network b's task, one per network (the same instance when shared). */
+  tasks: readonly TaskData[];
   e: GPUBuffer;
   g: GPUBuffer;
   buffer: BufferFactory;
+}
+
+/** A per-network matrix in one buffer: once when every network shares it (stride 0), else network-major (stride = its size). */
+function stackedBuffer(
+  buffer: BufferFactory,
+  label: string,
+  tasks: readonly TaskData[],
+  pick: (task: TaskData, b: number) => ArrayLike<number>,
+): { data: GPUBuffer; stride: number } {
+  const first = pick(tasks[0]!, 0);
+  if (sharedTask(tasks)) return { data: buffer(label, first.length, first), stride: 0 };
+  const size = first.length;
+  const data = new Float32Array(tasks.length * size);
+  tasks.forEach((task, b) => data.set(pick(task, b), b * size));
+  return { data: buffer(label, data.length, data), stride: size };
 }
 
 export interface TaskKernels {
@@ -34,24 +55,15 @@ export function taskDispatches(kind: TaskData['kind']): number {
 }
 
 export function taskKernels(device: GPUDevice, spec: TaskKernelSpec): TaskKernels {
-  const { batch, rows, cols, task, e, g, buffer } = spec;
+  const { batch, rows, cols, tasks, e, g, buffer } = spec;
+  // Networks with tasks of their own (elementwise only, batch-tasks.ts) differ only in target, mask and |Ω|.
+  const task = tasks[0]!;
   const s = task.lossScale;
   const count = rows * cols;
-  const target = buffer('target', count, task.target.data);
   switch (task.kind) {
     case 'factorization':
-      return {
-        residual: [new ResidualKernel(device, { batch, rows, cols, e, target, scale: s, g })],
-        lossForm: { kind: 'squares', x: g, count, coef: 0.5 / s },
-      };
-    case 'completion': {
-      const omega = task.observedCount!;
-      const mask = buffer('mask', count, task.mask!.data);
-      return {
-        residual: [new ResidualKernel(device, { batch, rows, cols, e, target, mask, scale: s / omega, g })],
-        lossForm: { kind: 'squares', x: g, count, coef: omega / (2 * s) },
-      };
-    }
+    case 'completion':
+      return elementwiseKernels(device, spec);
     case 'regression': {
       const sxx = buffer('Σxx', cols * cols, task.sxx!.data);
       const d = buffer(
@@ -123,7 +135,7 @@ export interface HeldOutSpec {
   batch: number;
   rows: number;
   cols: number;
-  task: TaskData;
+  tasks: readonly TaskData[];
   e: GPUBuffer;
   buffer: BufferFactory;
 }
@@ -137,8 +149,8 @@ export type HeldOutRecorder = (records: GPUBuffer, offset: number) => Encodable[
  * then one sum of squares per slot.
  */
 export function heldOutRecorder(device: GPUDevice, spec: HeldOutSpec): HeldOutRecorder | null {
-  const { batch, rows, cols, e, buffer } = spec;
-  const heldOut = spec.task.heldOut;
+  const { batch, rows, cols, e, buffer, tasks } = spec;
+  const heldOut = tasks[0]!.heldOut;
   if (!heldOut) return null;
   const sum =
     (x: GPUBuffer, count: number, extra: { y?: GPUBuffer; w?: GPUBuffer } = {}) =>
@@ -156,10 +168,31 @@ export function heldOutRecorder(device: GPUDevice, spec: HeldOutSpec): HeldOutRe
       });
   switch (heldOut.kind) {
     case 'entries': {
-      const y = buffer('held-out target', rows * cols, heldOut.target.data);
-      const w = heldOut.weight && buffer('held-out weight', rows * cols, heldOut.weight.data);
-      const kernel = sum(e, rows * cols, { y, ...(w && { w }) });
-      return (records, offset) => [kernel(records, offset)];
+      // Each network's weights divided by its own denominator (tasks of their own differ in it), so
+      // one sum with scale 1 gives √(‖w ∘ (E − Y)‖² / denominator) per network.
+      const count = rows * cols;
+      const entries = tasks.map(({ heldOut: own }) => {
+        invariant(own?.kind === 'entries', () => 'the networks of a batch share one kind of held-out part');
+        return own;
+      });
+      const y = stackedBuffer(buffer, 'held-out target', tasks, (_, b) => entries[b]!.target.data);
+      const w = stackedBuffer(buffer, 'held-out weight ÷ denominator', tasks, (_, b) =>
+        relativeWeights(entries[b]!.weight, entries[b]!.denominator, count),
+      );
+      return (records, offset) => [
+        new SumSquaresKernel(device, {
+          batch,
+          count,
+          x: e,
+          y: y.data,
+          w: w.data,
+          stride: y.stride,
+          out: records,
+          outOffset: offset,
+          accumulate: false,
+          root: true,
+        }),
+      ];
     }
     case 'samples': {
       const m = heldOut.x.cols;
@@ -203,4 +236,54 @@ export function heldOutRecorder(device: GPUDevice, spec: HeldOutSpec): HeldOutRe
       return (records, offset) => [product, kernel(records, offset)];
     }
   }
+}
+
+/**
+ * G = scale · M ∘ (E − Y) (residual.wgsl), loss coef · Σ G². Completion's scale s/|Ω| and coef
+ * |Ω|/2s are per-network buffers, since a batch may mix observed fractions.
+ */
+function elementwiseKernels(device: GPUDevice, spec: TaskKernelSpec): TaskKernels {
+  const { batch, rows, cols, tasks, e, g, buffer } = spec;
+  const s = tasks[0]!.lossScale;
+  const target = stackedBuffer(buffer, 'target', tasks, (t) => t.target.data);
+  const completion = tasks[0]!.kind === 'completion';
+  const mask = completion ? stackedBuffer(buffer, 'mask', tasks, (t) => t.mask!.data) : null;
+  const scale = completion
+    ? buffer(
+        's/|Ω|',
+        batch,
+        perNetwork(tasks, (t) => s / t.observedCount!),
+      )
+    : s;
+  const coef = completion
+    ? buffer(
+        '|Ω|/2s',
+        batch,
+        perNetwork(tasks, (t) => t.observedCount! / (2 * s)),
+      )
+    : 0.5 / s;
+  const residual = new ResidualKernel(device, {
+    batch,
+    rows,
+    cols,
+    e,
+    target: target.data,
+    targetStride: target.stride,
+    ...(mask && { mask: mask.data, maskStride: mask.stride }),
+    scale,
+    g,
+  });
+  return { residual: [residual], lossForm: { kind: 'squares', x: g, count: rows * cols, coef } };
+}
+
+/** One value per network. */
+function perNetwork(tasks: readonly TaskData[], value: (task: TaskData) => number): Float32Array {
+  return Float32Array.from(tasks, value);
+}
+
+/** w / denominator (w = 1 where the held-out part has no weights). */
+function relativeWeights(weight: Matrix | undefined, denominator: number, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = (weight ? weight.data[i]! : 1) / denominator;
+  return out;
 }

@@ -98,7 +98,7 @@ export async function runExperiment(
       let metrics: Record<string, number>[] = [];
       if (options.measure) {
         const layers = await sim.readLayers();
-        metrics = batch.map((run, b) => options.measure!(run, layers[b]!, sim.task));
+        metrics = batch.map((run, b) => options.measure!(run, layers[b]!, sim.tasks[b]!));
       }
       // A loop, not push(...runs): a batch of 10⁶ runs would overflow the call stack as arguments.
       for (const run of batchExperimentRuns(batch, sim.trace, outcome.diverged, metrics)) results.push(run);

@@ -20,7 +20,9 @@ export interface FusedTask {
   lossCoef: number;
   lossOffset: number;
   measurements: number;
+  /** Every network's data, network-major `dataStride` floats apart (0: one copy shared by all). */
   data: GPUBuffer;
+  dataStride: number;
 }
 
 export interface FusedStepSpec {
@@ -64,6 +66,7 @@ export class FusedStepKernel {
       LOSS_COEF: spec.task.lossCoef,
       LOSS_OFFSET: spec.task.lossOffset,
       MEASUREMENTS: spec.task.measurements,
+      DATA_STRIDE: spec.task.dataStride,
       DIVERGENCE_FACTOR: spec.divergenceFactor,
     };
   }

@@ -15,11 +15,14 @@ export interface ResidualSpec {
   /** End-to-end matrices, batch × rows × cols. */
   e: GPUBuffer;
   target: GPUBuffer;
+  /** Floats between networks' targets: 0 when they share one (the usual case), rows · cols when each has its own. */
   targetStride?: number;
   /** 0/1 mask (completion); omitted for factorization. */
   mask?: GPUBuffer;
-  /** loss.scale, divided by |Ω| for completion. */
-  scale: number;
+  /** As targetStride, for the mask. */
+  maskStride?: number;
+  /** loss.scale, divided by |Ω| for completion: shared, or one per network in a buffer. */
+  scale: number | GPUBuffer;
   g: GPUBuffer;
 }
 
@@ -38,15 +41,23 @@ export class ResidualKernel {
         COLS: spec.cols,
         BATCH: spec.batch,
         TARGET_STRIDE: spec.targetStride ?? 0,
+        MASK_STRIDE: spec.maskStride ?? 0,
         MASKED: spec.mask !== undefined,
-        SCALE: spec.scale,
+        SCALE: typeof spec.scale === 'number' ? spec.scale : 1,
+        PER_NETWORK_SCALE: typeof spec.scale !== 'number',
       },
       'residual',
     );
     this.bindGroup = bindBuffers(
       device,
       this.pipeline,
-      [spec.e, spec.target, spec.mask ?? spec.target, spec.g],
+      [
+        spec.e,
+        spec.target,
+        spec.mask ?? spec.target,
+        spec.g,
+        typeof spec.scale === 'number' ? spec.target : spec.scale,
+      ],
       'residual',
     );
     this.grid = workgroupGrid(device, Math.ceil((spec.batch * spec.rows * spec.cols) / 64));
@@ -60,8 +71,8 @@ export class ResidualKernel {
 }
 
 export type LossForm =
-  /** loss = coef · Σ x² over `count` entries per network. */
-  | { kind: 'squares'; x: GPUBuffer; count: number; coef: number }
+  /** loss = coef · Σ x² over `count` entries per network; coef shared, or one per network in a buffer. */
+  | { kind: 'squares'; x: GPUBuffer; count: number; coef: number | GPUBuffer }
   /** loss = ½ Σ e·(x − d) + offset (regression, x = G, d = s·Σyx shared by all networks). */
   | { kind: 'regression'; x: GPUBuffer; e: GPUBuffer; d: GPUBuffer; count: number; offset: number };
 
@@ -90,9 +101,9 @@ export class LossKernel {
       'residual',
       source,
       {
-        MODE: form.kind === 'regression' ? 1 : 0,
+        MODE: form.kind === 'regression' ? 1 : typeof form.coef === 'number' ? 0 : 2,
         COUNT: form.count,
-        COEF: form.kind === 'squares' ? form.coef : 0.5,
+        COEF: form.kind === 'squares' && typeof form.coef === 'number' ? form.coef : 0.5,
         OFFSET: form.kind === 'regression' ? form.offset : 0,
         DIVERGENCE_FACTOR: spec.divergenceFactor,
         OUT_OFFSET: spec.recordOffset,
@@ -101,7 +112,7 @@ export class LossKernel {
       'loss',
     );
     const e = form.kind === 'regression' ? form.e : form.x;
-    const d = form.kind === 'regression' ? form.d : form.x;
+    const d = form.kind === 'regression' ? form.d : typeof form.coef === 'number' ? form.x : form.coef;
     this.bindGroup = bindBuffers(device, this.pipeline, [form.x, e, d, spec.nets, spec.records], 'loss');
     this.grid = workgroupGrid(device, spec.batch);
   }
@@ -123,6 +134,8 @@ export interface SumSquaresSpec {
   y?: GPUBuffer;
   /** Weights of the squares (count values), if given. */
   w?: GPUBuffer;
+  /** Floats between networks' y and w: 0 (default) when all networks share them, count when each has its own. */
+  stride?: number;
   out: GPUBuffer;
   /** Where network 0's sum goes in `out`; network b's is at outOffset + b. */
   outOffset: number;
@@ -149,6 +162,7 @@ export class SumSquaresKernel {
         COUNT: spec.count,
         BATCH: spec.batch,
         OUT_OFFSET: spec.outOffset,
+        SQ_STRIDE: spec.stride ?? 0,
         SQ_SUBTRACT: spec.y !== undefined,
         SQ_WEIGHTED: spec.w !== undefined,
         SQ_ACCUMULATE: spec.accumulate,

@@ -50,7 +50,8 @@ export interface MatrixData {
 export interface BatchInfo {
   /** Ids of the batch's networks, in the order of the record arrays. */
   runIds: number[];
-  target: MatrixData;
+  /** Each network's target, in runIds' order: one object repeated when the batch shares its task (structured clone sends it once). */
+  targets: MatrixData[];
   /** The step path the engine chose for the batch (BatchProgram.kernelPath, after train.kernel and the adapter). */
   kernel: BatchProgram['kernelPath'];
 }

@@ -70,7 +70,7 @@ export class Session {
       runs: runs.map(({ id, overrides, config: resolved }) => ({ id, overrides, config: resolved })),
       batches: batches.map(({ runs: group, sim }) => ({
         runIds: group.map((r) => r.id),
-        target: { ...sim.task.target },
+        targets: sim.tasks.map((task) => task.target),
         kernel: sim.program.kernelPath,
       })),
     };
@@ -103,7 +103,7 @@ export class Session {
       // The preset's measurement reads the layers, which match the last record only when idle.
       if (preset?.measure && !this.running) {
         const layers = await b.sim.readLayers();
-        metrics = b.runs.map((run, k) => preset.measure!(run, layers[k]!, b.sim.task));
+        metrics = b.runs.map((run, k) => preset.measure!(run, layers[k]!, b.sim.tasks[k]!));
       }
       batches.push({
         runs: b.runs,

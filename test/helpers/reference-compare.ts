@@ -18,12 +18,12 @@ export async function compareWithReference(gpu: GpuContext, config: Config) {
   const result = await sim.run();
   const gpuLayers = await sim.readLayers();
   const runs = expandRuns(config);
-  const task = f32Task(buildTask(runs[0]!.config));
   let worstMatrix = 0;
   let worstLoss = 0;
   runs.forEach((run, b) => {
     const hyper = { lr: Math.fround(run.config.train.lr), weightDecay: Math.fround(run.config.train.weightDecay) };
-    const reference = new ReferenceTrainer(task, initial[b]!, hyper);
+    // Each run's own task: a batch over task seeds holds one per network (src/problem/batch-tasks.ts).
+    const reference = new ReferenceTrainer(f32Task(buildTask(run.config)), initial[b]!, hyper);
     const losses = new Map<number, number>();
     for (let t = 0; t <= run.config.train.steps; t++) {
       if (t % run.config.record.every === 0 || t === run.config.train.steps) losses.set(t, reference.loss());

@@ -612,10 +612,30 @@ describe('groupBatches', () => {
   it.each([
     ['record.every', [10, 20]],
     ['train.steps', [10, 20]],
-    ['task.seed', [0, 1]],
+    [
+      'task.target.singularValues',
+      [
+        [3, 2, 1],
+        [3, 2, 0.5],
+      ],
+    ],
     ['loss.scale', [1, 2]],
   ])('splits a sweep over %s', (path, values) => {
-    expect(groupBatches(expandRuns({ ...baseConfig(), sweep: { [path]: values } }))).toHaveLength(2);
+    const completion: Config = { ...baseConfig(), task: { ...baseConfig().task, kind: 'completion', observed: 0.5 } };
+    expect(groupBatches(expandRuns({ ...completion, sweep: { [path]: values } }))).toHaveLength(2);
+  });
+
+  it('keeps task seeds (and observed fractions) in one batch for factorization and completion, one batch each for regression and record.linearized', () => {
+    const seeds = { 'task.seed': [0, 1, 2], 'task.target.seed': [3, 4] };
+    const fractions = { 'task.observed': [0.3, 0.6] };
+    const batches = (config: Config) => groupBatches(expandRuns({ ...config, sweep: seeds })).length;
+    const completion: Config = { ...baseConfig(), task: { ...baseConfig().task, kind: 'completion', observed: 0.5 } };
+    expect(batches(baseConfig())).toBe(1);
+    expect(batches(completion)).toBe(1);
+    expect(groupBatches(expandRuns({ ...completion, sweep: { ...seeds, ...fractions } }))).toHaveLength(1);
+    expect(batches({ ...completion, record: { ...completion.record, linearized: true } })).toBe(6);
+    const regression: Config = { ...baseConfig(), task: { ...baseConfig().task, kind: 'regression', samples: 8 } };
+    expect(batches(regression)).toBe(6);
   });
 
   it('batchKey ignores key order and the per-network fields only', () => {
