@@ -51,9 +51,11 @@ export interface ExperimentOptions {
  */
 export function planBatches(runs: Run[], limits: MemoryLimits): Run[][] {
   const records = experimentRecordBytes(runs);
+  // A network must fit the device's binding limit; batches are cut to the (smaller) batchBytes.
+  const batchLimits = { ...limits, bindingBytes: limits.batchBytes ?? limits.bindingBytes };
   return groupBatches(runs).flatMap((batch) => {
     checkNetworkFits(batch[0]!, limits, records);
-    return splitInto(batch, networksThatFit(batch[0]!.config, limits, records));
+    return splitInto(batch, networksThatFit(batch[0]!.config, batchLimits, records));
   });
 }
 
