@@ -15,7 +15,8 @@ import { experimentRun, fullTrace } from '../src/experiment/experiment-run.js';
 import { planBatches } from '../src/experiment/run-experiment.js';
 import { HOST_MEMORY_FRACTION, hostMemory } from '../src/gpu/host-memory.js';
 import type { ExperimentResult, ExperimentRun, RunTrace } from '../src/experiment/types.js';
-import { type FormatChoice, readResults, writeResults } from '../src/results/index.js';
+import { type FormatChoice, readResults, ResultStream, writeResults } from '../src/results/index.js';
+import { streamsResults } from '../src/results/result-stream.js';
 
 export function scalingConfig(seeds: number): Config {
   return {
@@ -75,24 +76,32 @@ export async function hostPipeline(seeds: number, options: PipelineOptions = {})
   stage('plan');
   const steps = [0, 10, 20];
   const wrap = options.wrap ?? ((run) => run);
-  const analysed: ExperimentRun[] = [];
-  for (const batch of batches)
-    for (const run of batch) analysed.push(wrap(experimentRun(run, syntheticTrace(run, steps), false)));
-  stage('analyse');
-  const result: ExperimentResult = {
-    config,
-    device: { adapter: 'synthetic (no GPU)', fallback: false },
-    timing: { seconds: 1, steps: 20, networkSteps: 20 * seeds, networkStepsPerSecond: 20 * seeds, kernels: [] },
-    shard: null,
-    aborted: false,
-    runs: analysed,
-  };
-  const overviewLines = resultOverview(result).length;
-  stage('overview');
+  const format = options.format ?? 'auto';
   const dir = await mkdtemp(join(tmpdir(), 'dlnsim-host-scaling-'));
   try {
-    const paths = await writeResults(dir, result, { preset: null }, options.format ?? 'auto');
+    // As `dlnsim run` does: beyond the Parquet threshold each batch's runs are written as it is
+    // analysed and only the runs the report draws are kept (src/results/result-stream.ts).
+    const stream = streamsResults(runs, format, false) ? await ResultStream.open(dir, runs) : undefined;
+    const analysed: ExperimentRun[] = [];
+    for (const batch of batches) {
+      const done = batch.map((run) => wrap(experimentRun(run, syntheticTrace(run, steps), false)));
+      for (const run of stream ? await stream.add(done) : done) analysed.push(run);
+    }
+    stage('analyse');
+    const result: ExperimentResult = {
+      config,
+      device: { adapter: 'synthetic (no GPU)', fallback: false },
+      timing: { seconds: 1, steps: 20, networkSteps: 20 * seeds, networkStepsPerSecond: 20 * seeds, kernels: [] },
+      shard: null,
+      aborted: false,
+      runs: analysed,
+    };
+    const { paths, sweepPoints } = stream
+      ? await stream.finish(result, { preset: null })
+      : { paths: await writeResults(dir, result, { preset: null }, format), sweepPoints: undefined };
     stage('write');
+    const overviewLines = resultOverview(result, sweepPoints).length;
+    stage('overview');
     const back = await readResults(dir);
     if (back.result.runs.length !== seeds) throw new Error(`read back ${back.result.runs.length} runs of ${seeds}`);
     stage('read back');

@@ -4,7 +4,8 @@
  */
 import { expandRuns } from '../config/index.js';
 import { memoryLimits, parseShard, planBatches, runExperiment, shardRuns } from '../experiment/index.js';
-import { writeResults } from '../results/index.js';
+import { ResultStream, writeResults } from '../results/index.js';
+import { streamsResults } from '../results/result-stream.js';
 import { checkMatrixExport } from '../results/matrices-npy.js';
 import type { Command } from './args.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
@@ -33,18 +34,34 @@ export async function runCommand(command: Extract<Command, { kind: 'run' }>, io:
         `${shard ? ` (shard ${shard.index}/${shard.count} of ${all.length})` : ''} in ${batches} batch${batches === 1 ? '' : 'es'} on ${gpu.adapter.name}` +
         (gpu.adapter.isFallbackAdapter ? ' — software fallback, expect ~100× less speed than a GPU' : ''),
     );
-    const result = await runExperiment(gpu, config, {
-      shard,
-      signal: io.signal,
-      measure: preset?.measure,
-      onProgress: (p) => progress.update(p),
-    });
+    // Beyond the Parquet threshold the runs are written batch by batch, not held (results/result-stream.ts).
+    const stream = streamsResults(runs, command.format, preset !== undefined)
+      ? await ResultStream.open(out, runs)
+      : undefined;
+    let result;
+    try {
+      result = await runExperiment(gpu, config, {
+        shard,
+        runs,
+        signal: io.signal,
+        measure: preset?.measure,
+        onProgress: (p) => progress.update(p),
+        onBatchRuns: stream?.add,
+      });
+    } catch (error) {
+      await stream?.discard();
+      throw error;
+    }
     progress.clear();
     const complete = !result.aborted && !shard;
     const verdict = preset && complete ? preset.verdict(result) : null;
-    const paths = await writeResults(out, result, { preset: preset?.name ?? null, verdict }, command.format);
+    const extras = { preset: preset?.name ?? null, verdict };
+    // A streamed result holds only the runs report.html draws; the aggregates cover every run.
+    const { paths, sweepPoints } = stream
+      ? await stream.finish(result, extras)
+      : { paths: await writeResults(out, result, extras, command.format), sweepPoints: undefined };
 
-    const lines = ['', ...resultOverview(result)];
+    const lines = ['', ...resultOverview(result, sweepPoints)];
     if (verdict) lines.push('', ...verdictText(preset!.name, verdict));
     else if (preset && shard && !result.aborted)
       lines.push('', `verdict: after all ${shard.count} shards are done, dlnsim merge computes it`);

@@ -32,6 +32,11 @@ export type RunMeasure = (run: Run, layers: Matrix[], task: TaskData) => Record<
 export interface ExperimentOptions {
   /** Train only shard i of n (round-robin by run id, see shard.ts). */
   shard?: Shard;
+  /**
+   * The runs to train when the caller has expanded them already (expandRuns(config), then
+   * shardRuns for a shard): at 10⁶ runs a second expansion would hold another ~270 MB.
+   */
+  runs?: Run[];
   /** Cancels the experiment: the batch in training stops and records its state, later batches are skipped. */
   signal?: AbortSignal;
   onProgress?: (progress: ExperimentProgress) => void;
@@ -42,6 +47,12 @@ export interface ExperimentOptions {
   /** Caps the bytes of any one batch buffer below the device's limit (to leave memory for other work, or to test splitting). */
   maxBindingBytes?: number;
   simulator?: SimulatorOptions;
+  /**
+   * Receives each batch's runs as the batch finishes (also the part of a batch an interruption or
+   * a lost device stopped), before the next batch trains; returns what the result keeps of them.
+   * The CLI writes them to disk here and keeps them without their traces (results/result-stream.ts).
+   */
+  onBatchRuns?: (runs: ExperimentRun[]) => Promise<ExperimentRun[]>;
 }
 
 /**
@@ -51,9 +62,11 @@ export interface ExperimentOptions {
  */
 export function planBatches(runs: Run[], limits: MemoryLimits): Run[][] {
   const records = experimentRecordBytes(runs);
+  // A network must fit the device's binding limit; batches are cut to the (smaller) batchBytes.
+  const batchLimits = { ...limits, bindingBytes: limits.batchBytes ?? limits.bindingBytes };
   return groupBatches(runs).flatMap((batch) => {
     checkNetworkFits(batch[0]!, limits, records);
-    return splitInto(batch, networksThatFit(batch[0]!.config, limits, records));
+    return splitInto(batch, networksThatFit(batch[0]!.config, batchLimits, records));
   });
 }
 
@@ -62,13 +75,16 @@ export async function runExperiment(
   config: Config,
   options: ExperimentOptions = {},
 ): Promise<ExperimentResult> {
-  const all = expandRuns(config);
-  const runs = options.shard ? shardRuns(all, options.shard) : all;
+  const runs = options.runs ?? (options.shard ? shardRuns(expandRuns(config), options.shard) : expandRuns(config));
   const batches = planBatches(runs, memoryLimits(gpu.device, options.maxBindingBytes));
   const timing: Timing = { seconds: 0, steps: 0, networkSteps: 0, networkStepsPerSecond: 0, kernels: [] };
   const results: ExperimentRun[] = [];
   let aborted = false;
   let failure: DeviceLostError | GpuError | undefined;
+  const keep = async (runs: ExperimentRun[]) => {
+    // A loop, not push(...runs): a batch of 10⁶ runs would overflow the call stack as arguments.
+    for (const run of options.onBatchRuns ? await options.onBatchRuns(runs) : runs) results.push(run);
+  };
 
   for (const [i, batch] of batches.entries()) {
     if (options.signal?.aborted) {
@@ -90,7 +106,7 @@ export async function runExperiment(
       } catch (error) {
         if (!(error instanceof DeviceLostError || error instanceof GpuError)) throw error;
         // The device is gone: keep what this batch recorded before, train nothing more.
-        for (const run of batchExperimentRuns(batch, sim.trace, sim.diverged)) results.push(run);
+        await keep(batchExperimentRuns(batch, sim.trace, sim.diverged));
         failure = error;
         aborted = true;
         break;
@@ -100,8 +116,7 @@ export async function runExperiment(
         const layers = await sim.readLayers();
         metrics = batch.map((run, b) => options.measure!(run, layers[b]!, sim.tasks[b]!));
       }
-      // A loop, not push(...runs): a batch of 10⁶ runs would overflow the call stack as arguments.
-      for (const run of batchExperimentRuns(batch, sim.trace, outcome.diverged, metrics)) results.push(run);
+      await keep(batchExperimentRuns(batch, sim.trace, outcome.diverged, metrics));
       timing.seconds += outcome.seconds;
       timing.steps += outcome.step;
       timing.networkSteps += outcome.step * batch.length;

@@ -10,29 +10,71 @@ import { rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/**
+ * A file written a piece at a time, over as long as it takes (a results table written batch by
+ * batch while training goes on): nothing is at `path` until commit(), which flushes and renames.
+ */
+export class AtomicFile {
+  private readonly temporary: string;
+  private handle: Awaited<ReturnType<typeof open>> | undefined;
+
+  private constructor(readonly path: string) {
+    this.temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  }
+
+  static async create(path: string): Promise<AtomicFile> {
+    const file = new AtomicFile(path);
+    writing.add(file.temporary);
+    try {
+      file.handle = await open(file.temporary, 'wx');
+    } catch (error) {
+      writing.delete(file.temporary);
+      throw error;
+    }
+    return file;
+  }
+
+  async write(chunk: string | Uint8Array): Promise<void> {
+    await (typeof chunk === 'string' ? this.handle!.write(chunk) : this.handle!.write(chunk));
+  }
+
+  /** Flushes the content to disk and renames it over `path`; on failure the temporary file is removed. */
+  async commit(): Promise<void> {
+    try {
+      await this.handle!.sync();
+      await this.handle!.close();
+      this.handle = undefined;
+      await rename(this.temporary, this.path);
+      writing.delete(this.temporary);
+    } catch (error) {
+      await this.discard();
+      throw error;
+    }
+  }
+
+  /** Removes the temporary file, leaving `path` as it was. */
+  async discard(): Promise<void> {
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
+    await rm(this.temporary, { force: true }).catch(() => undefined);
+    writing.delete(this.temporary);
+  }
+}
+
 /** `content`: a string, bytes, or chunks of text or bytes (written one by one, so a large file is never held whole). */
 export async function writeFileAtomic(
   path: string,
   content: string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
 ): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
-  writing.add(temporary);
+  const file = await AtomicFile.create(path);
   try {
-    handle = await open(temporary, 'wx');
     for await (const chunk of typeof content === 'string' || content instanceof Uint8Array ? [content] : content)
-      await (typeof chunk === 'string' ? handle.write(chunk) : handle.write(chunk));
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(temporary, path);
+      await file.write(chunk);
   } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await rm(temporary, { force: true }).catch(() => undefined);
+    await file.discard();
     throw error;
-  } finally {
-    writing.delete(temporary);
   }
+  await file.commit();
 }
 
 /** Temporary files of writes in progress. */

@@ -6,16 +6,16 @@
  * `dlnsim merge` needs, of either format.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ExperimentResult } from '../experiment/types.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { readRunTable, readTraceTable, runTableChunks, traceTableChunks } from './parquet-results.js';
+import { layoutOfRuns, ParquetTables, readRunTable, readTraceTable } from './parquet-results.js';
 import { matrixFiles } from './matrices-npy.js';
-import { reportHtml } from './report-html.js';
+import { type ReportExtras, reportHtml } from './report-html.js';
 import { restoreResult, parseSummary } from './restore.js';
 import { ResultsError } from './results-error.js';
 import { RESULT_TABLES, type ResultsFormat, type SummaryExtras, summaryJson } from './summary.js';
-import { sweepPointAggregates } from './sweep-points.js';
+import { type SweepPointAggregate, sweepPointAggregates } from './sweep-points.js';
 import { parseTraceCsv, traceCsvChunks } from './trace-csv.js';
 
 /** Where record.matrices goes: one .npy per run (src/results/matrices-npy.ts). */
@@ -48,6 +48,19 @@ export interface ResultPaths {
   matrices: string | null;
 }
 
+/** Where the files of `format` go in `dir`. */
+export function resultPaths(dir: string, format: ResultsFormat): ResultPaths {
+  const tables = RESULT_TABLES[format];
+  return {
+    summary: join(dir, RESULT_FILES.summary),
+    report: join(dir, RESULT_FILES.report),
+    runs: join(dir, tables.runs),
+    trace: join(dir, tables.trace),
+    format,
+    matrices: null,
+  };
+}
+
 /** Creates `dir` if needed and writes the files; returns their paths. */
 export async function writeResults(
   dir: string,
@@ -56,31 +69,40 @@ export async function writeResults(
   choice: FormatChoice = 'auto',
 ): Promise<ResultPaths> {
   await mkdir(dir, { recursive: true });
-  const format = resolveFormat(choice, result.runs.length);
-  const tables = RESULT_TABLES[format];
-  const paths: ResultPaths = {
-    summary: join(dir, RESULT_FILES.summary),
-    report: join(dir, RESULT_FILES.report),
-    runs: join(dir, tables.runs),
-    trace: join(dir, tables.trace),
-    format,
-    matrices: null,
-  };
-  const sweepPoints = sweepPointAggregates(result.runs);
-  if (format === 'parquet') {
-    await writeFileAtomic(paths.runs, runTableChunks(result));
-    await writeFileAtomic(paths.trace, traceTableChunks(result));
+  const paths = resultPaths(dir, resolveFormat(choice, result.runs.length));
+  if (paths.format === 'parquet') {
+    const tables = await ParquetTables.create(paths, layoutOfRuns(result.runs));
+    try {
+      for (const run of result.runs) await tables.add(run);
+    } catch (error) {
+      await tables.discard();
+      throw error;
+    }
+    await tables.commit();
   } else {
     await writeFileAtomic(paths.trace, traceCsvChunks(result));
   }
+  return writeReportAndSummary(paths, result, extras, sweepPointAggregates(result.runs));
+}
+
+/**
+ * The files after the tables: report.html, the matrices and, last, so that a directory with a
+ * summary.json has its other files too, summary.json. `sweepPoints`: the aggregates of every run.
+ */
+export async function writeReportAndSummary(
+  paths: ResultPaths,
+  result: ExperimentResult,
+  extras: ReportExtras,
+  sweepPoints: SweepPointAggregate[],
+): Promise<ResultPaths> {
   await writeFileAtomic(paths.report, reportHtml(result, { ...extras, sweepPoints }));
   for (const { name, bytes } of matrixFiles(result)) {
-    paths.matrices = join(dir, MATRICES_DIR);
+    paths.matrices = join(dirname(paths.summary), MATRICES_DIR);
     await mkdir(paths.matrices, { recursive: true });
     await writeFileAtomic(join(paths.matrices, name), bytes);
   }
-  // Last, so a directory with a summary.json has its other files too.
-  await writeFileAtomic(paths.summary, summaryJson(result, { ...extras, format, sweepPoints }));
+  const { allRuns: _reportOnly, ...summaryExtras } = extras;
+  await writeFileAtomic(paths.summary, summaryJson(result, { ...summaryExtras, format: paths.format, sweepPoints }));
   return paths;
 }
 

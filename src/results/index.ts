@@ -22,7 +22,8 @@ export {
   resolveFormat,
   writeResults,
 } from './files.js';
-export { readRunTable, readTraceTable, runTableChunks, traceTableChunks } from './parquet-results.js';
+export { layoutOfRuns, ParquetTables, readRunTable, readTraceTable, type TableLayout } from './parquet-results.js';
+export { ResultStream } from './result-stream.js';
 export { type SweepPointAggregate, SweepPointAccumulator, sweepPointAggregates } from './sweep-points.js';
 export { type Quantiles, quantiles } from './quantiles.js';
 export { writeFileAtomic } from './atomic-write.js';

@@ -1,55 +1,117 @@
 /**
  * runs.parquet and trace.parquet: the run table (run-table.ts) and the trace (trace-columns.ts)
- * as Parquet, written a row group at a time and read back a row group at a time, for results too
- * large for summary.json's runs and trace.csv (files.ts decides).
+ * as Parquet, written a row group at a time (as the runs come, even while training goes on:
+ * result-stream.ts) and read back a row group at a time, for results too large for summary.json's
+ * runs and trace.csv (files.ts decides).
  */
-import type { ExperimentResult, RunTrace } from '../experiment/types.js';
-import { openParquet, parquetChunks, ROW_GROUP_ROWS } from './parquet-table.js';
+import type { ExperimentRun, RunTrace } from '../experiment/types.js';
+import { AtomicFile } from './atomic-write.js';
+import { openParquet, ParquetStream, ROW_GROUP_ROWS, type TableColumn } from './parquet-table.js';
 import { ResultsError } from './results-error.js';
-import { columnsOfTable, emptySummaryRun, runColumns, runTableGroup } from './run-table.js';
+import { columnsOfTable, emptySummaryRun, type RunColumn, runColumns, runTableGroup } from './run-table.js';
 import { type SummaryRun, summaryRun } from './summary.js';
 import { emptyTrace, TRACE_COLUMNS, traceHeaderNames, traceSingularValueColumns } from './trace-columns.js';
-import type { TableColumn } from './parquet-table.js';
 
 /** Key-value metadata naming what a file holds, checked when it is read back. */
 const TABLE_KEY = 'dlnsim.table';
 
-export function runTableChunks(result: ExperimentResult): Generator<Uint8Array> {
-  const columns = runColumns(result.runs.map(summaryRun));
-  function* groups(): Generator<unknown[][]> {
-    for (let start = 0; start < result.runs.length; start += ROW_GROUP_ROWS) {
-      yield runTableGroup(columns, result.runs.slice(start, start + ROW_GROUP_ROWS).map(summaryRun));
-    }
-  }
-  return parquetChunks(columns, groups(), { [TABLE_KEY]: 'runs' });
+/** The columns of the two tables: the run table's, and how many sv columns the trace has. */
+export interface TableLayout {
+  runs: RunColumn[];
+  traceSingularValues: number;
 }
 
-export function traceTableChunks(result: ExperimentResult): Generator<Uint8Array> {
-  const singularValues = traceSingularValueColumns(result.runs);
-  const columns: TableColumn[] = [
+/** The layout that holds these runs, all of them trained: what writeResults writes. */
+export function layoutOfRuns(runs: ExperimentRun[]): TableLayout {
+  function* summaries() {
+    for (const run of runs) yield summaryRun(run);
+  }
+  return { runs: runColumns(summaries()), traceSingularValues: traceSingularValueColumns(runs) };
+}
+
+/**
+ * runs.parquet and trace.parquet written a run at a time, in the order given, each an AtomicFile
+ * that appears only at commit(): a row group of the run table every ROW_GROUP_ROWS runs, one of
+ * the trace once it holds ROW_GROUP_ROWS rows (whole runs per row group, so a reader never sees a
+ * run cut in two). It holds one row group of each, whatever the number of runs.
+ */
+export class ParquetTables {
+  private summaries: SummaryRun[] = [];
+  private trace: unknown[][];
+  private readonly traceColumns: TableColumn[];
+  private readonly streams: { runs: ParquetStream; trace: ParquetStream };
+
+  private constructor(
+    private readonly layout: TableLayout,
+    private readonly files: { runs: AtomicFile; trace: AtomicFile },
+  ) {
+    this.traceColumns = traceTableColumns(layout.traceSingularValues);
+    this.trace = this.traceColumns.map(() => []);
+    this.streams = {
+      runs: new ParquetStream(layout.runs, { [TABLE_KEY]: 'runs' }),
+      trace: new ParquetStream(this.traceColumns, { [TABLE_KEY]: 'trace' }),
+    };
+  }
+
+  static async create(paths: { runs: string; trace: string }, layout: TableLayout): Promise<ParquetTables> {
+    const runs = await AtomicFile.create(paths.runs);
+    const trace = await AtomicFile.create(paths.trace).catch(async (error: unknown) => {
+      await runs.discard();
+      throw error;
+    });
+    return new ParquetTables(layout, { runs, trace });
+  }
+
+  async add(run: ExperimentRun): Promise<void> {
+    this.summaries.push(summaryRun(run));
+    if (this.summaries.length === ROW_GROUP_ROWS) await this.flushRuns();
+    const count = this.layout.traceSingularValues;
+    for (let i = 0; i < run.trace.steps.length; i++) {
+      TRACE_COLUMNS.forEach((column, c) => this.trace[c]!.push(column.get(run, i)));
+      const values = run.trace.singularValues[i]!;
+      if (values.length > count)
+        throw new ResultsError(
+          `run ${run.id} recorded ${values.length} singular values; the trace has ${count} columns`,
+        );
+      for (let j = 0; j < count; j++) this.trace[TRACE_COLUMNS.length + j]!.push(j < values.length ? values[j] : null);
+    }
+    if (this.trace[0]!.length >= ROW_GROUP_ROWS) await this.flushTrace();
+  }
+
+  /** The last row groups and the footers, then both files renamed into place. */
+  async commit(): Promise<void> {
+    await this.flushRuns();
+    await this.flushTrace();
+    await this.files.runs.write(this.streams.runs.finish());
+    await this.files.trace.write(this.streams.trace.finish());
+    await this.files.runs.commit();
+    await this.files.trace.commit();
+  }
+
+  /** Removes both temporary files: nothing appears. */
+  async discard(): Promise<void> {
+    await this.files.runs.discard();
+    await this.files.trace.discard();
+  }
+
+  private async flushRuns(): Promise<void> {
+    await this.files.runs.write(this.streams.runs.group(runTableGroup(this.layout.runs, this.summaries)));
+    this.summaries = [];
+  }
+
+  private async flushTrace(): Promise<void> {
+    await this.files.trace.write(this.streams.trace.group(this.trace));
+    this.trace = this.traceColumns.map(() => []);
+  }
+}
+
+function traceTableColumns(singularValues: number): TableColumn[] {
+  return [
     ...TRACE_COLUMNS,
     ...traceHeaderNames(singularValues)
       .slice(TRACE_COLUMNS.length)
       .map((name) => ({ name, type: 'DOUBLE' as const, nullable: true })),
   ];
-  function* groups(): Generator<unknown[][]> {
-    let group: unknown[][] = columns.map(() => []);
-    for (const run of result.runs) {
-      for (let i = 0; i < run.trace.steps.length; i++) {
-        TRACE_COLUMNS.forEach((column, c) => group[c]!.push(column.get(run, i)));
-        const values = run.trace.singularValues[i]!;
-        for (let j = 0; j < singularValues; j++)
-          group[TRACE_COLUMNS.length + j]!.push(j < values.length ? values[j] : null);
-      }
-      // Whole runs per row group, so a reader never sees a run cut in two.
-      if (group[0]!.length >= ROW_GROUP_ROWS) {
-        yield group;
-        group = columns.map(() => []);
-      }
-    }
-    yield group;
-  }
-  return parquetChunks(columns, groups(), { [TABLE_KEY]: 'trace' });
 }
 
 async function openTable(path: string, table: string) {

@@ -19,48 +19,57 @@ export interface TableColumn {
 export const ROW_GROUP_ROWS = 65_536;
 
 /**
- * The bytes of a Parquet file, in pieces: the header, then one piece per row group (`groups`
- * yields one array of values per column, all of one length), then the footer. `metadata` becomes
- * the file's key-value metadata.
+ * A Parquet file's bytes, produced a row group at a time: each group() returns the bytes to append
+ * (the header with the first), finish() the footer. `metadata` becomes the file's key-value
+ * metadata. A writer holds one row group at a time, however many it writes.
  */
-export function* parquetChunks(
-  columns: TableColumn[],
-  groups: Iterable<unknown[][]>,
-  metadata: Record<string, string> = {},
-): Generator<Uint8Array> {
-  const writer = new ByteWriter();
-  const schema = [
-    { name: 'root', num_children: columns.length },
-    ...columns.map((column) => ({
-      name: column.name,
-      type: column.type === 'STRING' ? ('BYTE_ARRAY' as const) : column.type,
-      ...(column.type === 'STRING' ? { converted_type: 'UTF8' as const } : {}),
-      repetition_type: column.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const),
-    })),
-  ];
-  const parquet = new ParquetWriter({
-    writer,
-    schema,
-    kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-    createdBy: 'dlnsim (hyparquet-writer)',
-  });
-  // The writer keeps absolute offsets itself; emptying its buffer after each piece keeps memory to one row group.
-  const take = () => {
-    const bytes = writer.getBytes().slice();
-    writer.index = 0;
-    return bytes;
-  };
-  for (const group of groups) {
-    const rows = group[0]?.length ?? 0;
-    if (rows === 0) continue;
-    void parquet.write({
-      columnData: columns.map((column, j) => ({ name: column.name, data: group[j]! })),
-      rowGroupSize: rows,
+export class ParquetStream {
+  private readonly writer = new ByteWriter();
+  private readonly parquet: ParquetWriter;
+
+  constructor(
+    private readonly columns: TableColumn[],
+    metadata: Record<string, string> = {},
+  ) {
+    const schema = [
+      { name: 'root', num_children: columns.length },
+      ...columns.map((column) => ({
+        name: column.name,
+        type: column.type === 'STRING' ? ('BYTE_ARRAY' as const) : column.type,
+        ...(column.type === 'STRING' ? { converted_type: 'UTF8' as const } : {}),
+        repetition_type: column.nullable ? ('OPTIONAL' as const) : ('REQUIRED' as const),
+      })),
+    ];
+    this.parquet = new ParquetWriter({
+      writer: this.writer,
+      schema,
+      kvMetadata: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+      createdBy: 'dlnsim (hyparquet-writer)',
     });
-    yield take();
   }
-  void parquet.finish();
-  yield take();
+
+  /** One row group: one array of values per column, all of one length; an empty group writes nothing. */
+  group(data: unknown[][]): Uint8Array {
+    const rows = data[0]?.length ?? 0;
+    if (rows > 0)
+      void this.parquet.write({
+        columnData: this.columns.map((column, j) => ({ name: column.name, data: data[j]! })),
+        rowGroupSize: rows,
+      });
+    return this.take();
+  }
+
+  finish(): Uint8Array {
+    void this.parquet.finish();
+    return this.take();
+  }
+
+  // The writer keeps absolute offsets itself; emptying its buffer after each piece keeps memory to one row group.
+  private take(): Uint8Array {
+    const bytes = this.writer.getBytes().slice();
+    this.writer.index = 0;
+    return bytes;
+  }
 }
 
 /** A Parquet file's columns (name and type), key-value metadata and row groups, each read only when iterated. */

@@ -22,26 +22,39 @@ const MAX_PANELS = 9;
 const MAX_MARKED_RUNS = 8;
 const MAX_TABLE_ROWS = 500;
 
-export function reportHtml(result: ExperimentResult, extras: SummaryExtras = {}): string {
+/** What the report reads of every run; the runs it draws (drawnRunIds) it reads whole. */
+export type ReportRun = Pick<ExperimentRun, 'id' | 'overrides' | 'config' | 'rank' | 'finalLoss'>;
+
+export interface ReportExtras extends SummaryExtras {
+  /**
+   * Every run, when result.runs holds only the runs drawn (a streamed result, result-stream.ts):
+   * the sweep plots and counts read these, the time plots result.runs. `sweepPoints` is then needed.
+   */
+  allRuns?: readonly ReportRun[];
+}
+
+export function reportHtml(result: ExperimentResult, extras: ReportExtras = {}): string {
   const title = extras.preset ?? result.config.name ?? 'experiment';
-  const groups = groupRuns(result.runs);
+  const all = extras.allRuns ?? result.runs;
+  const byId = new Map(result.runs.map((run) => [run.id, run]));
+  const view: ReportView = { all, groups: groupRuns(all), whole: (run) => byId.get(run.id) };
   const sections = [
     verdictSection(extras),
     figureSection(extras.preset, result),
-    lossSection(result, groups),
-    volumeSection(result, groups),
-    spectraSection(result, groups),
-    rankSection(result, groups),
-    sweepSection(result),
+    lossSection(view),
+    volumeSection(view),
+    spectraSection(view),
+    rankSection(view),
+    sweepSection(result.config.sweep, all),
     sweepPointsSection(extras.sweepPoints ?? sweepPointAggregates(result.runs)),
-    runsSection(result),
+    extras.allRuns ? '' : runsSection(result),
     `<section><details><summary>Config</summary><pre>${escapeXml(JSON.stringify(result.config, null, 2))}</pre></details></section>`,
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>dlnsim — ${escapeXml(title)}</title><style>${CSS}${PLOT_CSS}</style></head>
 <body><main>
-<header><h1>${escapeXml(title)}</h1><p class="meta">${escapeXml(metaLine(result))}</p>${banner(result)}</header>
+<header><h1>${escapeXml(title)}</h1><p class="meta">${escapeXml(metaLine(result, all.length))}</p>${banner(result)}</header>
 ${sections.filter((s) => s !== '').join('\n')}
 <footer>Written by dlnsim on ${escapeXml(new Date().toISOString())}. Time t = lr · step; ranks count σᵢ > record.rankTolerance · σ₁.</footer>
 </main></body></html>
@@ -49,14 +62,14 @@ ${sections.filter((s) => s !== '').join('\n')}
 }
 
 /** Runs that differ only in their init seed share a colour and a legend entry. */
-interface RunGroup {
+interface RunGroup<R = ReportRun> {
   label: string;
   colour: string;
-  runs: ExperimentRun[];
+  runs: R[];
 }
 
-function groupRuns(runs: ExperimentRun[]): RunGroup[] {
-  const groups = new Map<string, RunGroup>();
+function groupRuns<R extends { overrides: Record<string, unknown> }>(runs: Iterable<R>): RunGroup<R>[] {
+  const groups = new Map<string, RunGroup<R>>();
   for (const run of runs) {
     const { 'init.seed': _seed, ...point } = run.overrides;
     const label = formatOverrides(point);
@@ -72,8 +85,8 @@ function groupRuns(runs: ExperimentRun[]): RunGroup[] {
 }
 
 /** Up to `most` runs, the first seed of every group first, so every sweep point is drawn. */
-function sampleRuns(groups: RunGroup[], most: number): { run: ExperimentRun; group: RunGroup }[] {
-  const out: { run: ExperimentRun; group: RunGroup }[] = [];
+function sampleRuns<R>(groups: RunGroup<R>[], most: number): { run: R; group: RunGroup<R> }[] {
+  const out: { run: R; group: RunGroup<R> }[] = [];
   for (let i = 0; out.length < most; i++) {
     const before = out.length;
     for (const group of groups) if (group.runs[i] && out.length < most) out.push({ run: group.runs[i]!, group });
@@ -82,9 +95,34 @@ function sampleRuns(groups: RunGroup[], most: number): { run: ExperimentRun; gro
   return out;
 }
 
-function metaLine(result: ExperimentResult): string {
+/**
+ * The ids of the runs whose traces the report draws, from the runs planned (before training): a
+ * run's time plots and spectrum panel are drawn from the runs sampleRuns picks, the first seed of
+ * every sweep point first. A streamed result (result-stream.ts) keeps only these runs' traces.
+ */
+export function drawnRunIds(runs: Iterable<{ id: number; overrides: Record<string, unknown> }>): Set<number> {
+  // The spectrum panels (the first run of each of the first MAX_PANELS groups) are among them.
+  return new Set(sampleRuns(groupRuns(runs), MAX_LINES).map(({ run }) => run.id));
+}
+
+/** Every run, grouped by sweep point, and the whole run (trace, plateaus) of those drawn. */
+interface ReportView {
+  all: readonly ReportRun[];
+  groups: RunGroup[];
+  whole: (run: ReportRun) => ExperimentRun | undefined;
+}
+
+/** Up to `most` runs to draw, whole, the first seed of every group first. */
+function drawnRuns(view: ReportView, most: number): { run: ExperimentRun; group: RunGroup }[] {
+  return sampleRuns(view.groups, most).flatMap(({ run, group }) => {
+    const whole = view.whole(run);
+    return whole ? [{ run: whole, group }] : [];
+  });
+}
+
+function metaLine(result: ExperimentResult, runs: number): string {
   const parts = [
-    `${result.runs.length} run${result.runs.length === 1 ? '' : 's'}`,
+    `${runs} run${runs === 1 ? '' : 's'}`,
     `${result.device.adapter}${result.device.fallback ? ' (software fallback)' : ''}`,
     `${formatDuration(result.timing.seconds)} of training`,
     `${formatRate(result.timing.networkStepsPerSecond)} network-steps/s`,
@@ -118,14 +156,15 @@ const legendOf = (groups: RunGroup[]) =>
 const shownNote = (shown: number, total: number, what: string) =>
   shown < total ? `showing ${shown} of ${total} ${what}` : undefined;
 
-function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
-  const shown = sampleRuns(groups, MAX_LINES);
+function lossSection(view: ReportView): string {
+  const { all, groups } = view;
+  const shown = drawnRuns(view, MAX_LINES);
   const series: PlotSeries[] = shown.map(({ run, group }) => ({
     label: `run ${run.id}: ${group.label}`,
     colour: group.colour,
     points: run.trace.times.map((t, i) => [t, run.trace.losses[i]!] as const),
   }));
-  const levels = commonSaddleLevels(result.runs);
+  const levels = commonSaddleLevels(all);
   const guides: GuideLine[] = levels
     .slice(0, -1)
     .map((level, k) => ({ value: level, label: `saddle ${k}: ${formatNumber(level, 3)}` }));
@@ -142,7 +181,7 @@ function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
     spans,
     legend: legendOf(groups),
     note: [
-      shownNote(shown.length, result.runs.length, 'runs'),
+      shownNote(shown.length, all.length, 'runs'),
       guides.length ? 'dashed: saddle levels ½ Σ_{i>k} sᵢ² (k modes learned)' : undefined,
       spans.length
         ? `bars: detected plateaus${shown.length > MAX_MARKED_RUNS ? ` of the first ${MAX_MARKED_RUNS} runs shown` : ''} (hover for rank and level)`
@@ -157,8 +196,9 @@ function lossSection(result: ExperimentResult, groups: RunGroup[]): string {
 }
 
 /** SPEC §8's log-volume along the trajectories (square W with spectra only), next to the loss. */
-function volumeSection(result: ExperimentResult, groups: RunGroup[]): string {
-  const shown = sampleRuns(groups, MAX_LINES).filter(({ run }) =>
+function volumeSection(view: ReportView): string {
+  const { all, groups } = view;
+  const shown = drawnRuns(view, MAX_LINES).filter(({ run }) =>
     run.trace.singularValues.some((values) => logVolumeAt(run.config, values) !== null),
   );
   if (shown.length === 0) return '';
@@ -177,7 +217,7 @@ function volumeSection(result: ExperimentResult, groups: RunGroup[]): string {
     series,
     legend: legendOf(groups),
     note: [
-      shownNote(shown.length, result.runs.length, 'runs'),
+      shownNote(shown.length, all.length, 'runs'),
       'at each run’s depth (train.flowDepth for the flow); gaps where σ coincide or vanish',
     ]
       .filter(Boolean)
@@ -204,7 +244,7 @@ function plateauSpans(runs: { run: ExperimentRun; colour: string }[]): PlotSpan[
 }
 
 /** The factorization saddle levels (SPEC §9) when every run learns the same target, given by its singular values, without weight decay. */
-function commonSaddleLevels(runs: ExperimentRun[]): number[] {
+function commonSaddleLevels(runs: readonly ReportRun[]): number[] {
   const values = runs.map((run) =>
     run.config.task.kind === 'factorization' &&
     run.config.train.weightDecay === 0 &&
@@ -222,10 +262,15 @@ function targetValues(run: ExperimentRun): number[] {
   return 'singularValues' in target ? target.singularValues.filter((s) => s > 0) : [];
 }
 
-function spectraSection(result: ExperimentResult, groups: RunGroup[]): string {
-  if (!result.runs.some((run) => run.singularValues.length > 0)) return '';
-  const panels = groups.slice(0, MAX_PANELS).map((group, g) => {
-    const run = group.runs[0]!;
+/** Whether any run recorded spectra: a run has a rank exactly when it has singular values. */
+const anySpectra = (runs: readonly ReportRun[]) => runs.some((run) => run.rank !== null);
+
+function spectraSection(view: ReportView): string {
+  const { all, groups } = view;
+  if (!anySpectra(all)) return '';
+  const panels = groups.slice(0, MAX_PANELS).flatMap((group, g) => {
+    const run = view.whole(group.runs[0]!);
+    if (!run) return [];
     const rank = run.trace.singularValues.reduce((most, s) => Math.max(most, s.length), 0);
     // Every recorded value is drawn, as the demo draws it: the modes not learned yet sit far below
     // σ₁ (1e-7 … 1e-9 in the saddle preset), and hiding them hides the next escape building up.
@@ -255,9 +300,10 @@ function spectraSection(result: ExperimentResult, groups: RunGroup[]): string {
   return `<section class="card"><h2>Singular values of the end-to-end matrix</h2><p class="note">First seed of each sweep point; dashed: the target's singular values.</p><div class="${panels.length === 1 ? '' : 'panels'}">${panels.join('')}</div>${note}</section>`;
 }
 
-function rankSection(result: ExperimentResult, groups: RunGroup[]): string {
-  if (!result.runs.some((run) => run.singularValues.length > 0)) return '';
-  const shown = sampleRuns(groups, MAX_LINES);
+function rankSection(view: ReportView): string {
+  const { all, groups } = view;
+  if (!anySpectra(all)) return '';
+  const shown = drawnRuns(view, MAX_LINES);
   const series: PlotSeries[] = shown.map(({ run, group }) => ({
     label: `run ${run.id}: ${group.label}`,
     colour: group.colour,
@@ -275,7 +321,7 @@ function rankSection(result: ExperimentResult, groups: RunGroup[]): string {
     y: 'linear',
     series,
     legend: legendOf(groups),
-    note: shownNote(shown.length, result.runs.length, 'runs'),
+    note: shownNote(shown.length, all.length, 'runs'),
     width: 980,
     height: 260,
   });
@@ -285,15 +331,15 @@ function rankSection(result: ExperimentResult, groups: RunGroup[]): string {
 /** Beyond this many runs the sweep plots show the quantiles over seeds only, not a dot per run. */
 const MAX_DOTS = 2000;
 
-function sweepSection(result: ExperimentResult): string {
-  const keys = Object.keys(result.config.sweep ?? {});
+function sweepSection(sweep: ExperimentResult['config']['sweep'], runs: readonly ReportRun[]): string {
+  const keys = Object.keys(sweep ?? {});
   if (keys.length === 0) return '';
-  const hasRank = result.runs.some((run) => run.rank !== null);
-  const dots = result.runs.length <= MAX_DOTS;
+  const hasRank = anySpectra(runs);
+  const dots = runs.length <= MAX_DOTS;
   const figures = keys.flatMap((key, k) => {
     const index = new Map<string, number>();
     const values: unknown[] = [];
-    for (const run of result.runs) {
+    for (const run of runs) {
       const text = JSON.stringify(run.overrides[key]);
       if (!index.has(text)) {
         index.set(text, values.length);
@@ -307,17 +353,17 @@ function sweepSection(result: ExperimentResult): string {
       numbers.every((v) => v > 0) &&
       numbers.reduce((a, b) => Math.max(a, b), -Infinity) / numbers.reduce((a, b) => Math.min(a, b), Infinity) >= 20;
     const categories = numeric ? undefined : values.map((v) => JSON.stringify(v));
-    const xOf = (run: ExperimentRun) =>
+    const xOf = (run: ReportRun) =>
       numeric ? (run.overrides[key] as number) : index.get(JSON.stringify(run.overrides[key]))!;
-    const lines = new Map<string, ExperimentRun[]>();
-    for (const run of result.runs) {
+    const lines = new Map<string, ReportRun[]>();
+    for (const run of runs) {
       const { [key]: _swept, 'init.seed': _seed, ...rest } = run.overrides;
       const label = formatOverrides(rest);
       if (!lines.has(label)) lines.set(label, []);
       lines.get(label)!.push(run);
     }
     const plotOf = (metric: 'rank' | 'loss') => {
-      const y = (run: ExperimentRun) => (metric === 'rank' ? (run.rank ?? NaN) : run.finalLoss);
+      const y = (run: ReportRun) => (metric === 'rank' ? (run.rank ?? NaN) : run.finalLoss);
       const series: PlotSeries[] = [...lines].flatMap(([label, runs], i) => {
         const colour = runColour(i);
         const byX = new Map<number, number[]>();

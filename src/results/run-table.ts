@@ -179,8 +179,11 @@ function overrideColumn(key: string, type: ParquetType): RunColumn {
   };
 }
 
+/** What a run's columns depend on: its swept values, its metrics' names and how many singular values it has. */
+export type RunShape = Pick<SummaryRun, 'overrides' | 'metrics'> & { singularValues: { length: number } };
+
 /** The columns of a run table holding `runs`: the fields, then the swept values, singular values and metrics they have. */
-export function runColumns(runs: Iterable<SummaryRun>): RunColumn[] {
+export function runColumns(runs: Iterable<RunShape>): RunColumn[] {
   const overrides = new Map<string, ParquetType>();
   const metrics = new Set<string>();
   let singularValues = 0;

@@ -233,8 +233,9 @@ describe.skipIf(!gpu)('dlnsim run on the GPU', () => {
   });
 });
 
-describe.skipIf(!gpu)('one batch of many networks', () => {
-  it('runExperiment gathers 2·10⁵ runs of one batch (a spread of them as arguments overflowed the stack at 10⁶)', async () => {
+describe.skipIf(!gpu)('many networks', () => {
+  // One batch on a hardware adapter; on a software one batches of SOFTWARE_BATCH_BUFFER_BYTES (src/gpu/host-memory.ts).
+  it('runExperiment gathers 2·10⁵ runs (a batch of them spread as arguments overflowed the stack at 10⁶)', async () => {
     const config: Config = {
       task: { kind: 'factorization', target: { rows: 2, cols: 2, singularValues: [1, 0.5] } },
       network: { depth: 1, width: 2 },

@@ -92,6 +92,15 @@ describe('sizes against the device and host memory', () => {
     expect(planBatches(runs, tight).flat()).toEqual(runs);
   });
 
+  it('plans batches to batchBytes (a software adapter’s) but checks a network against the binding limit', () => {
+    const runs = expandRuns({ ...base, network: { widths: [4, 1024, 4] }, seeds: 300 });
+    // 8 MiB per network: 32 MiB batches hold 3 (16 bytes of rounding), and one network still fits.
+    expect(planBatches(runs, { ...limits, batchBytes: 32 * 2 ** 20 }).map((b) => b.length)).toEqual(
+      Array.from({ length: 100 }, () => 3),
+    );
+    expect(planBatches(runs.slice(0, 1), { ...limits, batchBytes: 2 ** 20 }).map((b) => b.length)).toEqual([1]);
+  });
+
   it('lets the Simulator refuse a batch built by hand with the same error', () => {
     const [run] = expandRuns({ ...base, network: { widths: [4, 100000, 4] } });
     expect(() => checkNetworkFits(run!, limits)).toThrow(
