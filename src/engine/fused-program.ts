@@ -10,7 +10,7 @@
  * dispatch comes near the 2 s watchdogs of Windows (TDR) and browsers; chunks (one command buffer)
  * hold as many steps as on the layered path, so progress and cancellation keep their cadence.
  */
-import { sharedTask } from '../problem/batch-tasks.js';
+import { stackedData } from '../problem/batch-tasks.js';
 import type { TaskData } from '../problem/types.js';
 import { FusedStepKernel, type FusedTask } from '../kernels/fused-step.js';
 import { fusedLayout } from '../kernels/fused-layout.js';
@@ -97,13 +97,9 @@ export class FusedProgram implements BatchProgram {
  * network's data when the batch shares its task, else every network's, network-major.
  */
 function fusedTask(tasks: readonly TaskData[]): { task: Omit<FusedTask, 'data'>; data: Float32Array } {
-  const shared = sharedTask(tasks);
-  const { task, data } = networkData(tasks[0]!);
-  if (shared) return { task: { ...task, dataStride: 0 }, data };
-  const stride = data.length;
-  const all = new Float32Array(tasks.length * stride);
-  tasks.forEach((t, b) => all.set(b === 0 ? data : networkData(t).data, b * stride));
-  return { task: { ...task, dataStride: stride }, data: all };
+  const first = networkData(tasks[0]!);
+  const { data, stride } = stackedData(tasks, (task) => (task === tasks[0] ? first.data : networkData(task).data));
+  return { task: { ...first.task, dataStride: stride }, data };
 }
 
 /** One network's task constants and data. */

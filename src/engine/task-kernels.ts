@@ -8,7 +8,7 @@
 import { BatchedMatmul } from '../kernels/matmul.js';
 import { type LossForm, ResidualKernel, SumSquaresKernel } from '../kernels/residual.js';
 import { invariant } from '../errors.js';
-import { sharedTask } from '../problem/batch-tasks.js';
+import { stackedData } from '../problem/batch-tasks.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { TaskData } from '../problem/types.js';
 import type { Encodable } from './program.js';
@@ -28,19 +28,15 @@ export interface TaskKernelSpec {
   buffer: BufferFactory;
 }
 
-/** A per-network matrix in one buffer: once when every network shares it (stride 0), else network-major (stride = its size). */
+/** A per-network matrix in one buffer (problem/batch-tasks.ts stackedData): once when every network shares it (stride 0). */
 function stackedBuffer(
   buffer: BufferFactory,
   label: string,
   tasks: readonly TaskData[],
-  pick: (task: TaskData, b: number) => ArrayLike<number>,
+  pick: (task: TaskData) => ArrayLike<number>,
 ): { data: GPUBuffer; stride: number } {
-  const first = pick(tasks[0]!, 0);
-  if (sharedTask(tasks)) return { data: buffer(label, first.length, first), stride: 0 };
-  const size = first.length;
-  const data = new Float32Array(tasks.length * size);
-  tasks.forEach((task, b) => data.set(pick(task, b), b * size));
-  return { data: buffer(label, data.length, data), stride: size };
+  const { data, stride } = stackedData(tasks, pick);
+  return { data: buffer(label, data.length, data), stride };
 }
 
 export interface TaskKernels {
@@ -171,13 +167,13 @@ export function heldOutRecorder(device: GPUDevice, spec: HeldOutSpec): HeldOutRe
       // Each network's weights divided by its own denominator (tasks of their own differ in it), so
       // one sum with scale 1 gives √(‖w ∘ (E − Y)‖² / denominator) per network.
       const count = rows * cols;
-      const entries = tasks.map(({ heldOut: own }) => {
+      const entries = ({ heldOut: own }: TaskData) => {
         invariant(own?.kind === 'entries', () => 'the networks of a batch share one kind of held-out part');
         return own;
-      });
-      const y = stackedBuffer(buffer, 'held-out target', tasks, (_, b) => entries[b]!.target.data);
-      const w = stackedBuffer(buffer, 'held-out weight ÷ denominator', tasks, (_, b) =>
-        relativeWeights(entries[b]!.weight, entries[b]!.denominator, count),
+      };
+      const y = stackedBuffer(buffer, 'held-out target', tasks, (task) => entries(task).target.data);
+      const w = stackedBuffer(buffer, 'held-out weight ÷ denominator', tasks, (task) =>
+        relativeWeights(entries(task).weight, entries(task).denominator, count),
       );
       return (records, offset) => [
         new SumSquaresKernel(device, {

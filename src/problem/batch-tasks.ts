@@ -44,3 +44,25 @@ export function sharedTask(tasks: readonly TaskData[]): TaskData | null {
   );
   return null;
 }
+
+/**
+ * One array of every network's `pick(task)`, network-major, as the kernels read task data: a
+ * single copy (stride 0) when the batch shares its task, else `stride` floats per network.
+ * `pick` runs once per distinct task, not once per network.
+ */
+export function stackedData(
+  tasks: readonly TaskData[],
+  pick: (task: TaskData) => ArrayLike<number>,
+): { data: Float32Array; stride: number } {
+  const first = pick(tasks[0]!);
+  if (sharedTask(tasks)) return { data: Float32Array.from(first), stride: 0 };
+  const picked = new Map<TaskData, ArrayLike<number>>([[tasks[0]!, first]]);
+  const stride = first.length;
+  const data = new Float32Array(tasks.length * stride);
+  tasks.forEach((task, b) => {
+    let values = picked.get(task);
+    if (!values) picked.set(task, (values = pick(task)));
+    data.set(values, b * stride);
+  });
+  return { data, stride };
+}
