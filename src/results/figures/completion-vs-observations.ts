@@ -10,6 +10,13 @@ import { errorsAt, groupByObserved, quartiles } from '../../presets/completion-v
 import type { PlotSpec } from '../svg-plot.js';
 import { runColour } from '../../display/palette.js';
 
+/**
+ * Errors below this are drawn at it: exact baselines reach 1e-15, which would squeeze the range
+ * where the depths differ (1e-4 … 1) into a sliver of the log axis. The verdict's table has the values.
+ */
+const FLOOR = 1e-5;
+const floored = (value: number) => Math.max(value, FLOOR);
+
 export function completionVsObservationsFigures(result: ExperimentResult): PlotSpec[] {
   const groups = groupByObserved(result);
   const depths = [...new Set(groups.flatMap((g) => g.masks.flatMap((mask) => [...mask.byDepth.keys()])))].sort(
@@ -19,7 +26,7 @@ export function completionVsObservationsFigures(result: ExperimentResult): PlotS
   const nuclear = { label: 'minimum nuclear norm', colour: runColour(depths.length) };
   const glrl = { label: 'greedy low-rank (GLRL)', colour: runColour(depths.length + 1) };
   const baseline = (of: (mask: (typeof groups)[number]['masks'][number]) => number) =>
-    groups.map((g) => [g.count, median(g.masks.map(of))] as const);
+    groups.map((g) => [g.count, floored(median(g.masks.map(of)))] as const);
   return [
     {
       id: 'figure-completion-vs-observations',
@@ -37,8 +44,8 @@ export function completionVsObservationsFigures(result: ExperimentResult): PlotS
             label: `depth ${depth}`,
             colour: runColour(i),
             style: 'line+points' as const,
-            points: trained.map(({ count, q }) => [count, q.median] as const),
-            errorBars: trained.map(({ count, q }) => [count, q.q1, q.q3] as const),
+            points: trained.map(({ count, q }) => [count, floored(q.median)] as const),
+            errorBars: trained.map(({ count, q }) => [count, floored(q.q1), floored(q.q3)] as const),
           };
         }),
         { ...nuclear, style: 'line+points' as const, points: baseline((mask) => mask.nuclear) },
@@ -49,7 +56,7 @@ export function completionVsObservationsFigures(result: ExperimentResult): PlotS
         nuclear,
         glrl,
       ],
-      note: 'median over masks × init seeds per point, bars from the first to the third quartile; the baseline lines are medians over the masks',
+      note: `median over masks × init seeds per point, bars from the first to the third quartile; the baseline lines are medians over the masks; errors below ${FLOOR} are drawn at ${FLOOR} (the verdict's table has them)`,
       width: 560,
       height: 360,
     },
