@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { boundHeapGrowth } from '../src/cli/heap-growth.js';
 import { acquireDevice } from '../src/gpu/device.js';
 import { requestNodeAdapter } from '../src/gpu/node-gpu.js';
 import { formatHostScaling, hostScaling } from './host-scaling.js';
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
 });
 
 if (args['host-scaling']) {
+  // As the CLI runs (src/cli/heap-growth.ts), so the peak memory measured is the CLI's.
+  boundHeapGrowth();
   const rows = await hostScaling(args.quick ?? false, (line) => console.error(line));
   const out = args.out ?? 'bench/results-host.json';
   writeFileSync(

@@ -9,6 +9,9 @@
 import { removeTemporaryFiles } from '../results/atomic-write.js';
 import { runCli } from './cli.js';
 import { EXIT_INTERRUPTED, EXIT_TERMINATED } from './exit-codes.js';
+import { boundHeapGrowth } from './heap-growth.js';
+
+boundHeapGrowth();
 
 const controller = new AbortController();
 let terminated = false;

@@ -35,9 +35,10 @@ export async function runCommand(command: Extract<Command, { kind: 'run' }>, io:
         (gpu.adapter.isFallbackAdapter ? ' — software fallback, expect ~100× less speed than a GPU' : ''),
     );
     // Beyond the Parquet threshold the runs are written batch by batch, not held (results/result-stream.ts).
-    const stream = streamsResults(runs, command.format, preset !== undefined)
+    const stream = streamsResults(runs, command.format, preset !== null)
       ? await ResultStream.open(out, runs)
       : undefined;
+    if (stream) note(`dlnsim: results streamed to ${out} batch by batch (Parquet), not held in memory`);
     let result;
     try {
       result = await runExperiment(gpu, config, {

@@ -1,11 +1,13 @@
 /**
  * Compute pipelines are expensive to create (a shader compile each), so they are created once per
- * (device, shader, override constants) and reused for every step of every run.
+ * (device, WGSL source, entry point, override constants) and reused for every step of every run.
+ * Modules are keyed by their source, not their label: composed sources (composeWgsl) share a label
+ * across variants, and a label key would hand one variant's module to another.
  */
 export type Constants = Record<string, number | boolean>;
 
-const caches = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 const modules = new WeakMap<GPUDevice, Map<string, GPUShaderModule>>();
+const pipelines = new WeakMap<GPUShaderModule, Map<string, GPUComputePipeline>>();
 
 export function computePipeline(
   device: GPUDevice,
@@ -14,18 +16,19 @@ export function computePipeline(
   constants: Constants,
   entryPoint = 'main',
 ): GPUComputePipeline {
-  let cache = caches.get(device);
-  if (!cache) caches.set(device, (cache = new Map()));
+  const module = shaderModule(device, label, code);
+  let cache = pipelines.get(module);
+  if (!cache) pipelines.set(module, (cache = new Map()));
   const numeric: Record<string, number> = {};
   for (const [key, value] of Object.entries(constants))
     numeric[key] = typeof value === 'boolean' ? Number(value) : value;
-  const key = `${label}|${entryPoint}|${JSON.stringify(numeric)}`;
+  const key = `${entryPoint}|${JSON.stringify(numeric)}`;
   let pipeline = cache.get(key);
   if (!pipeline) {
     pipeline = device.createComputePipeline({
       label: `${label} ${JSON.stringify(numeric)}`,
       layout: 'auto',
-      compute: { module: shaderModule(device, label, code), entryPoint, constants: numeric },
+      compute: { module, entryPoint, constants: numeric },
     });
     cache.set(key, pipeline);
   }
@@ -35,10 +38,10 @@ export function computePipeline(
 function shaderModule(device: GPUDevice, label: string, code: string): GPUShaderModule {
   let cache = modules.get(device);
   if (!cache) modules.set(device, (cache = new Map()));
-  let module = cache.get(label);
+  let module = cache.get(code);
   if (!module) {
     module = device.createShaderModule({ label, code });
-    cache.set(label, module);
+    cache.set(code, module);
   }
   return module;
 }

@@ -61,15 +61,37 @@ export class AtomicFile {
   }
 }
 
-/** `content`: a string, bytes, or chunks of text or bytes (written one by one, so a large file is never held whole). */
+/**
+ * Text chunks are gathered up to this many characters before one write: a trace.csv chunk is one
+ * run (~200 bytes), and a write per run left the process waiting on the filesystem most of the time.
+ */
+const WRITE_CHARACTERS = 1 << 20;
+
+/** `content`: a string, bytes, or chunks of text or bytes (written a few at a time, so a large file is never held whole). */
 export async function writeFileAtomic(
   path: string,
   content: string | Uint8Array | Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
 ): Promise<void> {
   const file = await AtomicFile.create(path);
   try {
-    for await (const chunk of typeof content === 'string' || content instanceof Uint8Array ? [content] : content)
-      await file.write(chunk);
+    let text: string[] = [];
+    let characters = 0;
+    const flush = async () => {
+      if (text.length > 0) await file.write(text.join(''));
+      text = [];
+      characters = 0;
+    };
+    for await (const chunk of typeof content === 'string' || content instanceof Uint8Array ? [content] : content) {
+      if (typeof chunk !== 'string') {
+        await flush();
+        await file.write(chunk);
+        continue;
+      }
+      text.push(chunk);
+      characters += chunk.length;
+      if (characters >= WRITE_CHARACTERS) await flush();
+    }
+    await flush();
   } catch (error) {
     await file.discard();
     throw error;

@@ -14,7 +14,7 @@ import { matrixFiles } from './matrices-npy.js';
 import { type ReportExtras, reportHtml } from './report-html.js';
 import { restoreResult, parseSummary } from './restore.js';
 import { ResultsError } from './results-error.js';
-import { RESULT_TABLES, type ResultsFormat, type SummaryExtras, summaryJson } from './summary.js';
+import { RESULT_TABLES, type ResultsFormat, type Summary, type SummaryExtras, summaryJson } from './summary.js';
 import { type SweepPointAggregate, sweepPointAggregates } from './sweep-points.js';
 import { parseTraceCsv, traceCsvChunks } from './trace-csv.js';
 
@@ -106,10 +106,15 @@ export async function writeReportAndSummary(
   return paths;
 }
 
+/** A results directory's summary.json, parsed and checked (either format). */
+export async function readSummary(dir: string): Promise<Summary> {
+  const path = join(dir, RESULT_FILES.summary);
+  return parseSummary(await readText(path), path);
+}
+
 /** The result stored in a results directory (either format), and the preset that produced it (null for a config file). */
 export async function readResults(dir: string): Promise<{ preset: string | null; result: ExperimentResult }> {
-  const summaryPath = join(dir, RESULT_FILES.summary);
-  const summary = parseSummary(await readText(summaryPath), summaryPath);
+  const summary = await readSummary(dir);
   const tracePath = join(dir, summary.tables.trace);
   if (summary.format === 'parquet') {
     const runs = await readRunTable(join(dir, summary.tables.runs));

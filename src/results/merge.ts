@@ -13,7 +13,26 @@ export interface ShardResult {
   result: ExperimentResult;
 }
 
+/** A shard without its runs: what checking and joining the experiment-level fields needs. */
+export interface ShardHeader {
+  source: string;
+  preset: string | null;
+  result: Omit<ExperimentResult, 'runs'>;
+}
+
 export function mergeShards(parts: ShardResult[]): { preset: string | null; result: ExperimentResult } {
+  const { preset, result } = mergeShardHeaders(parts);
+  return { preset, result: { ...result, runs: parts.flatMap((p) => p.result.runs).sort((a, b) => a.id - b.id) } };
+}
+
+/**
+ * The merged experiment-level fields, after checking that the parts are every shard of one split of
+ * one experiment, each once; the runs are joined by the caller (mergeShards, or streamed: merge-stream.ts).
+ */
+export function mergeShardHeaders(parts: ShardHeader[]): {
+  preset: string | null;
+  result: Omit<ExperimentResult, 'runs'>;
+} {
   const first = parts[0];
   if (!first) throw new ResultsError('merge needs at least one results directory');
   const count = first.result.shard?.count;
@@ -66,7 +85,6 @@ export function mergeShards(parts: ShardResult[]): { preset: string | null; resu
       },
       shard: null,
       aborted: results.some((r) => r.aborted),
-      runs: results.flatMap((r) => r.runs).sort((a, b) => a.id - b.id),
     },
   };
 }

@@ -123,18 +123,23 @@ async function openTable(path: string, table: string) {
 
 /** summary.json's runs, from runs.parquet. */
 export async function readRunTable(path: string): Promise<SummaryRun[]> {
+  const runs: SummaryRun[] = [];
+  for await (const run of runTableRows(path)) runs.push(run);
+  return runs;
+}
+
+/** The rows of runs.parquet in file order, a row group decoded at a time. */
+export async function* runTableRows(path: string): AsyncGenerator<SummaryRun> {
   const file = await openTable(path, 'runs');
   const columns = columnsOfTable(file.columns);
-  const runs: SummaryRun[] = [];
   for await (const group of file.groups()) {
     const data = columns.map((column) => group.get(column.name)!);
     for (let row = 0; row < (data[0]?.length ?? 0); row++) {
       const run = emptySummaryRun();
       columns.forEach((column, c) => column.set(run, data[c]![row] ?? null));
-      runs.push(run);
+      yield run;
     }
   }
-  return runs;
 }
 
 /** A nullable cell as RunTrace holds it: null (an undefined optional value) becomes NaN. */
@@ -142,6 +147,21 @@ const numberOrNaN = (cell: unknown) => (cell === null || cell === undefined ? Na
 
 /** Run id → its trace, from trace.parquet. */
 export async function readTraceTable(path: string): Promise<Map<number, RunTrace>> {
+  const traces = new Map<number, RunTrace>();
+  for await (const { id, trace } of traceTableRuns(path)) {
+    const earlier = traces.get(id);
+    if (!earlier) traces.set(id, trace);
+    else for (const key of Object.keys(trace) as (keyof RunTrace)[]) (earlier[key] as unknown[]).push(...trace[key]!);
+  }
+  return traces;
+}
+
+/**
+ * trace.parquet's runs in file order, each when its consecutive rows end (a row group decoded at a
+ * time). The writers put a run's rows together, in id order; a reader of a file written otherwise
+ * may see one id twice (readTraceTable joins them).
+ */
+export async function* traceTableRuns(path: string): AsyncGenerator<{ id: number; trace: RunTrace }> {
   const file = await openTable(path, 'trace');
   const names = file.columns.map((column) => column.name);
   const fixed = TRACE_COLUMNS.length;
@@ -149,13 +169,16 @@ export async function readTraceTable(path: string): Promise<Map<number, RunTrace
     throw new ResultsError(
       `${path}: the columns must start ${TRACE_COLUMNS.map((c) => c.name).join(', ')}; found ${names.join(', ')}`,
     );
-  const traces = new Map<number, RunTrace>();
+  let current: { id: number; trace: RunTrace } | undefined;
   for await (const group of file.groups()) {
     const data = names.map((name) => group.get(name)!);
     for (let row = 0; row < (data[0]?.length ?? 0); row++) {
       const id = Number(data[0]![row]);
-      let trace = traces.get(id);
-      if (!trace) traces.set(id, (trace = emptyTrace()));
+      if (current?.id !== id) {
+        if (current) yield current;
+        current = { id, trace: emptyTrace() };
+      }
+      const trace = current.trace;
       TRACE_COLUMNS.forEach((column, c) => column.push?.(trace, numberOrNaN(data[c]![row])));
       const values: number[] = [];
       for (let j = fixed; j < data.length; j++) {
@@ -165,5 +188,5 @@ export async function readTraceTable(path: string): Promise<Map<number, RunTrace
       trace.singularValues.push(values);
     }
   }
-  return traces;
+  if (current) yield current;
 }

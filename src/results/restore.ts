@@ -5,7 +5,8 @@
  */
 import { emptyTrace } from './trace-columns.js';
 import { expandRuns } from '../config/index.js';
-import type { ExperimentResult, RunTrace } from '../experiment/types.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { ExperimentResult, ExperimentRun, RunTrace } from '../experiment/types.js';
 import { ResultsError } from './results-error.js';
 import { RESULT_TABLES, type Summary, type SummaryRun, SUMMARY_VERSION } from './summary.js';
 
@@ -53,6 +54,17 @@ function f32Trace(trace: RunTrace, gpuSpectra: boolean): RunTrace {
   };
 }
 
+/** The experiment-level fields of a stored result: everything but its runs. */
+export function resultHeader(summary: Summary): Omit<ExperimentResult, 'runs'> {
+  return {
+    config: summary.config,
+    device: summary.device,
+    timing: summary.timing,
+    shard: summary.shard,
+    aborted: summary.aborted,
+  };
+}
+
 /** `runs`: summary.json's runs, or the rows of runs.parquet in the Parquet format. */
 export function restoreResult(
   summary: Summary,
@@ -61,38 +73,44 @@ export function restoreResult(
 ): ExperimentResult {
   const configs = new Map(expandRuns(summary.config).map((run) => [run.id, run.config]));
   return {
-    config: summary.config,
-    device: summary.device,
-    timing: summary.timing,
-    shard: summary.shard,
-    aborted: summary.aborted,
-    runs: runs.map((run) => {
-      const config = configs.get(run.id);
-      if (!config)
-        throw new ResultsError(`summary run id ${run.id} is not a run of its config (which has ${configs.size} runs)`);
-      return {
-        id: run.id,
-        overrides: run.overrides,
-        config,
-        finalStep: run.finalStep,
-        finalLoss: orNaN(run.finalLoss),
-        diverged: run.diverged,
-        singularValues: run.singularValues.map(orNaN),
-        rank: run.rank,
-        effectiveRank: run.effectiveRank,
-        plateaus: run.plateaus,
-        unresolvedSaddles: run.unresolvedSaddles,
-        halfTimes: run.halfTimes,
-        objective: orNaN(run.objective),
-        weightNormSq: run.weightNormSq,
-        testError: run.testError,
-        minimum: run.minimum,
-        metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
-        lazyDeviation: run.lazyDeviation ?? null,
-        unobservedChange: run.unobservedChange ?? null,
-        escapeAlignment: run.escapeAlignment ?? null,
-        trace: f32Trace(traces.get(run.id) ?? emptyTrace(), config.record.spectra === 'gpu'),
-      };
-    }),
+    ...resultHeader(summary),
+    runs: runs.map((run) => restoreRun(run, configs.get(run.id), traces.get(run.id) ?? emptyTrace(), configs.size)),
+  };
+}
+
+/**
+ * One run as the experiment produced it, from its stored row, its resolved config (undefined when
+ * the id is not a run of the config, which has `planned` runs: an error) and its trace.
+ */
+export function restoreRun(
+  run: SummaryRun,
+  config: ResolvedConfig | undefined,
+  trace: RunTrace,
+  planned: number,
+): ExperimentRun {
+  if (!config)
+    throw new ResultsError(`summary run id ${run.id} is not a run of its config (which has ${planned} runs)`);
+  return {
+    id: run.id,
+    overrides: run.overrides,
+    config,
+    finalStep: run.finalStep,
+    finalLoss: orNaN(run.finalLoss),
+    diverged: run.diverged,
+    singularValues: run.singularValues.map(orNaN),
+    rank: run.rank,
+    effectiveRank: run.effectiveRank,
+    plateaus: run.plateaus,
+    unresolvedSaddles: run.unresolvedSaddles,
+    halfTimes: run.halfTimes,
+    objective: orNaN(run.objective),
+    weightNormSq: run.weightNormSq,
+    testError: run.testError,
+    minimum: run.minimum,
+    metrics: Object.fromEntries(Object.entries(run.metrics).map(([key, value]) => [key, orNaN(value)])),
+    lazyDeviation: run.lazyDeviation ?? null,
+    unobservedChange: run.unobservedChange ?? null,
+    escapeAlignment: run.escapeAlignment ?? null,
+    trace: f32Trace(trace, config.record.spectra === 'gpu'),
   };
 }

@@ -16,7 +16,7 @@ import { singularValues } from '../../src/linalg/decompositions.js';
 import { fromArray } from '../../src/linalg/matrix.js';
 import { bytesPerNetwork, runExperiment } from '../../src/experiment/index.js';
 import { expandRuns } from '../../src/config/index.js';
-import type { Summary } from '../../src/results/index.js';
+import { readResults, type Summary } from '../../src/results/index.js';
 import { testGpu } from '../helpers/gpu.js';
 
 const gpu = await testGpu();
@@ -248,5 +248,28 @@ describe.skipIf(!gpu)('many networks', () => {
     expect(result.runs).toHaveLength(200_000);
     expect(result.runs[199_999]!.id).toBe(199_999);
     expect(result.runs.every((run) => Number.isFinite(run.finalLoss))).toBe(true);
+  }, 120_000);
+
+  // A config file (its preset is null, not undefined: the CLI once held every run because of that).
+  it('dlnsim run streams a config file’s results beyond 10⁴ runs', async () => {
+    const path = join(scratch, 'many.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        task: { kind: 'factorization', target: { rows: 2, cols: 2, singularValues: [1, 0.5] } },
+        network: { depth: 1, width: 2 },
+        init: { kind: 'gaussian', std: 0.1 },
+        train: { lr: 0.1, steps: 2 },
+        record: { every: 1 },
+        seeds: 10_001,
+      }),
+    );
+    const dir = join(scratch, 'streamed');
+    const { code, stderr } = await cli('run', path, '--out', dir);
+    expect(code).toBe(0);
+    expect(stderr).toContain(`results streamed to ${dir} batch by batch`);
+    const back = await readResults(dir);
+    expect(back.result.runs.map((run) => run.id)).toEqual(Array.from({ length: 10_001 }, (_, i) => i));
+    expect(back.result.runs[10_000]!.trace.steps).toEqual([0, 1, 2]);
   }, 120_000);
 });

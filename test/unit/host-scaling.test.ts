@@ -1,7 +1,7 @@
 /**
  * The host side's cost grows linearly with the number of runs: the pipeline of bench/host-pipeline.ts
- * (expansion, batch planning, analysis, overview, summary, trace, report, reading back) on
- * synthetic results of N = 10³ and 10⁵ runs, without the GPU. It counts work, not time: every
+ * (expansion, batch planning, analysis, two shards' summary, trace and report, their merge, the
+ * overview, reading back) on synthetic results of N = 10³ and 10⁵ runs, without the GPU. It counts work, not time: every
  * property read of an analysed run goes through a counting Proxy, and the reads per run must not
  * grow with N (a stage that scans the runs once per run or per sweep point would multiply them by
  * 100). The outputs that must not grow with N (summary.json in the Parquet format, the overview,

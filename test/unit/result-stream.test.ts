@@ -2,7 +2,8 @@
  * Results streamed batch by batch (src/results/result-stream.ts, `dlnsim run` beyond the Parquet
  * threshold) are the files writeResults writes from the whole result, byte for byte, whatever
  * order the batches come in; the result keeps only the traces report.html draws; an interrupted
- * experiment keeps what trained; a failed one leaves nothing behind.
+ * experiment keeps what trained; a failed one leaves nothing behind. Streamed shards merge
+ * (`dlnsim merge`, src/results/merge-stream.ts) into the unsharded run's tables.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,11 @@ import { expandRuns } from '../../src/config/index.js';
 import type { Config, Run } from '../../src/config/types.js';
 import { experimentRun, fullTrace } from '../../src/experiment/experiment-run.js';
 import type { ExperimentResult, ExperimentRun } from '../../src/experiment/types.js';
+import { mergeDirectories } from '../../src/cli/merge-command.js';
+import { shardRuns } from '../../src/experiment/index.js';
 import { readResults, ResultStream, writeResults } from '../../src/results/index.js';
+import { readSummary } from '../../src/results/files.js';
+import { storedRuns } from '../../src/results/merge-stream.js';
 import { streamsResults } from '../../src/results/result-stream.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'dlnsim-stream-'));
@@ -123,5 +128,49 @@ describe('streamed results', () => {
     expect(streamsResults(expandRuns(config(10_000)), 'auto', false)).toBe(false);
     const matrices = expandRuns({ ...config(10_001), record: { every: 10, matrices: true } });
     expect(streamsResults(matrices, 'auto', false)).toBe(false);
+  });
+});
+
+describe('merging streamed shards', () => {
+  it('writes the tables of the unsharded run, byte for byte, with the shards’ timing summed', async () => {
+    // 12 000 runs (beyond the threshold) in 3 shards, each streamed as `dlnsim run --shard i/3` writes it.
+    const cfg = config(6_000, { 'train.lr': [0.1, 0.2] });
+    const planned = expandRuns(cfg);
+    const whole = join(scratch, 'merge-whole');
+    const { sweepPoints: wholePoints } = await streamed(whole, cfg, planned, [planned]);
+    const dirs: string[] = [];
+    for (const index of [1, 2, 3]) {
+      const shard = { index, count: 3 };
+      const runs = shardRuns(planned, shard);
+      const dir = join(scratch, `merge-shard${index}`);
+      const stream = await ResultStream.open(dir, runs);
+      const kept: ExperimentRun[] = [];
+      for (const batch of [runs.slice(0, 1500), runs.slice(1500)]) kept.push(...(await stream.add(batch.map(trained))));
+      await stream.finish({ ...resultOf(cfg, kept), shard }, { preset: null });
+      dirs.push(dir);
+    }
+    const out = join(scratch, 'merged');
+    const merged = await mergeDirectories(out, [dirs[2]!, dirs[0]!, dirs[1]!], 'auto');
+    expect(merged.paths.format).toBe('parquet');
+    for (const name of ['runs.parquet', 'trace.parquet'])
+      expect((await bytes(out, name)).equals(await bytes(whole, name)), name).toBe(true);
+    expect(merged.sweepPoints).toEqual(wholePoints);
+    // It held only the runs the report draws; the merged summary is the unsharded experiment's.
+    expect(merged.result.runs).toHaveLength(48);
+    const summary = await readSummary(out);
+    expect(summary.shard).toBeNull();
+    expect(summary.timing.seconds).toBe(3);
+    expect(summary.sweepPoints).toEqual(wholePoints);
+    expect((await readResults(out)).result.runs.map((run) => run.id)).toEqual(planned.map((run) => run.id));
+  }, 120_000);
+
+  it('rejects a shard whose table holds another shard’s runs', async () => {
+    const dir = join(scratch, 'merge-shard1');
+    const summary = await readSummary(dir);
+    const reader = storedRuns(
+      { dir, summary: { ...summary, shard: { index: 2, count: 3 } } },
+      expandRuns(summary.config),
+    );
+    await expect(reader.next()).rejects.toThrow(/run 0 is not a run of shard 2\/3/);
   });
 });

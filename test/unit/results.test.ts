@@ -213,6 +213,29 @@ describe('trace.csv', () => {
     expect(formatExact(1 / 3)).toBe(String(1 / 3));
     expect(formatExact(NaN)).toBe('NaN');
   });
+
+  it('finds the shortest decimal as a scan of 1…9 digits does, for random f32 values and powers of two', () => {
+    const scan = (value: number) => {
+      for (let digits = 1; digits < 9; digits++) {
+        const text = value.toPrecision(digits);
+        if (Math.fround(Number(text)) === value) return String(Number(text));
+      }
+      return String(Number(value.toPrecision(9)));
+    };
+    const bits = new Uint32Array(1);
+    const asFloat = new Float32Array(bits.buffer);
+    let state = 12345;
+    const values: number[] = [0, -0];
+    for (let k = -149; k <= 127; k++) values.push(2 ** k, -(2 ** k), Math.fround(2 ** k * (1 + 2 ** -23)));
+    for (let i = 0; i < 200_000; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      bits[0] = state;
+      if (Number.isFinite(asFloat[0]!)) values.push(asFloat[0]!);
+    }
+    // Short decimals too (0.1, 2.5e-3, …): values whose shortest form has few digits.
+    for (let i = 1; i < 5000; i++) values.push(Math.fround(i / 1000), Math.fround(i * 1e-7), Math.fround(i * 1e5));
+    for (const value of values) expect(formatExact(value), String(value)).toBe(scan(value));
+  });
 });
 
 describe('summary.json', () => {
