@@ -3,8 +3,8 @@
  * expansion → batch planning → per-run analysis → each shard's summary, trace and report writers →
  * `dlnsim merge` of the shards → the overview → reading the merged tables back. The
  * `host-scaling` bench row times it at N = 10³ … 10⁶ and test/unit/host-scaling.test.ts counts its
- * work; both use the issue's 4×4
- * factorization, depth 3, 20 steps, recording every 10, with `seeds` = N.
+ * work; both use the issue's 4×4 factorization, depth 3, 20 steps, recording every 10, with
+ * `seeds` = N.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

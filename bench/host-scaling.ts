@@ -2,8 +2,9 @@
  * The `host-scaling` bench row: the host pipeline (bench/host-pipeline.ts, no GPU) timed at
  * N = 10³, 10⁴, 10⁵ and 10⁶ runs of the 4×4 example, with the time per run at each N and each
  * stage's share. The goal (issue 20): time per run flat within 2× from 10³ to 10⁶, peak memory
- * below 2 GB at 10⁶. `--quick` stops at 10⁵. A pass at 10³ before the measured ones warms the JIT up. Peak memory is the process's maximum resident set so
- * far, so it is the largest N's (sizes run in increasing order).
+ * below 2 GB at 10⁶. `--quick` stops at 10⁵. A pass at 10³ before the measured ones warms the JIT
+ * up. Peak memory is the process's maximum resident set so far, so it is the largest N's (sizes
+ * run in increasing order).
  */
 import { hostPipeline } from './host-pipeline.js';
 

@@ -11,13 +11,12 @@ import type { Verdict } from '../presets/types.js';
 import {
   type FormatChoice,
   mergeShards,
-  readResults,
   type ResultPaths,
   ResultsError,
   type SweepPointAggregate,
   writeResults,
 } from '../results/index.js';
-import { readSummary } from '../results/files.js';
+import { readResultsOf, readSummary } from '../results/files.js';
 import { mergeShardHeaders } from '../results/merge.js';
 import { mergeStreamed } from '../results/merge-stream.js';
 import { resultHeader } from '../results/restore.js';
@@ -71,12 +70,12 @@ export async function mergeDirectories(
   )
     return {
       shards: shards.length,
-      preset: null,
+      preset: presetName,
       verdict: null,
       ...(await mergeStreamed(out, shards, header, planned)),
     };
   const parts = [];
-  for (const dir of dirs) parts.push({ source: dir, ...(await readResults(dir)) });
+  for (const { dir, summary } of shards) parts.push({ source: dir, ...(await readResultsOf(dir, summary)) });
   const { result } = mergeShards(parts);
   const preset = presetName === null ? undefined : findPreset(presetName);
   const verdict = preset && !result.aborted ? preset.verdict(result) : null;

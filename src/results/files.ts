@@ -114,7 +114,14 @@ export async function readSummary(dir: string): Promise<Summary> {
 
 /** The result stored in a results directory (either format), and the preset that produced it (null for a config file). */
 export async function readResults(dir: string): Promise<{ preset: string | null; result: ExperimentResult }> {
-  const summary = await readSummary(dir);
+  return readResultsOf(dir, await readSummary(dir));
+}
+
+/** readResults for a directory whose summary.json is already read (`dlnsim merge` reads the summaries first). */
+export async function readResultsOf(
+  dir: string,
+  summary: Summary,
+): Promise<{ preset: string | null; result: ExperimentResult }> {
   const tracePath = join(dir, summary.tables.trace);
   if (summary.format === 'parquet') {
     const runs = await readRunTable(join(dir, summary.tables.runs));

@@ -44,10 +44,7 @@ export async function* storedRuns(shard: StoredShard, planned: readonly Run[]): 
       throw new ResultsError(
         `${dir}: run ${row.id} is not a run of shard ${summary.shard.index}/${summary.shard.count} (ids ≡ ${summary.shard.index - 1} mod ${summary.shard.count})`,
       );
-    if (!trace.done && trace.value.id < row.id)
-      throw new ResultsError(
-        `${dir}: trace.parquet has rows of run ${trace.value.id}, which runs.parquet does not list`,
-      );
+    if (!trace.done && trace.value.id < row.id) throw unlisted(dir, trace.value.id);
     let rows = emptyTrace();
     if (!trace.done && trace.value.id === row.id) {
       rows = trace.value.trace;
@@ -56,9 +53,11 @@ export async function* storedRuns(shard: StoredShard, planned: readonly Run[]): 
     last = row.id;
     yield restoreRun(row, planned[row.id]?.config, rows, planned.length);
   }
-  if (!trace.done)
-    throw new ResultsError(`${dir}: trace.parquet has rows of run ${trace.value.id}, which runs.parquet does not list`);
+  if (!trace.done) throw unlisted(dir, trace.value.id);
 }
+
+const unlisted = (dir: string, id: number) =>
+  new ResultsError(`${dir}: trace.parquet has rows of run ${id}, which runs.parquet does not list`);
 
 /**
  * Writes the merged result of `shards` (checked by mergeShardHeaders, whose fields `header` is)
